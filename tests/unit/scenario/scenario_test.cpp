@@ -1,0 +1,188 @@
+#include "scenario/scenario.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+
+namespace parksim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ScenarioFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() /
+            ("parksim_scenario_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = m_dir / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  // The Error a load throws, or a test failure.
+  Error load_error(const fs::path& p) {
+    try {
+      Scenario::load(p);
+    } catch (const Error& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error loading " << p;
+    return Error(ErrorCode::internal, "none");
+  }
+  fs::path m_dir;
+};
+
+TEST_F(ScenarioFiles, defaults_are_resolved_into_the_effective_scenario) {
+  const auto s = Scenario::load(write("a.toml", "name = \"a\"\n"));
+  EXPECT_EQ(s.name(), "a");
+  EXPECT_DOUBLE_EQ(s.get_real("grid.cell_size_m"), 30.0);
+  EXPECT_EQ(s.get_int("years.end"), 2035);
+  EXPECT_EQ(s.get_text("grid.extent"), "corridor");
+  EXPECT_TRUE(s.get_bool("outputs.report"));
+  EXPECT_NE(s.to_toml().find("cell_size_m = 30"), std::string::npos);
+}
+
+TEST_F(ScenarioFiles, unknown_key_names_file_line_and_suggests_the_right_key) {
+  const auto p = write("typo.toml", "name = \"t\"\n\n[grid]\ncell_sise_m = 50\n");
+  const Error e = load_error(p);
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().line, 4);
+  EXPECT_EQ(e.context().key, "grid.cell_sise_m");
+  EXPECT_NE(std::string(e.what()).find("typo.toml:4: 'grid.cell_sise_m': unknown key; did you mean 'grid.cell_size_m'?"),
+            std::string::npos)
+      << e.what();
+}
+
+TEST_F(ScenarioFiles, wrong_type_is_an_error_naming_the_expected_type) {
+  const Error e = load_error(write("t.toml", "name = \"t\"\nseed = \"forty-two\"\n"));
+  EXPECT_EQ(e.context().line, 2);
+  EXPECT_NE(std::string(e.what()).find("must be integer, got a string"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, out_of_range_value_states_the_bounds_and_unit) {
+  const Error e = load_error(write("r.toml", "name = \"r\"\n[grid]\ncell_size_m = -10.0\n"));
+  EXPECT_NE(std::string(e.what()).find("must be between 5 and 500 m, got -10"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, text_choice_lists_the_allowed_values) {
+  const Error e = load_error(write("c.toml", "name = \"c\"\n[grid]\nextent = \"city\"\n"));
+  EXPECT_NE(std::string(e.what()).find("must be one of \"park\", \"corridor\", got \"city\""), std::string::npos)
+      << e.what();
+}
+
+TEST_F(ScenarioFiles, invalid_toml_reports_the_line) {
+  const Error e = load_error(write("bad.toml", "name = \"x\"\nseed = = 3\n"));
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().line, 2);
+  EXPECT_NE(std::string(e.what()).find("not valid TOML"), std::string::npos);
+}
+
+TEST_F(ScenarioFiles, missing_file_is_an_input_error_naming_it) {
+  const Error e = load_error(m_dir / "nope.toml");
+  EXPECT_EQ(e.code(), ErrorCode::input);
+  EXPECT_NE(std::string(e.what()).find("nope.toml: scenario file not found"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, name_is_required) {
+  const Error e = load_error(write("noname.toml", "seed = 3\n"));
+  EXPECT_EQ(e.context().key, "name");
+}
+
+TEST_F(ScenarioFiles, extends_overrides_only_the_keys_it_sets) {
+  write("base.toml", "name = \"base\"\nseed = 7\n[grid]\ncell_size_m = 50.0\nextent = \"park\"\n");
+  const auto s = Scenario::load(write("child.toml", "extends = \"base.toml\"\nname = \"child\"\n[grid]\ncell_size_m = 25.0\n"));
+  EXPECT_EQ(s.name(), "child");
+  EXPECT_EQ(s.get_int("seed"), 7);
+  EXPECT_DOUBLE_EQ(s.get_real("grid.cell_size_m"), 25.0);
+  EXPECT_EQ(s.get_text("grid.extent"), "park");
+  ASSERT_EQ(s.files().size(), 2u);
+  EXPECT_EQ(s.files().front().filename(), "base.toml");
+  EXPECT_EQ(s.where("seed"), (m_dir / "base.toml").string() + ":2");
+  EXPECT_EQ(s.where("grid.cell_size_m"), (m_dir / "child.toml").string() + ":4");
+  EXPECT_EQ(s.to_toml().find("extends"), std::string::npos);
+}
+
+TEST_F(ScenarioFiles, an_error_in_the_base_file_points_into_the_base_file) {
+  write("base.toml", "name = \"base\"\nrunz = 3\n");
+  const Error e = load_error(write("child.toml", "extends = \"base.toml\"\n"));
+  EXPECT_EQ(fs::path(e.context().path).filename(), "base.toml");
+  EXPECT_EQ(e.context().line, 2);
+}
+
+TEST_F(ScenarioFiles, extends_cycle_is_refused) {
+  write("a.toml", "extends = \"b.toml\"\nname = \"a\"\n");
+  write("b.toml", "extends = \"a.toml\"\nname = \"b\"\n");
+  const Error e = load_error(m_dir / "a.toml");
+  EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, missing_base_file_names_the_extends_line) {
+  const Error e = load_error(write("x.toml", "name = \"x\"\nextends = \"missing.toml\"\n"));
+  EXPECT_EQ(e.context().key, "extends");
+  EXPECT_EQ(e.context().line, 2);
+}
+
+TEST_F(ScenarioFiles, relative_paths_resolve_against_the_file_that_set_them) {
+  fs::create_directories(m_dir / "sub");
+  write("base.toml", "name = \"base\"\n[geodata]\npath = \"data/park.gpkg\"\n");
+  const auto s = Scenario::load(write("sub/child.toml", "extends = \"../base.toml\"\nname = \"c\"\n"));
+  EXPECT_EQ(s.get_path("geodata.path"), (m_dir / "data/park.gpkg").lexically_normal());
+}
+
+TEST_F(ScenarioFiles, wildcard_tables_and_table_arrays_are_validated) {
+  const auto s = Scenario::load(write("w.toml",
+      "name = \"w\"\n[phases.open_year]\n\"1-2\" = 2001\n\"3\" = 2025\n"
+      "[[infrastructure]]\nyear = 2029\nlayer = \"stations\"\nwhere = \"line = '19'\"\n"));
+  EXPECT_EQ(s.child_keys("phases.open_year"), (std::vector<std::string>{"1-2", "3"}));
+  EXPECT_EQ(s.get_int("phases.open_year.3"), 2025);
+  EXPECT_EQ(s.array_size("infrastructure"), 1u);
+  EXPECT_EQ(s.get_int("infrastructure[0].year"), 2029);
+
+  const Error e = load_error(write("w2.toml", "name = \"w\"\n[[infrastructure]]\nyeer = 2029\n"));
+  EXPECT_EQ(e.context().key, "infrastructure[0].yeer");
+  EXPECT_NE(std::string(e.what()).find("did you mean 'infrastructure[].year'"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, lists_are_checked_element_by_element) {
+  const auto s = Scenario::load(write("l.toml", "name = \"l\"\n[outputs]\nformats = [\"shp\", \"fgb\"]\nkey_years = [2030]\n"));
+  EXPECT_EQ(s.get_text_list("outputs.formats"), (std::vector<std::string>{"shp", "fgb"}));
+  EXPECT_EQ(s.get_int_list("outputs.key_years"), (std::vector<std::int64_t>{2030}));
+  const Error e = load_error(write("l2.toml", "name = \"l\"\n[outputs]\nformats = [\"shp\", \"kml\"]\n"));
+  EXPECT_EQ(e.context().key, "outputs.formats[1]");
+}
+
+TEST_F(ScenarioFiles, end_year_before_start_year_is_refused) {
+  const Error e = load_error(write("y.toml", "name = \"y\"\n[years]\nstart = 2030\nend = 2028\n"));
+  EXPECT_EQ(e.context().key, "years.end");
+  EXPECT_EQ(e.context().line, 4);
+}
+
+TEST(Scenario, set_validates_like_a_file_value) {
+  auto s = Scenario::parse("name = \"p\"\n", "p.toml");
+  s.set("grid.cell_size_m", 60.0);
+  EXPECT_DOUBLE_EQ(s.get_real("grid.cell_size_m"), 60.0);
+  s.set("phases.open_year.3", std::int64_t{2027});
+  EXPECT_EQ(s.get_int("phases.open_year.3"), 2027);
+  EXPECT_THROW(s.set("grid.cell_size_m", 1e6), Error);
+  EXPECT_THROW(s.set("grid.cell_size_m", std::string("big")), Error);
+  EXPECT_THROW(s.set("grid.no_such", 1.0), Error);
+}
+
+TEST(Scenario, copies_are_independent_and_effective_text_is_deterministic) {
+  const auto a = Scenario::parse("name = \"p\"\nseed = 5\n", "p.toml");
+  auto b = a;
+  b.set("seed", std::int64_t{6});
+  EXPECT_EQ(a.get_int("seed"), 5);
+  EXPECT_EQ(b.get_int("seed"), 6);
+  EXPECT_EQ(a.to_toml(), Scenario::parse("seed = 5\nname = \"p\"\n", "q.toml").to_toml());
+  EXPECT_NE(a.to_json().find("\"seed\" : 5"), std::string::npos) << a.to_json();
+}
+
+}  // namespace
+}  // namespace parksim::scenario
