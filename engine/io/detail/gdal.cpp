@@ -1,0 +1,144 @@
+#include "io/detail/gdal.hpp"
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace parksim::io::detail {
+
+void ensure_gdal_registered() {
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+}
+
+ErrorScope::ErrorScope() { CPLPushErrorHandlerEx(&ErrorScope::handle, this); }
+
+ErrorScope::~ErrorScope() { CPLPopErrorHandler(); }
+
+void CPL_STDCALL ErrorScope::handle(CPLErr severity, CPLErrorNum number, const char* message) {
+  // Called by GDAL from C code: must not throw. A failed allocation loses the message, nothing else.
+  auto* self = static_cast<ErrorScope*>(CPLGetErrorHandlerUserData());
+  if (self == nullptr) return;
+  try {
+    std::string text = message != nullptr ? message : "";
+    if (text.empty()) text = fmt::format("GDAL error {}", number);
+    if (severity == CE_Failure || severity == CE_Fatal) {
+      self->m_failures.push_back(std::move(text));
+    } else if (severity == CE_Warning) {
+      self->m_warnings.push_back(std::move(text));
+    }
+  } catch (...) {
+  }
+}
+
+std::string ErrorScope::failure_message() const {
+  std::string out;
+  for (const auto& failure : m_failures) {
+    if (!out.empty()) out += "; ";
+    out += failure;
+  }
+  return out;
+}
+
+void ErrorScope::clear() noexcept {
+  m_failures.clear();
+  m_warnings.clear();
+}
+
+void ErrorScope::throw_if_failed(ErrorCode code, const std::string& what, const Context& where) const {
+  if (has_failure()) throw Error(code, with_detail(what, failure_message()), where);
+}
+
+ThreadConfigScope::ThreadConfigScope(const char* key, const std::string& value) : m_key(key) {
+  if (const char* previous = CPLGetThreadLocalConfigOption(key, nullptr)) m_previous = previous;
+  CPLSetThreadLocalConfigOption(key, value.c_str());
+}
+
+ThreadConfigScope::~ThreadConfigScope() {
+  CPLSetThreadLocalConfigOption(m_key.c_str(), m_previous ? m_previous->c_str() : nullptr);
+}
+
+std::string with_detail(const std::string& message, const std::string& detail) {
+  return detail.empty() ? message : message + ": " + detail;
+}
+
+SrsPtr make_srs(const CrsRef& crs, const Context& where) {
+  if (crs.empty()) return nullptr;
+  SrsPtr srs(OSRNewSpatialReference(nullptr));
+  ErrorScope errors;
+  OGRErr err = OGRERR_NONE;
+  if (crs.epsg) {
+    err = OSRImportFromEPSG(srs.get(), *crs.epsg);
+  } else {
+    err = OSRSetFromUserInput(srs.get(), crs.wkt.c_str());
+  }
+  if (err != OGRERR_NONE) {
+    throw Error(ErrorCode::crs,
+                with_detail(crs.epsg ? fmt::format("unknown CRS EPSG:{}", *crs.epsg) : "CRS WKT not understood",
+                            errors.failure_message()),
+                where);
+  }
+  OSRSetAxisMappingStrategy(srs.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  return srs;
+}
+
+CrsRef to_crs_ref(OGRSpatialReferenceH srs) {
+  CrsRef out;
+  if (srs == nullptr) return out;
+  ErrorScope errors;  // identification failures are not errors: the CRS is then known by its WKT only
+  char* wkt = nullptr;
+  const char* const wkt_options[] = {"FORMAT=WKT2_2019", nullptr};
+  if (OSRExportToWktEx(srs, &wkt, wkt_options) == OGRERR_NONE && wkt != nullptr) out.wkt = wkt;
+  CPLFree(wkt);
+  const char* authority = OSRGetAuthorityName(srs, nullptr);
+  const char* code = OSRGetAuthorityCode(srs, nullptr);
+  if (authority != nullptr && code != nullptr && EQUAL(authority, "EPSG")) {
+    out.epsg = std::atoi(code);
+  } else {
+    // An ESRI .prj carries no authority: accept GDAL's identification only when it is unambiguous (100 %).
+    int count = 0;
+    int* confidences = nullptr;
+    OGRSpatialReferenceH* matches = OSRFindMatches(srs, nullptr, &count, &confidences);
+    if (matches != nullptr && count == 1 && confidences[0] == 100) {
+      const char* match_authority = OSRGetAuthorityName(matches[0], nullptr);
+      const char* match_code = OSRGetAuthorityCode(matches[0], nullptr);
+      if (match_authority != nullptr && match_code != nullptr && EQUAL(match_authority, "EPSG")) {
+        out.epsg = std::atoi(match_code);
+      }
+    }
+    OSRFreeSRSArray(matches);
+    CPLFree(confidences);
+  }
+  return out;
+}
+
+GeometryType from_ogr(OGRwkbGeometryType type) noexcept {
+  switch (wkbFlatten(type)) {
+    case wkbNone: return GeometryType::none;
+    case wkbPoint: return GeometryType::point;
+    case wkbLineString: return GeometryType::line_string;
+    case wkbPolygon: return GeometryType::polygon;
+    case wkbMultiPoint: return GeometryType::multi_point;
+    case wkbMultiLineString: return GeometryType::multi_line_string;
+    case wkbMultiPolygon: return GeometryType::multi_polygon;
+    case wkbGeometryCollection: return GeometryType::geometry_collection;
+    default: return GeometryType::unknown;
+  }
+}
+
+OGRwkbGeometryType to_ogr(GeometryType type) noexcept {
+  switch (type) {
+    case GeometryType::none: return wkbNone;
+    case GeometryType::unknown: return wkbUnknown;
+    case GeometryType::point: return wkbPoint;
+    case GeometryType::line_string: return wkbLineString;
+    case GeometryType::polygon: return wkbPolygon;
+    case GeometryType::multi_point: return wkbMultiPoint;
+    case GeometryType::multi_line_string: return wkbMultiLineString;
+    case GeometryType::multi_polygon: return wkbMultiPolygon;
+    case GeometryType::geometry_collection: return wkbGeometryCollection;
+  }
+  return wkbUnknown;
+}
+
+}  // namespace parksim::io::detail
