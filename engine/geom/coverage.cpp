@@ -1,0 +1,108 @@
+// Coverage check, written against geom's own public API (no GEOS here).
+
+#include "geom/coverage.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "geom/index.hpp"
+
+namespace parksim::geom {
+namespace {
+
+std::string label(const CoverageItem& item) {
+  if (item.feature_key.empty()) return fmt::format("feature {}", item.feature_id);
+  return fmt::format("feature {} ({})", item.feature_id, item.feature_key);
+}
+
+bool is_polygonal(const Geometry& g) {
+  const GeometryType t = g.type();
+  return (t == GeometryType::polygon || t == GeometryType::multi_polygon) && !g.is_empty();
+}
+
+Context located(const Context& base, const CoverageItem& item, const Geometry& region) {
+  Context where = base;
+  where.feature_id = item.feature_id;
+  where.feature_key = item.feature_key;
+  where.coordinate = point_on_surface(region).as_point();
+  return where;
+}
+
+}  // namespace
+
+CoverageSummary check_coverage(std::span<const CoverageItem> items, const CoverageOptions& options,
+                               ProblemReporter& problems, const Context& base) {
+  CoverageSummary summary;
+  std::vector<const CoverageItem*> used;
+  std::vector<Envelope> envelopes;
+  for (const CoverageItem& item : items) {
+    if (item.geometry == nullptr || item.geometry->is_null() || !is_polygonal(*item.geometry)) continue;
+    used.push_back(&item);
+    envelopes.push_back(item.geometry->envelope());
+  }
+  const StrTree tree(envelopes);
+
+  // Overlaps: each pair once (k < m), candidates from the tree, exact test with a prepared geometry.
+  for (std::size_t k = 0; k < used.size(); ++k) {
+    const PreparedGeometry prepared(*used[k]->geometry);
+    for (std::size_t m : tree.query(envelopes[k])) {
+      if (m <= k || !prepared.intersects(*used[m]->geometry)) continue;
+      const Geometry overlap = polygonal_parts(intersection(*used[k]->geometry, *used[m]->geometry));
+      const double overlap_m2 = area(overlap);
+      if (overlap_m2 <= options.overlap_tolerance_m2) continue;
+      const bool k_first = used[k]->feature_id <= used[m]->feature_id;
+      const CoverageItem& first = k_first ? *used[k] : *used[m];
+      const CoverageItem& second = k_first ? *used[m] : *used[k];
+      problems.report(options.severity, "coverage.overlap",
+                      fmt::format("{} and {} overlap by {:.2f} m2", label(first), label(second), overlap_m2),
+                      located(base, first, overlap));
+      ++summary.overlaps;
+      summary.overlap_area_m2 += overlap_m2;
+    }
+  }
+
+  // Gaps: the outline of the union with its holes filled, minus the union itself, is what features
+  // enclose but none covers. (Measuring the union's hole rings alone would miss features lying as islands
+  // inside a hole.)
+  std::vector<Geometry> geometries;
+  geometries.reserve(used.size());
+  for (const CoverageItem* item : used) geometries.push_back(*item->geometry);
+  const Geometry all = unary_union(geometries);
+  std::vector<Polygon> outlines;
+  for (const Polygon& part : all.polygons()) outlines.push_back(Polygon{part.exterior, {}});
+  const Geometry filled = unary_union(std::vector<Geometry>{Geometry::from_polygons(outlines)});
+  const Geometry enclosed = polygonal_parts(difference(filled, all));
+  for (const Polygon& gap_rings : enclosed.polygons()) {
+    const Geometry gap = Geometry::from_polygons(std::vector<Polygon>{gap_rings});
+    const double gap_m2 = area(gap);
+    if (gap_m2 <= options.gap_tolerance_m2) continue;
+    const PreparedGeometry prepared_gap(gap);
+    std::vector<const CoverageItem*> around;
+    for (std::size_t m : tree.query(gap.envelope())) {
+      if (prepared_gap.intersects(*used[m]->geometry)) around.push_back(used[m]);
+    }
+    std::sort(around.begin(), around.end(),
+              [](const CoverageItem* a, const CoverageItem* b) { return a->feature_id < b->feature_id; });
+    std::string ids;
+    constexpr std::size_t max_listed = 10;
+    for (std::size_t i = 0; i < around.size() && i < max_listed; ++i) {
+      ids += fmt::format("{}{}", i == 0 ? "" : ", ", around[i]->feature_id);
+    }
+    if (around.size() > max_listed) ids += fmt::format(" and {} more", around.size() - max_listed);
+    Context where = base;
+    where.coordinate = point_on_surface(gap).as_point();
+    if (!around.empty()) {
+      where.feature_id = around.front()->feature_id;
+      where.feature_key = around.front()->feature_key;
+    }
+    problems.report(options.severity, "coverage.gap",
+                    fmt::format("gap of {:.2f} m2 enclosed by features {}", gap_m2, ids), std::move(where));
+    ++summary.gaps;
+    summary.gap_area_m2 += gap_m2;
+  }
+  return summary;
+}
+
+}  // namespace parksim::geom
