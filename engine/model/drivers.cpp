@@ -1,0 +1,110 @@
+#include "model/drivers.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "grid/distance.hpp"
+#include "grid/rasterize.hpp"
+
+namespace parksim::model {
+
+DriverSet::DriverSet(grid::GridSpec spec, const grid::Grid<std::uint8_t>* area_mask) : m_spec(std::move(spec)) {
+  m_spec.validate();
+  if (area_mask) {
+    grid::require_same_spec(m_spec, area_mask->spec(), "DriverSet study-area mask");
+    m_area = *area_mask;
+  }
+}
+
+void DriverSet::add(std::string name, grid::Grid<float> values, std::string unit) {
+  if (name.empty()) throw Error(ErrorCode::data, "a driver needs a name", Context{.key = "drivers"});
+  if (find(name)) throw Error(ErrorCode::data, "driver '" + name + "' is defined twice", Context{.key = name});
+  grid::require_same_spec(m_spec, values.spec(), "DriverSet::add");
+  // Mean and sd in two passes over the study area, in row order (deterministic).
+  const bool all = m_area.size() == 0;
+  double sum = 0.0;
+  std::int64_t count = 0;
+  for (std::int64_t i = 0; i < values.size(); ++i) {
+    if (!all && m_area[i] == 0) continue;
+    const double v = values[i];
+    if (!std::isfinite(v)) {
+      const grid::Cell cell = m_spec.cell_of_index(i);
+      const grid::Point p = m_spec.cell_centre(cell.row, cell.col);
+      throw Error(ErrorCode::data, "driver '" + name + "' is not finite in the study area",
+                  Context{.key = name, .coordinate = Coordinate{p.x, p.y}});
+    }
+    sum += v;
+    ++count;
+  }
+  const double mean = count > 0 ? sum / static_cast<double>(count) : 0.0;
+  double squares = 0.0;
+  for (std::int64_t i = 0; i < values.size(); ++i) {
+    if (!all && m_area[i] == 0) continue;
+    const double d = values[i] - mean;
+    squares += d * d;
+  }
+  m_mean.push_back(mean);
+  m_sd.push_back(count > 0 ? std::sqrt(squares / static_cast<double>(count)) : 0.0);
+  m_names.push_back(std::move(name));
+  m_units.push_back(std::move(unit));
+  m_values.push_back(std::move(values));
+}
+
+std::optional<std::size_t> DriverSet::find(const std::string& name) const noexcept {
+  const auto it = std::find(m_names.begin(), m_names.end(), name);
+  if (it == m_names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - m_names.begin());
+}
+
+std::size_t DriverSet::index_of(const std::string& name) const {
+  if (const auto i = find(name)) return *i;
+  throw Error(ErrorCode::config, "unknown driver '" + name + "'", Context{.key = name});
+}
+
+Eigen::MatrixXd DriverSet::sample(std::span<const std::int64_t> cells, std::span<const std::string> names) const {
+  std::vector<std::size_t> columns;
+  if (names.empty()) {
+    for (std::size_t j = 0; j < size(); ++j) columns.push_back(j);
+  } else {
+    for (const std::string& n : names) columns.push_back(index_of(n));
+  }
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(cells.size()), static_cast<Eigen::Index>(columns.size()));
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    const grid::Grid<float>& g = m_values[columns[j]];
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = g[cells[i]];
+    }
+  }
+  return x;
+}
+
+grid::Grid<float> distance_driver_m(const grid::Grid<std::uint8_t>& sources, double max_distance_m) {
+  grid::Grid<float> d = grid::distance_m(sources);
+  const float cap = static_cast<float>(max_distance_m);
+  d.values() = d.values().min(cap);  // +inf (no source) becomes the cap too
+  return d;
+}
+
+grid::Grid<std::uint8_t> open_points_mask(const grid::GridSpec& spec, std::span<const TimedPoint> points, int year) {
+  grid::Grid<std::uint8_t> mask(spec, 0);
+  std::vector<grid::Point> open;
+  for (const TimedPoint& p : points) {
+    if (p.open_year <= year) open.push_back(p.location);
+  }
+  grid::rasterize_points(mask, open);
+  return mask;
+}
+
+grid::Grid<float> indicator_driver(const grid::Grid<std::uint8_t>& categories, std::uint8_t value) {
+  grid::Grid<float> out(categories.spec(), 0.0f);
+  out.values() = (categories.values() == value).cast<float>();
+  return out;
+}
+
+grid::Grid<std::uint8_t> class_mask(const grid::Grid<std::uint8_t>& classes, std::uint8_t value) {
+  grid::Grid<std::uint8_t> out(classes.spec(), 0);
+  out.values() = (classes.values() == value).cast<std::uint8_t>();
+  return out;
+}
+
+}  // namespace parksim::model
