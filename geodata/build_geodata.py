@@ -472,7 +472,7 @@ def build_park(draft, termini):
     frame = Frame(b0[0], b0[1], (b1[1] - b0[1]) / (b1[0] - b0[0]))
     park.frame = frame
     ph12_draft = draft_feature(draft, "LSP_PH12")["geometry"]["coordinates"][0]
-    x_w = round(to_work(*ph12_draft[0])[0])    # draft west edge (250 m inside the schematic G7)
+    x_w = round(to_work(*ph12_draft[0])[0])    # the draft's west edge, inside the schematic G7
     station = next(r for r in read_csv("subway_stations_north_beijing_osm_wgs84.csv")
                    if r["name_zh"] == "生命科学园")
     x_e = round(to_work(float(station["lon"]), float(station["lat"]))[0])  # east edge at the station
@@ -533,7 +533,8 @@ def build_park(draft, termini):
         xs.append(xs[-1] + w * scale)
     xs[-1] = float(x_e)
     x_far = max(edge.at(frame, v0, False)[0], edge.at(frame, vt, False)[0]) + 1.0
-    xs = xs + cumulative(x_e, COLUMN_WIDTHS_M[n12 % len(COLUMN_WIDTHS_M):] + COLUMN_WIDTHS_M[:n12 % len(COLUMN_WIDTHS_M)], x_far)[1:]
+    k = n12 % len(COLUMN_WIDTHS_M)                  # east of x_e the width cycle continues where P12 stopped
+    xs = xs + cumulative(x_e, COLUMN_WIDTHS_M[k:] + COLUMN_WIDTHS_M[:k], x_far)[1:]
     vs12 = cumulative(v0, P12_ROW_HEIGHTS_M, v1)
     vs3 = cumulative(v1, P3_ROW_HEIGHTS_M, vr)
     park.xs, park.vs12, park.vs3 = xs, vs12, vs3
@@ -556,8 +557,7 @@ def build_park(draft, termini):
                            (ph3e_belt, "belt", frame, wide, vs12, MIN_STRIP_PARCEL_M2)]),
         ("3A", "3", ph3a, [(ph3a, "dev", a_frame, a_xs, a_vs, MIN_PARCEL_M2)]),
     ]
-    park.river_poly = ph3n_river
-    park.edge, park.belt = edge, belt
+    park.edge = edge
     park.termini = [(r["name_zh"], r["osm_way"], to_work(float(r["lon"]), float(r["lat"]))) for r in termini]
     return park
 
@@ -1080,11 +1080,21 @@ def build(out_path):
     box = changping_box(draft)
     corridor, axes = corridor_features(draft, box)
 
+    # Write next to the target and rename, so that a failed build never leaves a half-written dataset.
     tmp = out_path + ".tmp.gpkg"
-    for p in (tmp,):
-        if os.path.exists(p):
-            os.remove(p)
-    w = Writer(tmp)
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    try:
+        write_layers(tmp, park, parcels, draft, subway, rail, xts, corridor, axes, box)
+        os.replace(tmp, out_path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return parcels
+
+
+def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, box):
+    w = Writer(path)
     w.layer("phases", ogr.wkbMultiPolygon,
             [("phase", S), ("subarea", S), ("name_zh", S), ("name_en", S), ("area_m2", R), ("area_km2", R),
              ("area_mu", R), ("built", I), ("phase_target_km2", R), ("note", S)] + PROV_FIELDS,
@@ -1132,8 +1142,6 @@ def build(out_path):
     w.layer("about", ogr.wkbNone, [("key", S), ("value", S)], about_features(),
             "Dataset notice, CRS and licence")
     w.close()
-    os.replace(tmp, out_path)
-    return parcels
 
 
 def main(argv):
