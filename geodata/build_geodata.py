@@ -707,7 +707,11 @@ def prov(status, accuracy_m, source, licence=LICENCE_ODBL):
     return {"status": status, "accuracy_m": float(accuracy_m), "source": source, "licence": licence}
 
 
-def phases_features(park):
+PHASE3_NOTE = ("this dataset follows the 4.7 km2 plan figure for phase 3 - an official list gives ~3.68 km2 in "
+               "nine parcels A-H plus resettlement housing")
+
+
+def subarea_features(park):
     names = {
         "1-2": ("中关村生命科学园一二期(示意范围)", "ZGC Life Science Park phases 1-2 (schematic extent)", 1,
                 "parallelogram north of the schematic Beiqing Rd between the schematic G7 and the Life Science "
@@ -729,12 +733,34 @@ def phases_features(park):
         values = {"geom": geom, "phase": phase, "subarea": subarea, "name_zh": name_zh, "name_en": name_en,
                   "area_m2": round(area, 3), "area_km2": round(area / 1e6, 6),
                   "area_mu": round(area / M2_PER_MU, 4), "built": built,
-                  "phase_target_km2": 2.5 if phase == "1-2" else 4.7,
-                  "note": SCHEMATIC_NOTE + ("" if phase == "1-2" else
-                          "; this dataset follows the 4.7 km2 plan figure for phase 3 - an official list gives "
-                          "~3.68 km2 in nine parcels A-H plus resettlement housing")}
+                  "note": SCHEMATIC_NOTE + ("" if phase == "1-2" else "; " + PHASE3_NOTE)}
         values.update(prov("schematic", acc, "schematic construction in build_geodata.py on " + SRC_DRAFT +
                            " (G7, G6, Beiqing Rd); " + basis))
+        out.append(values)
+    return out
+
+
+def phases_features(park):
+    """One feature per phase (the union of its sub-areas), as the plan loader and accounting expect."""
+    phases = [
+        ("1-2", "中关村生命科学园一二期(示意范围)", "ZGC Life Science Park phases 1-2 (schematic extent)", 1, 2.5, 700,
+         "parallelogram north of the schematic Beiqing Rd between the schematic G7 and the Life Science Park "
+         "station (OSM), sized to the published 2.5 km2 (= sub-area 1-2 of phase_subareas)"),
+        ("3", "中关村生命科学园三期(示意)", "ZGC Life Science Park phase 3 expansion (schematic)", 0, 4.7, 1500,
+         "union of the phase-3 sub-areas 3N (northern expansion), 3E (station strip) and 3A (parcel A) of the "
+         "phase_subareas layer"),
+    ]
+    out = []
+    for phase, name_zh, name_en, built, target_km2, acc, basis in phases:
+        geom = union_all([park.subarea_geoms[sa] for sa, ph, _, _ in park.subareas if ph == phase], phase)
+        area = geom.GetArea()
+        values = {"geom": geom, "phase": phase, "name_zh": name_zh, "name_en": name_en,
+                  "area_m2": round(area, 3), "area_km2": round(area / 1e6, 6), "area_mu": round(area / M2_PER_MU, 4),
+                  "built": built, "target_km2": target_km2,
+                  "subareas": ",".join(sa for sa, ph, _, _ in park.subareas if ph == phase),
+                  "note": SCHEMATIC_NOTE + ("" if phase == "1-2" else "; " + PHASE3_NOTE)}
+        values.update(prov("schematic", acc, "schematic construction in build_geodata.py on " + SRC_DRAFT +
+                           "; " + basis))
         out.append(values)
     return out
 
@@ -958,7 +984,7 @@ def ftz_feature(park):
     core = union_all([park.subarea_geoms[sa] for sa in ("1-2", "3N", "3E")], "ftz core")
     d = bisect(lambda r: core.Buffer(r, 16).GetArea(), 0.0, 2000.0, FTZ_M2)
     geom = final_polygon(core.Buffer(d, 16), "ftz")
-    values = {"geom": geom, "name_zh": "自贸区(生命科学园周边, 示意)",
+    values = {"geom": geom, "name": "Free-trade area", "name_zh": "自贸区(生命科学园周边, 示意)",
               "name_en": "Free-trade area around the park (schematic)", "area_km2": round(geom.GetArea() / 1e6, 6),
               "buffer_m": round(d, 3)}
     values.update(prov("schematic", 2000, "no boundary published in the sources: buffer of phases 1-2 and the "
@@ -979,8 +1005,8 @@ def constraints_features(park):
              "the area to the north (Beijing Youth Daily 2022-12-21: Zhuxinzhuang blocks '北侧毗邻南沙河')"),
             ("C-G6-BELT", "green_belt", "京藏高速防护绿带(示意)", "G6 protective green belt (schematic)",
              belt, "60 m belt inside the phase-3 east edge, 60-120 m west of the schematic G6 centreline")):
-        values = {"geom": final_polygon(geom, cid), "constraint_id": cid, "kind": kind, "name_zh": name_zh,
-                  "name_en": name_en, "developable": 0}
+        values = {"geom": final_polygon(geom, cid), "constraint_id": cid, "kind": kind, "name": name_en,
+                  "name_zh": name_zh, "name_en": name_en, "developable": 0}
         values.update(prov("schematic", 1500, basis + "; width by judgement"))
         out.append(values)
     return out
@@ -1096,9 +1122,13 @@ def build(out_path):
 def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, box):
     w = Writer(path)
     w.layer("phases", ogr.wkbMultiPolygon,
+            [("phase", S), ("name_zh", S), ("name_en", S), ("area_m2", R), ("area_km2", R), ("area_mu", R),
+             ("built", I), ("target_km2", R), ("subareas", S), ("note", S)] + PROV_FIELDS,
+            phases_features(park), "Park phases, one feature each: 1-2 (2.5 km2, built), 3 (4.7 km2); schematic")
+    w.layer("phase_subareas", ogr.wkbMultiPolygon,
             [("phase", S), ("subarea", S), ("name_zh", S), ("name_en", S), ("area_m2", R), ("area_km2", R),
-             ("area_mu", R), ("built", I), ("phase_target_km2", R), ("note", S)] + PROV_FIELDS,
-            phases_features(park), "Park phases: 1-2 (2.5 km2, built) and 3 (4.7 km2 in sub-areas); schematic")
+             ("area_mu", R), ("built", I), ("note", S)] + PROV_FIELDS,
+            subarea_features(park), "Sub-areas of the phases (3N, 3E, 3A = parcel A); schematic")
     w.layer("parcels", ogr.wkbMultiPolygon,
             [("parcel_id", S), ("phase", S), ("subarea", S), ("zone", S), ("landuse", S), ("status", S),
              ("area_m2", R), ("area_mu", R), ("far", R), ("name_zh", S), ("data_status", S), ("accuracy_m", R),
@@ -1126,10 +1156,11 @@ def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, 
             [("road_id", S), ("name", S), ("name_zh", S), ("class", S)] + PROV_FIELDS,
             roads_features(draft, park), "Beiqing Road and the schematic local grid")
     w.layer("ftz", ogr.wkbMultiPolygon,
-            [("name_zh", S), ("name_en", S), ("area_km2", R), ("buffer_m", R)] + PROV_FIELDS,
+            [("name", S), ("name_zh", S), ("name_en", S), ("area_km2", R), ("buffer_m", R)] + PROV_FIELDS,
             ftz_feature(park), "Free-trade area around the park, 10.26 km2; schematic")
     w.layer("constraints", ogr.wkbMultiPolygon,
-            [("constraint_id", S), ("kind", S), ("name_zh", S), ("name_en", S), ("developable", I)] + PROV_FIELDS,
+            [("constraint_id", S), ("kind", S), ("name", S), ("name_zh", S), ("name_en", S), ("developable", I)]
+            + PROV_FIELDS,
             constraints_features(park), "Areas that must not be developed; schematic")
     w.layer("landuse_classes", ogr.wkbNone,
             [("code", S), ("name_zh", S), ("name_en", S), ("level", I), ("colour", S), ("health_industry", I),

@@ -32,7 +32,8 @@ M2_PER_MU = 2000.0 / 3.0
 PROVENANCE = [("status", ogr.OFTString), ("accuracy_m", ogr.OFTReal), ("source", ogr.OFTString),
               ("licence", ogr.OFTString)]
 LAYERS = {
-    "phases": (ogr.wkbMultiPolygon, ["phase", "subarea", "name_zh", "name_en", "area_m2", "area_km2", "built"]),
+    "phases": (ogr.wkbMultiPolygon, ["phase", "name_zh", "name_en", "area_m2", "area_km2", "built", "target_km2"]),
+    "phase_subareas": (ogr.wkbMultiPolygon, ["phase", "subarea", "name_zh", "name_en", "area_m2", "built"]),
     "parcels": (ogr.wkbMultiPolygon, ["parcel_id", "phase", "zone", "landuse", "status", "area_m2", "area_mu",
                                       "far", "name_zh", "data_status", "accuracy_m", "source", "licence"]),
     "zones": (ogr.wkbMultiPolygon, ["zone_id", "name_zh", "name_en", "focus"]),
@@ -41,14 +42,14 @@ LAYERS = {
     "bases": (ogr.wkbPoint, ["tier", "name_en", "axis"]),
     "stations": (ogr.wkbPoint, ["name_zh", "line", "osm_id", "opens"]),
     "roads": (ogr.wkbMultiLineString, ["name", "class"]),
-    "ftz": (ogr.wkbMultiPolygon, ["name_en", "area_km2"]),
-    "constraints": (ogr.wkbMultiPolygon, ["kind"]),
+    "ftz": (ogr.wkbMultiPolygon, ["name", "name_en", "area_km2"]),
+    "constraints": (ogr.wkbMultiPolygon, ["name", "kind"]),
     "landuse_classes": (ogr.wkbNone, ["code", "name_zh", "name_en", "colour", "health_industry", "developable",
                                       "sim_class"]),
     "plan_targets": (ogr.wkbNone, ["target_id", "label_zh", "label_en", "value", "unit", "source"]),
 }
 DATA_STATUS = {"surveyed-osm", "derived", "schematic"}
-SCHEMATIC_LAYERS = ["phases", "zones", "corridor", "corridor_band", "bases", "roads", "ftz", "constraints"]
+SCHEMATIC_LAYERS = ["phases", "phase_subareas", "zones", "corridor", "corridor_band", "bases", "roads", "ftz", "constraints"]
 
 
 def sha256(path):
@@ -195,30 +196,30 @@ def test_park_geometry_is_flagged_schematic(ds):
 
 
 def phase_geometries(ds):
-    out = {}
-    for f in features(ds, "phases"):
-        out.setdefault(f["phase"], []).append(geom(f))
-    return {phase: union(gs) for phase, gs in out.items()}
+    return {f["phase"]: geom(f) for f in features(ds, "phases")}
 
 
-def test_phase_areas_are_the_published_figures(ds):
+def test_phase_areas_are_the_published_figures_one_feature_per_phase(ds):
+    phases = features(ds, "phases")
+    assert sorted(f["phase"] for f in phases) == ["1-2", "3"]
     areas = {}
-    for f in features(ds, "phases"):
+    for f in phases:
         area = f.geom.GetArea()
         assert f["area_m2"] == pytest.approx(area, abs=0.01)
-        areas[f["phase"]] = areas.get(f["phase"], 0.0) + area
-    assert set(areas) == {"1-2", "3"}
+        areas[f["phase"]] = area
     assert areas["1-2"] == pytest.approx(2.5e6, abs=AREA_TOLERANCE_M2)
     assert areas["3"] == pytest.approx(4.7e6, abs=AREA_TOLERANCE_M2)
     assert sum(areas.values()) == pytest.approx(7.2e6, rel=1e-3)
 
 
 def test_phase_3_is_several_sub_areas_including_parcel_a_south_east_of_phases_1_2(ds):
-    subareas = {f["subarea"]: f for f in features(ds, "phases") if f["phase"] == "3"}
+    phases = phase_geometries(ds)
+    subareas = {f["subarea"]: f for f in features(ds, "phase_subareas") if f["phase"] == "3"}
     assert len(subareas) >= 2
+    assert union([f.geom for f in subareas.values()]).SymDifference(phases["3"]).GetArea() < TILING_TOLERANCE_M2
     parcel_a = subareas["3A"]
     assert parcel_a.geom.GetArea() == pytest.approx(379300.0, abs=AREA_TOLERANCE_M2)
-    core = next(f for f in features(ds, "phases") if f["phase"] == "1-2").geom.Centroid()
+    core = phases["1-2"].Centroid()
     a = parcel_a.geom.Centroid()
     assert a.GetX() > core.GetX() and a.GetY() < core.GetY(), "parcel A must lie south-east of phases 1-2"
     north = subareas["3N"].geom.Centroid()
@@ -378,7 +379,7 @@ def test_ftz_is_10_26_km2_around_the_park(ds):
     assert len(ftz) == 1
     g = ftz[0].geom
     assert g.GetArea() == pytest.approx(10.26e6, rel=1e-3)
-    for f in features(ds, "phases"):
+    for f in features(ds, "phase_subareas"):
         if f["subarea"] != "3A":
             assert f.geom.Difference(g).GetArea() < 1.0, f["subarea"]
 
