@@ -48,7 +48,15 @@ CoverageSummary check_coverage(std::span<const CoverageItem> items, const Covera
   for (std::size_t k = 0; k < used.size(); ++k) {
     const PreparedGeometry prepared(*used[k]->geometry);
     for (std::size_t m : tree.query(envelopes[k])) {
-      if (m <= k || !prepared.intersects(*used[m]->geometry)) continue;
+      if (m <= k) continue;
+      // The overlap lies inside the intersection of the two envelopes, so when that box is no larger than
+      // the tolerance (e.g. neighbours that only share an edge) the pair cannot be reported: skip the
+      // expensive overlay.
+      const Envelope& a = envelopes[k];
+      const Envelope& b = envelopes[m];
+      const double box_m2 = (std::min(a.max_x, b.max_x) - std::max(a.min_x, b.min_x)) *
+                            (std::min(a.max_y, b.max_y) - std::max(a.min_y, b.min_y));
+      if (box_m2 <= options.overlap_tolerance_m2 || !prepared.intersects(*used[m]->geometry)) continue;
       const Geometry overlap = polygonal_parts(intersection(*used[k]->geometry, *used[m]->geometry));
       const double overlap_m2 = area(overlap);
       if (overlap_m2 <= options.overlap_tolerance_m2) continue;

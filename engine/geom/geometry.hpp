@@ -11,8 +11,8 @@
 // Threads: each thread uses its own GEOS context (created on first use, freed at thread exit), so every
 // function here may be called from several threads at once. A Geometry is never modified by these
 // functions, so one Geometry may be read by several threads at once; writing (assigning) it while
-// others read it is a data race, as for any value. Do not keep Geometry objects in static storage: they
-// may be destroyed after the thread's GEOS context.
+// others read it is a data race, as for any value. A Geometry may outlive the thread that made it and
+// may be destroyed on any thread, even during thread or program exit.
 
 #include <cstdint>
 #include <memory>

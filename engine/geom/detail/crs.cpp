@@ -170,8 +170,8 @@ Crs Crs::from_wkt(std::string_view wkt, const Context& where) {
   PROJ_STRING_LIST errors = nullptr;
   PjPtr pj(proj_create_from_wkt(proj(), definition.c_str(), nullptr, &warnings, &errors));
   std::string messages;
-  for (PROJ_STRING_LIST list : {errors}) {
-    for (auto p = list; p != nullptr && *p != nullptr; ++p) messages += fmt::format("{}{}", messages.empty() ? "" : "; ", *p);
+  for (PROJ_STRING_LIST p = errors; p != nullptr && *p != nullptr; ++p) {
+    messages += fmt::format("{}{}", messages.empty() ? "" : "; ", *p);
   }
   proj_string_list_destroy(warnings);
   proj_string_list_destroy(errors);

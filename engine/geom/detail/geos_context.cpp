@@ -8,6 +8,13 @@
 namespace parksim::geom::detail {
 namespace {
 
+// Set when this thread's GEOS context has been finished (thread exit). Both are trivially destructible,
+// so they stay usable while the thread's other thread_local and, for the main thread, static objects are
+// destroyed: a Geometry destroyed that late is freed with a teardown context that is never finished
+// (one small allocation, only at thread or process end).
+thread_local bool t_geos_finished = false;
+thread_local GEOSContextHandle_t t_teardown_handle = nullptr;
+
 // One per thread. GEOS calls the handler from inside its C API, so the handler must not throw: it only
 // copies the message, and the funnel throws after GEOS has returned.
 struct GeosThread {
@@ -19,7 +26,10 @@ struct GeosThread {
     // Notices (e.g. "Self-intersection at ...") are informational; geom reports validity itself.
     GEOSContext_setNoticeMessageHandler_r(handle, nullptr, nullptr);
   }
-  ~GeosThread() { GEOS_finish_r(handle); }
+  ~GeosThread() {
+    GEOS_finish_r(handle);
+    t_geos_finished = true;
+  }
   GeosThread(const GeosThread&) = delete;
   GeosThread& operator=(const GeosThread&) = delete;
 
@@ -39,11 +49,20 @@ GeosThread& geos_thread() {
 
 }  // namespace
 
-GEOSContextHandle_t geos() { return geos_thread().handle; }
+GEOSContextHandle_t geos() {
+  if (t_geos_finished) {
+    if (t_teardown_handle == nullptr) t_teardown_handle = GEOS_init_r();
+    return t_teardown_handle;
+  }
+  return geos_thread().handle;
+}
 
 void throw_geos_error(std::string_view op, const Context& where) {
-  std::string message = std::move(geos_thread().last_error);
-  geos_thread().last_error.clear();
+  std::string message;
+  if (!t_geos_finished) {
+    message = std::move(geos_thread().last_error);
+    geos_thread().last_error.clear();
+  }
   if (message.empty()) message = "GEOS reported a failure without a message";
   throw Error(ErrorCode::geometry, fmt::format("{}: {}", op, message), where);
 }

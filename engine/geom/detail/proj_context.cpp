@@ -7,6 +7,10 @@
 namespace parksim::geom::detail {
 namespace {
 
+// Set at thread exit, after the thread's operations and context are gone (trivially destructible, so it
+// can be read during the rest of the thread's teardown).
+thread_local bool t_proj_finished = false;
+
 // A PJ_CONTEXT is not thread-safe and every PJ belongs to one context, so each thread gets its own
 // context and its own copies of the transformation operations. The operations are destroyed before the
 // context, when the thread ends.
@@ -23,6 +27,7 @@ struct ProjThread {
   ~ProjThread() {
     operations.clear();
     proj_context_destroy(context);
+    t_proj_finished = true;
   }
   ProjThread(const ProjThread&) = delete;
   ProjThread& operator=(const ProjThread&) = delete;
@@ -97,6 +102,8 @@ PJ* cache_operation(std::uint64_t id, PjPtr operation) {
   return raw;
 }
 
-void drop_operation(std::uint64_t id) noexcept { proj_thread().operations.erase(id); }
+void drop_operation(std::uint64_t id) noexcept {
+  if (!t_proj_finished) proj_thread().operations.erase(id);  // else already destroyed with the thread
+}
 
 }  // namespace parksim::geom::detail
