@@ -153,7 +153,8 @@ Layer read_layer(const std::filesystem::path& path, std::string_view layer_name,
 // (GeoPackage, Shapefile, FlatGeobuf), and single geometries are promoted to multi, so one layer can hold
 // both; point layers stay point layers. A feature whose geometry is of another family than the layer's
 // (a LineString in a polygon layer) is an error. GeometryType::unknown accepts anything, except in a
-// Shapefile, where the type of the first feature with a geometry decides.
+// Shapefile, where the type of the first feature with a geometry decides. Coordinates are written as x,y:
+// Z and M values are dropped (parksim's data is planar).
 
 /// Options common to all writers. DEFAULTs as given.
 struct WriteOptions {

@@ -542,5 +542,28 @@ TEST(ReadLayer, gdal_errors_from_two_threads_stay_separate) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+TEST(ReadLayer, feature_gdal_cannot_read_is_an_input_error_naming_its_fid) {
+  TempDir dir;
+  const Layer parcels = sample_parcels();
+  write_gpkg(dir / "plan.gpkg", std::span(&parcels, 1));
+  // GeoPackage geometry blobs: "GP", version 0, flags 0x03 (little endian, xy envelope), srs_id 4548, then a
+  // 32-byte envelope and the WKB. Break the WKB type of the second feature's geometry.
+  std::string bytes = read_bytes(dir / "plan.gpkg");
+  const std::string header("GP\x00\x03\xC4\x11\x00\x00", 8);
+  std::size_t at = bytes.find(header);
+  ASSERT_NE(at, std::string::npos);
+  at = bytes.find(header, at + 1);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 8 + 32 + 1] = '\x7F';  // WKB geometry type byte -> no such type
+  write_bytes(dir / "plan.gpkg", bytes);
+  try {
+    const Layer read = read_layer(dir / "plan.gpkg", "parcels");
+    FAIL() << "expected an error; geometry of feature 2 has " << read.features.at(1).wkb.size() << " bytes";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::input);
+    EXPECT_EQ(e.context().feature_id, 2) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace parksim::io
