@@ -49,14 +49,16 @@ class PatchCounter {
       }
       std::int32_t label = (c > 0 && row[c - 1] == v) ? m_current[c - 1] : -1;
       if (above != nullptr) {
-        label = join(label, above, c, v);
-        if (m_eight) {
-          if (c > 0) label = join(label, above, c - 1, v);
-          if (c + 1 < m_cols) label = join(label, above, c + 1, v);
+        if (above[c] == v) {
+          // The diagonal neighbours, when of class v, touch above[c] in the previous row: same component.
+          label = join(label, m_previous[c]);
+        } else if (m_eight) {
+          if (c > 0 && above[c - 1] == v) label = join(label, m_previous[c - 1]);
+          if (c + 1 < m_cols && above[c + 1] == v) label = join(label, m_previous[c + 1]);
         }
       }
       if (label < 0) label = make_node(v);
-      ++m_area[find(label)];
+      ++m_area[label];  // summed into the roots by close_row()
       m_current[c] = label;
     }
     close_row();
@@ -72,11 +74,10 @@ class PatchCounter {
   std::int64_t largest(int code) const noexcept { return m_largest[code]; }
 
  private:
-  // Joins the current cell's label with the previous-row cell `c` when it has the same class.
-  std::int32_t join(std::int32_t label, const std::uint8_t* above, int c, std::uint8_t v) {
-    if (above[c] != v) return label;
-    const std::int32_t up = m_previous[c];  // >= 0: above[c] == v is a valid code
-    return label < 0 ? up : unite(label, up);
+  // Joins the current cell's label (or none, -1) with `up`, the component of a same-class previous-row cell.
+  std::int32_t join(std::int32_t label, std::int32_t up) noexcept {
+    if (label < 0 || label == up) return up;  // the usual case inside a run that already met `up`
+    return unite(label, up);
   }
 
   std::int32_t make_node(std::uint8_t code) {
@@ -103,7 +104,6 @@ class PatchCounter {
     if (ra == rb) return ra;
     if (rb < ra) std::swap(ra, rb);  // the older node stays root: deterministic, keeps trees shallow enough
     m_parent[rb] = ra;
-    m_area[ra] += m_area[rb];
     return ra;
   }
 
@@ -117,6 +117,14 @@ class PatchCounter {
   // renumbered in order of first appearance along the row.
   void close_row() {
     const std::size_t nodes = m_parent.size();
+    // Areas were counted on the node each cell was given; move each non-root's own count to its root once.
+    for (std::size_t i = 0; i < nodes; ++i) {
+      const std::int32_t root = find(static_cast<std::int32_t>(i));
+      if (root != static_cast<std::int32_t>(i)) {
+        m_area[root] += m_area[i];
+        m_area[i] = 0;
+      }
+    }
     m_remap.assign(nodes, -1);
     std::vector<std::int64_t>& area = m_next_area;
     std::vector<std::uint8_t>& code = m_next_class;
@@ -149,7 +157,7 @@ class PatchCounter {
   std::vector<std::int32_t> m_current;
   std::size_t m_previous_nodes = 0;      // nodes [0, m_previous_nodes) are the previous row's components
   std::vector<std::int32_t> m_parent;
-  std::vector<std::int64_t> m_area;      // cells of the component, valid at roots
+  std::vector<std::int64_t> m_area;      // cells counted on each node; whole components at roots after close_row
   std::vector<std::uint8_t> m_class;
   std::vector<std::int32_t> m_remap;
   std::vector<std::int64_t> m_next_area;  // buffers of close_row(), kept to avoid an allocation per row
