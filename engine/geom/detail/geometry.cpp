@@ -42,7 +42,7 @@ std::string_view to_string(GeometryType type) noexcept {
 
 void Geometry::Deleter::operator()(GEOSGeom_t* geometry) const noexcept {
   // Any thread's context may free any geometry: the context only routes messages.
-  GEOSGeom_destroy_r(geos(), geometry);
+  detail::with_cleanup_context([geometry](GEOSContextHandle_t h) { GEOSGeom_destroy_r(h, geometry); });
 }
 
 Geometry::Geometry() noexcept = default;

@@ -10,8 +10,8 @@ namespace {
 
 // Set when this thread's GEOS context has been finished (thread exit). Both are trivially destructible,
 // so they stay usable while the thread's other thread_local and, for the main thread, static objects are
-// destroyed: a Geometry destroyed that late is freed with a teardown context that is never finished
-// (one small allocation, only at thread or process end).
+// destroyed. Objects destroyed that late are freed through with_cleanup_context(); any other GEOS call
+// that late gets a teardown context that is never finished (one small allocation at thread end).
 thread_local bool t_geos_finished = false;
 thread_local GEOSContextHandle_t t_teardown_handle = nullptr;
 
@@ -48,6 +48,8 @@ GeosThread& geos_thread() {
 }
 
 }  // namespace
+
+bool geos_finished() noexcept { return t_geos_finished; }
 
 GEOSContextHandle_t geos() {
   if (t_geos_finished) {

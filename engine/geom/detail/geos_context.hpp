@@ -19,6 +19,22 @@ namespace parksim::geom::detail {
 /// GEOS's message; the check functions below take it out.
 GEOSContextHandle_t geos();
 
+/// True once this thread's GEOS context has been finished (during thread exit).
+bool geos_finished() noexcept;
+
+/// Runs f(handle) for freeing GEOS objects: with this thread's context, or - during thread exit, after the
+/// context is gone - with a short-lived one.
+template <class F>
+void with_cleanup_context(F&& f) noexcept {
+  if (!geos_finished()) {
+    f(geos());
+    return;
+  }
+  GEOSContextHandle_t handle = GEOS_init_r();
+  f(handle);
+  GEOS_finish_r(handle);
+}
+
 /// Throws Error(geometry, "<op>: <last GEOS message>") and clears the message.
 [[noreturn]] void throw_geos_error(std::string_view op, const Context& where = {});
 
@@ -40,7 +56,9 @@ inline bool check_predicate(char result, std::string_view op) {
 
 /// Owning pointer for temporary GEOS geometries inside geom's implementation.
 struct GeosGeometryDeleter {
-  void operator()(GEOSGeometry* g) const noexcept { GEOSGeom_destroy_r(geos(), g); }
+  void operator()(GEOSGeometry* g) const noexcept {
+    with_cleanup_context([g](GEOSContextHandle_t h) { GEOSGeom_destroy_r(h, g); });
+  }
 };
 using GeosGeometryPtr = std::unique_ptr<GEOSGeometry, GeosGeometryDeleter>;
 

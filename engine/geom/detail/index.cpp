@@ -17,7 +17,7 @@ using detail::raw;
 // ---- PreparedGeometry ----
 
 void PreparedGeometry::Deleter::operator()(const GEOSPrepGeom_t* prepared) const noexcept {
-  GEOSPreparedGeom_destroy_r(geos(), prepared);
+  detail::with_cleanup_context([prepared](GEOSContextHandle_t h) { GEOSPreparedGeom_destroy_r(h, prepared); });
 }
 
 PreparedGeometry::PreparedGeometry(Geometry geometry)
@@ -69,7 +69,9 @@ void count_item(void*, void* userdata) noexcept { ++*static_cast<std::size_t*>(u
 
 }  // namespace
 
-void StrTree::Deleter::operator()(GEOSSTRtree_t* tree) const noexcept { GEOSSTRtree_destroy_r(geos(), tree); }
+void StrTree::Deleter::operator()(GEOSSTRtree_t* tree) const noexcept {
+  detail::with_cleanup_context([tree](GEOSContextHandle_t h) { GEOSSTRtree_destroy_r(h, tree); });
+}
 
 StrTree::StrTree(std::span<const Envelope> envelopes, std::size_t node_capacity) { build(envelopes, node_capacity); }
 

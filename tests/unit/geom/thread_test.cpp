@@ -1,5 +1,6 @@
 // GEOS and PROJ from several threads at once: per-thread contexts, identical results.
 
+#include <numbers>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -112,6 +113,20 @@ TEST(GeomThreads, errors_in_one_thread_do_not_leak_into_another) {
   } catch (const Error& e) {
     EXPECT_EQ(e.message().find("read WKT"), std::string::npos);
   }
+}
+
+TEST(GeomThreads, geometries_outlive_and_cross_the_thread_that_made_them) {
+  Geometry carried;
+  std::thread maker([&carried] {
+    // Constructed (null) before this thread's GEOS context exists, assigned after: destroyed after the
+    // context at thread exit, which must still free it cleanly (ASan checks this).
+    thread_local Geometry kept_until_thread_exit;
+    kept_until_thread_exit = test::square(0, 0, 3);
+    carried = buffer(test::square(0, 0, 10), 1.0);
+  });
+  maker.join();
+  // Made by a thread that has ended; used and freed here.
+  EXPECT_NEAR(area(carried), 144.0 - (4.0 - std::numbers::pi), 0.05);
 }
 
 }  // namespace
