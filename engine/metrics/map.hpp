@@ -3,8 +3,7 @@
 // plain (id, label, unit, value) rows that the report and CSV/JSON writers print without knowing the metric.
 //
 // The map view is deliberately plain data (a span and a shape), so any raster holder can hand its cells over
-// without a copy; a grid::Grid<std::uint8_t> `g` becomes
-//   CategoricalMapView{std::span(g.data(), g.size()), g.rows(), g.cols(), g.spec().cell_size_m, nodata}.
+// without a copy; metrics/grid_view.hpp's view_of() does it for a grid::Grid<std::uint8_t>.
 
 #include <cstdint>
 #include <optional>

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "metrics/grid_view.hpp"
 #include "test_maps.hpp"
 
 namespace parksim::metrics {
@@ -86,6 +87,28 @@ TEST(Landscape, default_rule_is_eight_neighbours) {
   const LandscapeMetrics m = landscape_metrics(checkerboard().view());
   EXPECT_EQ(m.connectivity, Connectivity::eight);
   EXPECT_EQ(cls(m, 1).patch_count, 1);
+}
+
+TEST(Landscape, grid_view_takes_shape_cell_size_and_cells_from_the_grid) {
+  // A 2 x 3 grid of 30 m cells: 1 1 0 / 0 255 1 -> 5 valid cells = 4500 m2 = 0.45 ha; class 1 is 2 patches
+  // under the 4-neighbour rule, 1 under the 8-neighbour rule ((0,1) touches (1,2) at a corner).
+  grid::GridSpec spec;
+  spec.cell_size_m = 30.0;
+  spec.rows = 2;
+  spec.cols = 3;
+  grid::Grid<std::uint8_t> g(spec, 0);
+  g(0, 0) = 1;
+  g(0, 1) = 1;
+  g(1, 1) = 255;
+  g(1, 2) = 1;
+  const CategoricalMapView view = view_of(g);
+  EXPECT_EQ(view.cells.data(), g.data());  // no copy
+  const LandscapeMetrics four = landscape_metrics(view, {Connectivity::four});
+  EXPECT_NEAR(four.landscape_area_ha, 0.45, kTol);
+  EXPECT_EQ(four.nodata_cell_count, 1);
+  EXPECT_EQ(cls(four, 1).patch_count, 2);
+  EXPECT_EQ(cls(landscape_metrics(view), 1).patch_count, 1);
+  EXPECT_EQ(landscape_metrics(view_of(g, 1)).cell_count, 3);  // another nodata code: 1 is excluded, 255 counts
 }
 
 TEST(Landscape, largest_patch_index_is_the_biggest_patch_share_of_the_landscape) {
