@@ -182,12 +182,20 @@ struct TargetList {
   std::array<const float*, max_classes> lut{};   // interior cells: neighbourhood factor x multiplier / 255, by count
   std::array<float, max_classes> nweight{};      // neighbourhood weight w (edge cells)
   std::array<float, max_classes> scale{};        // multiplier / 255 (edge cells)
+  double weight_bound = 0.0;                     // >= the sum of the weights of any cell (suitability 255, share 1)
 };
 
 struct TileOut {
   std::vector<Candidate> candidates;
-  std::vector<double> weight_sum;  // per bucket
+  std::vector<double> weight_sum;        // per bucket (exact or estimated, see Simulator::scan)
+  std::vector<std::uint8_t> list_seen;   // per target list: some eligible cell uses it
 };
+
+// One cell in 16, chosen by a hash of its index (no spatial aliasing), estimates the weight sums of a round.
+constexpr int kSampleShift = 4;
+inline bool sampled_cell(std::int64_t i) noexcept {
+  return ((static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL) >> (64 - kSampleShift)) == 0;
+}
 
 template <int W>
 struct Packed {
@@ -532,7 +540,7 @@ class Simulator {
           const double w = m_last_weight[static_cast<std::size_t>(b)];
           if (d <= 0.0) {
             t = 0.0;
-          } else if (fallback || w <= 0.0) {
+          } else if (fallback || w <= 0.0) {  // (an estimated sum of 0 means few cells: taking all is cheap)
             t = kInf;
           } else {
             const double estimate = (m_p.candidate_margin * d + 3.0 * std::sqrt(d) + 4.0) / w;
@@ -542,9 +550,7 @@ class Simulator {
         scan(year, stream_round, threshold, /*measure_only=*/false);
         ++passes;
         for (int b = 0; b < m_buckets; ++b) {
-          if (m_deficit[static_cast<std::size_t>(b)] > 0 && m_last_weight[static_cast<std::size_t>(b)] <= 0.0) {
-            exhausted[static_cast<std::size_t>(b)] = 1;
-          }
+          if (m_allow[static_cast<std::size_t>(b)] > 0 && bucket_exhausted(b)) exhausted[static_cast<std::size_t>(b)] = 1;
         }
         select_and_apply();
         for (int b = 0; b < m_buckets; ++b) {
@@ -589,38 +595,71 @@ class Simulator {
           t.lut[static_cast<std::size_t>(t.n)] = &m_lut[static_cast<std::size_t>(b * lut_size)];
           t.nweight[static_cast<std::size_t>(t.n)] = m_nweight[static_cast<std::size_t>(k)];
           t.scale[static_cast<std::size_t>(t.n)] = static_cast<float>(m_multiplier[static_cast<std::size_t>(b)] / 255.0);
+          t.weight_bound += 255.0 * static_cast<double>(t.scale[static_cast<std::size_t>(t.n)]) * conv * (1.0 + 1e-5);
           ++t.n;
         }
       }
     }
   }
 
+  // One pass over the grid. Exact weight sums when measuring or when every threshold is infinite (fallback
+  // rounds); otherwise the sums are estimated from the sampled cells (x 16) - they only steer the thresholds - and
+  // cells whose race cannot beat the largest threshold of their list are rejected before their weights are computed.
   void scan(int year, int round, const std::vector<double>& threshold, bool measure_only) {
     const std::uint64_t tag = derive_tag("sim.race", m_run, year, round);
+    bool exact = measure_only;
+    if (!exact) {
+      exact = true;
+      for (int b = 0; b < m_buckets; ++b) exact &= threshold[static_cast<std::size_t>(b)] == kInf || m_allow[static_cast<std::size_t>(b)] <= 0;
+    }
+    m_reject_bound.assign(m_targets.size(), kInf);
+    for (std::size_t l = 0; l < m_targets.size(); ++l) {
+      const TargetList& tl = m_targets[l];
+      double t_max = 0.0;
+      for (int t = 0; t < tl.n; ++t) t_max = std::max(t_max, threshold[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])]);
+      m_reject_bound[l] = t_max * tl.weight_bound;
+    }
     const auto tile_count = static_cast<int>(m_tiles.size());
     tbb::parallel_for(tbb::blocked_range<int>(0, tile_count, 1), [&](const tbb::blocked_range<int>& range) {
       for (int t = range.begin(); t < range.end(); ++t) {
         TileOut& out = m_tiles[static_cast<std::size_t>(t)];
         out.candidates.clear();
         out.weight_sum.assign(static_cast<std::size_t>(m_buckets), 0.0);
+        out.list_seen.assign(m_targets.size(), 0);
         const int r0 = t * kTileRows;
         const int r1 = std::min(m_rows, r0 + kTileRows);
         if (m_k <= 8) {
-          scan_tile<1>(r0, r1, tag, threshold, measure_only, out);
+          scan_tile<1>(r0, r1, tag, threshold, measure_only, exact, out);
         } else {
-          scan_tile<2>(r0, r1, tag, threshold, measure_only, out);
+          scan_tile<2>(r0, r1, tag, threshold, measure_only, exact, out);
         }
       }
     });
     std::fill(m_last_weight.begin(), m_last_weight.end(), 0.0);
+    std::vector<std::uint8_t> seen(m_targets.size(), 0);
     for (const TileOut& out : m_tiles) {  // tile order: the same sums whatever the thread count
       for (int b = 0; b < m_buckets; ++b) m_last_weight[static_cast<std::size_t>(b)] += out.weight_sum[static_cast<std::size_t>(b)];
+      for (std::size_t l = 0; l < seen.size(); ++l) seen[l] |= out.list_seen[l];
     }
+    // A bucket is exhausted for the year when no eligible cell can take it: known exactly from an exact pass
+    // (weight sum 0), and from any pass when no eligible cell even lists it.
+    m_bucket_listed.assign(static_cast<std::size_t>(m_buckets), 0);
+    for (std::size_t l = 0; l < seen.size(); ++l) {
+      if (!seen[l]) continue;
+      const TargetList& tl = m_targets[l];
+      for (int t = 0; t < tl.n; ++t) m_bucket_listed[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])] = 1;
+    }
+    m_last_scan_exact = exact;
+  }
+
+  bool bucket_exhausted(int b) const {
+    if (!m_bucket_listed[static_cast<std::size_t>(b)]) return true;
+    return m_last_scan_exact && m_last_weight[static_cast<std::size_t>(b)] <= 0.0;
   }
 
   template <int W>
   void scan_tile(int r0, int r1, std::uint64_t tag, const std::vector<double>& threshold, bool measure_only,
-                 TileOut& out) const {
+                 bool exact, TileOut& out) const {
     std::array<Packed<W>, 256> onehot{};
     for (int c = 0; c < m_k; ++c) onehot[static_cast<std::size_t>(c)].v[static_cast<std::size_t>(c >> 3)] = std::uint64_t{1} << ((c & 7) * 8);
     const int h = m_h;
@@ -660,10 +699,24 @@ class Simulator {
         const std::int64_t i = row_base + j;
         const int c = cls[i];
         if (c >= m_k) continue;
-        const TargetList& tl = m_targets[static_cast<std::size_t>(demand_zone_of(i) * m_k + c)];
+        const auto list = static_cast<std::size_t>(demand_zone_of(i) * m_k + c);
+        const TargetList& tl = m_targets[list];
         if (tl.n == 0) continue;
         if (m_constraint && m_constraint[i]) continue;
         if (m_phase && !m_open[m_phase[i]]) continue;
+        out.list_seen[list] = 1;
+        const bool sample = !exact && sampled_cell(i);
+        std::uint64_t x = 0;
+        if (!measure_only) {
+          const auto group = static_cast<std::uint64_t>(i) >> 2;
+          if (group != cached_group) {
+            block = philox4x64_block(m_seed, tag, group, 0);
+            cached_group = group;
+          }
+          x = block[static_cast<std::size_t>(i & 3)];
+          // -ln(u) >= 1 - u and the weight sum <= weight_bound: no threshold of the list can be beaten
+          if (!sample && 1.0 - (static_cast<double>(x >> 32) + 1.0) * 0x1.0p-32 >= m_reject_bound[list]) continue;
+        }
         const bool interior = row_interior && j >= h && j < m_cols - h;
         float edge_share_denom = 0.0f;
         if (!interior) edge_share_denom = static_cast<float>(grid::window_cell_count(m_rows, m_cols, r, j, window) - 1);
@@ -686,16 +739,13 @@ class Simulator {
           total += weight;
         }
         if (!(total > 0.0f)) continue;
-        for (int t = 0; t < tl.n; ++t) {
-          out.weight_sum[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])] += wt[static_cast<std::size_t>(t)];
+        if (exact || sample) {
+          const double scale = exact ? 1.0 : static_cast<double>(1 << kSampleShift);
+          for (int t = 0; t < tl.n; ++t) {
+            out.weight_sum[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])] += scale * wt[static_cast<std::size_t>(t)];
+          }
         }
         if (measure_only) continue;
-        const auto group = static_cast<std::uint64_t>(i) >> 2;
-        if (group != cached_group) {
-          block = philox4x64_block(m_seed, tag, group, 0);
-          cached_group = group;
-        }
-        const std::uint64_t x = block[static_cast<std::size_t>(i & 3)];
         const double u_race = (static_cast<double>(x >> 32) + 1.0) * 0x1.0p-32;          // (0, 1]
         const float r_pick = static_cast<float>(static_cast<double>(x & 0xFFFFFFFFu) * 0x1.0p-32) * total;
         int pick = 0;
@@ -779,6 +829,9 @@ class Simulator {
   std::vector<float> m_lut;
   std::vector<TargetList> m_targets;
   std::vector<TileOut> m_tiles;
+  std::vector<double> m_reject_bound;         // per target list, this pass
+  std::vector<std::uint8_t> m_bucket_listed;  // per bucket, last pass
+  bool m_last_scan_exact = false;
   std::vector<std::vector<Candidate>> m_by_bucket;
   std::vector<Candidate> m_selected;
 };
