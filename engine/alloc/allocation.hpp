@@ -112,6 +112,7 @@ struct Params {
   bool keep_built_parcels = true;      ///< built, not freed parcels keep current_option
   bool keep_fixed_parcels = true;      ///< fixed parcels keep current_option
   bool compute_shadow_prices = true;   ///< solve the LP relaxation for the targets' shadow prices
+  bool mip_start = true;               ///< seed CBC with the rounded LP relaxation, repaired greedily
   bool diagnose_conflicts = true;      ///< on infeasibility, also find the targets the relaxed ones conflict with
   int threads = 1;                     ///< CBC threads; 1 = sequential and deterministic
   int random_seed = 1;                 ///< CBC/Clp random seed

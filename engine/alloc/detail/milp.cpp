@@ -130,18 +130,25 @@ MilpSolution solve_milp(const LinearModel& model, const MilpOptions& options) {
   set_param(cbc.get(), "randomSeed", std::to_string(options.random_seed));
   if (options.threads > 1) set_param(cbc.get(), "threads", std::to_string(options.threads));
   if (!options.start.empty()) {
-    std::vector<int> idx;
+    // Both MIP-start entry points of the C API pass columns by name; give every column one.
+    std::vector<std::string> names;
     std::vector<double> val;
     for (int c = 0; c < model.num_cols(); ++c) {
+      std::string name = "c" + std::to_string(c);
+      Cbc_setColName(cbc.get(), c, name.data());
       const double v = options.start[static_cast<std::size_t>(c)];
       if (model.m_integer[static_cast<std::size_t>(c)] && v != 0.0) {
-        idx.push_back(c);
+        names.push_back(std::move(name));
         val.push_back(v);
       }
     }
-    Cbc_setMIPStartI(cbc.get(), static_cast<int>(idx.size()), idx.data(), val.data());
+    std::vector<const char*> name_ptrs;
+    for (const auto& n : names) name_ptrs.push_back(n.c_str());
+    Cbc_setMIPStart(cbc.get(), static_cast<int>(names.size()), name_ptrs.data(), val.data());
+    // CBC 2.10.8 fails in its MIP-start path after preprocessing ("Illegal index <ncols> in
+    // ClpModel::getColumnName", solve abandoned), so a started search runs without preprocessing.
+    set_param(cbc.get(), "preprocess", "off");
   }
-
   Cbc_solve(cbc.get());
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -152,7 +159,8 @@ MilpSolution solve_milp(const LinearModel& model, const MilpOptions& options) {
     out.x.assign(best, best + model.num_cols());
     out.objective = Cbc_getObjValue(cbc.get());
     out.best_bound = std::min(Cbc_getBestPossibleObjValue(cbc.get()), out.objective);
-    const bool completed = status == 0 && (secondary == 0 || secondary == 2);
+    // Secondary status 1 with an incumbent: nothing better than the (MIP-start) incumbent remains.
+    const bool completed = status == 0 && (secondary == 0 || secondary == 1 || secondary == 2);
     out.status = completed ? MilpStatus::optimal : MilpStatus::feasible;
     if (completed && secondary == 0 && Cbc_isProvenOptimal(cbc.get()) && options.relative_gap == 0.0) {
       out.best_bound = out.objective;
