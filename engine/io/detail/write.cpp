@@ -1,6 +1,7 @@
 // Writing io::Layer values through OGR, atomically. The rules (promotion to multi, family checks, every
 // OGRErr checked) are documented in io/vector.hpp; this file says why some steps look the way they do.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <set>
