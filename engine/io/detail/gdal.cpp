@@ -85,6 +85,12 @@ SrsPtr make_srs(const CrsRef& crs, const Context& where) {
 CrsRef to_crs_ref(OGRSpatialReferenceH srs) {
   CrsRef out;
   if (srs == nullptr) return out;
+  // A GeoPackage stores "no CRS" as srs_id 0 / -1, which GDAL reads back as a CRS named "Undefined geographic SRS"
+  // / "Undefined Cartesian SRS" (GeoPackage 1.3 §1.1.2.1.1): that is the absence of a CRS, not a CRS.
+  if (const char* name = OSRGetName(srs);
+      name != nullptr && (EQUAL(name, "Undefined geographic SRS") || EQUAL(name, "Undefined Cartesian SRS"))) {
+    return out;
+  }
   ErrorScope errors;  // identification failures are not errors: the CRS is then known by its WKT only
   char* wkt = nullptr;
   const char* const wkt_options[] = {"FORMAT=WKT2_2019", nullptr};

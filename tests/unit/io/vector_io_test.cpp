@@ -88,6 +88,16 @@ TEST(GeoPackage, round_trips_types_values_chinese_text_crs_and_geometry) {
   EXPECT_EQ(read.geometry_type, GeometryType::multi_polygon);
 }
 
+TEST(GeoPackage, layer_without_crs_reads_back_without_crs) {
+  // GeoPackage stores "no CRS" as an "Undefined ... SRS" row; it must not come back as a CRS.
+  TempDir dir;
+  Layer parcels = sample_parcels();
+  parcels.crs = CrsRef{};
+  write_gpkg(dir / "nocrs.gpkg", std::span(&parcels, 1));
+  const Layer read = read_layer(dir / "nocrs.gpkg", "parcels");
+  EXPECT_TRUE(read.crs.empty()) << read.crs.wkt;
+}
+
 TEST(GeoPackage, same_content_gives_byte_identical_files_stamped_with_the_fixed_time) {
   TempDir dir;
   const Layer parcels = sample_parcels();
