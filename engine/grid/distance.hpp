@@ -23,8 +23,8 @@ Grid<std::int64_t> squared_distance_cells(const Grid<std::uint8_t>& sources);
 
 /// Distance in metres (float, = sqrt(squared cells) * cell_size_m) from each cell centre to the nearest
 /// source cell centre. Source cells are 0. An all-zero mask gives +infinity everywhere (callers that need
-/// a finite driver cap it, see model::distance_driver_m). Memory: the float output plus one int32 or
-/// int64 grid of column distances while running.
+/// a finite driver cap it, see model::distance_driver_m). Memory: the float output (4 bytes per cell)
+/// plus a transient int64 grid of squared distances (8 bytes per cell).
 Grid<float> distance_m(const Grid<std::uint8_t>& sources);
 
 }  // namespace parksim::grid
