@@ -602,15 +602,14 @@ class Simulator {
     }
   }
 
-  // One pass over the grid. Exact weight sums when measuring or when every threshold is infinite (fallback
-  // rounds); otherwise the sums are estimated from the sampled cells (x 16) - they only steer the thresholds - and
+  // One pass over the grid. Exact weight sums when every threshold is infinite (fallback rounds); otherwise the sums are estimated from the sampled cells (x 16) - they only steer the thresholds - and
   // cells whose race cannot beat the largest threshold of their list are rejected before their weights are computed.
   void scan(int year, int round, const std::vector<double>& threshold, bool measure_only) {
     const std::uint64_t tag = derive_tag("sim.race", m_run, year, round);
-    bool exact = measure_only;
-    if (!exact) {
-      exact = true;
-      for (int b = 0; b < m_buckets; ++b) exact &= threshold[static_cast<std::size_t>(b)] == kInf || m_allow[static_cast<std::size_t>(b)] <= 0;
+    // (a measuring pass only steers thresholds: sampled sums suffice)
+    bool exact = !measure_only;
+    for (int b = 0; b < m_buckets && exact; ++b) {
+      exact = threshold[static_cast<std::size_t>(b)] == kInf || m_allow[static_cast<std::size_t>(b)] <= 0;
     }
     m_reject_bound.assign(m_targets.size(), kInf);
     for (std::size_t l = 0; l < m_targets.size(); ++l) {
@@ -688,14 +687,8 @@ class Simulator {
         add_row(r - h - 1, true);
       }
       const bool row_interior = r >= h && r < m_rows - h;
-      Packed<W> win{};
-      for (int j = 0; j <= std::min(h, m_cols - 1); ++j) win.add(colsum[static_cast<std::size_t>(j)]);
       const std::int64_t row_base = static_cast<std::int64_t>(r) * m_cols;
       for (int j = 0; j < m_cols; ++j) {
-        if (j > 0) {
-          if (j + h < m_cols) win.add(colsum[static_cast<std::size_t>(j + h)]);
-          if (j - h - 1 >= 0) win.sub(colsum[static_cast<std::size_t>(j - h - 1)]);
-        }
         const std::int64_t i = row_base + j;
         const int c = cls[i];
         if (c >= m_k) continue;
@@ -707,7 +700,9 @@ class Simulator {
         out.list_seen[list] = 1;
         const bool sample = !exact && sampled_cell(i);
         std::uint64_t x = 0;
-        if (!measure_only) {
+        if (measure_only) {
+          if (!sample) continue;
+        } else {
           const auto group = static_cast<std::uint64_t>(i) >> 2;
           if (group != cached_group) {
             block = philox4x64_block(m_seed, tag, group, 0);
@@ -717,6 +712,9 @@ class Simulator {
           // -ln(u) >= 1 - u and the weight sum <= weight_bound: no threshold of the list can be beaten
           if (!sample && 1.0 - (static_cast<double>(x >> 32) + 1.0) * 0x1.0p-32 >= m_reject_bound[list]) continue;
         }
+        // class counts of the window, only for the few cells that get this far (the column sums are per row)
+        Packed<W> win{};
+        for (int jj = std::max(0, j - h); jj <= std::min(m_cols - 1, j + h); ++jj) win.add(colsum[static_cast<std::size_t>(jj)]);
         const bool interior = row_interior && j >= h && j < m_cols - h;
         float edge_share_denom = 0.0f;
         if (!interior) edge_share_denom = static_cast<float>(grid::window_cell_count(m_rows, m_cols, r, j, window) - 1);
