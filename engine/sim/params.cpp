@@ -18,6 +18,20 @@ void require(bool ok, const char* name, const std::string& what) {
 
 bool in_range(double v, double lo, double hi) { return std::isfinite(v) && v >= lo && v <= hi; }
 
+// Member by member, so the table does not depend on the order of ParamInfo's members.
+ParamInfo param(std::string_view name, ParamKind kind, std::string_view unit, double default_value, double min,
+                double max, std::string_view description) {
+  ParamInfo p;
+  p.name = name;
+  p.kind = kind;
+  p.unit = unit;
+  p.default_value = default_value;
+  p.min = min;
+  p.max = max;
+  p.description = description;
+  return p;
+}
+
 }  // namespace
 
 void Params::validate(int class_count) const {
@@ -47,38 +61,32 @@ void Params::validate(int class_count) const {
 std::vector<ParamInfo> Params::info() {
   const Params d;
   return {
-      {.name = "neighbourhood_window", .kind = ParamKind::integer, .unit = "cells",
-       .default_value = static_cast<double>(d.neighbourhood_window), .min = 1, .max = 15,
-       .description = "side of the square neighbourhood window (odd)"},
-      {.name = "neighbourhood_weight", .kind = ParamKind::real, .unit = "",
-       .default_value = d.neighbourhood_weight, .min = 0, .max = 1,
-       .description = "weight w of the neighbourhood factor (1 - w) + w * share of the class in the window"},
-      {.name = "class_neighbourhood_weight", .kind = ParamKind::real, .unit = "",
-       .default_value = d.neighbourhood_weight, .min = 0, .max = 1,
-       .description = "optional list, one neighbourhood weight per class (overrides neighbourhood_weight)"},
-      {.name = "inertia_adaptation", .kind = ParamKind::real, .unit = "", .default_value = d.inertia_adaptation,
-       .min = 0, .max = 10,
-       .description = "growth of the competition multiplier of a class still short of its demand after a round"},
-      {.name = "inertia_max", .kind = ParamKind::real, .unit = "", .default_value = d.inertia_max, .min = 1,
-       .max = 1000, .description = "upper bound of the adaptive competition multiplier"},
-      {.name = "patch_share", .kind = ParamKind::real, .unit = "", .default_value = d.patch_share, .min = 0,
-       .max = 1, .description = "share of each yearly demand placed as new patches away from existing ones"},
-      {.name = "patch_size_mean_cells", .kind = ParamKind::real, .unit = "cells",
-       .default_value = d.patch_size_mean_cells, .min = 1, .max = 1e6,
-       .description = "mean of the lognormal patch-size distribution"},
-      {.name = "patch_size_sd_cells", .kind = ParamKind::real, .unit = "cells",
-       .default_value = d.patch_size_sd_cells, .min = 0, .max = 1e6,
-       .description = "standard deviation of the lognormal patch-size distribution"},
-      {.name = "patch_seed_tries", .kind = ParamKind::integer, .unit = "", .default_value = static_cast<double>(d.patch_seed_tries),
-       .min = 1, .max = 1e6, .description = "random seed-cell draws per wanted patch"},
-      {.name = "steps_per_year", .kind = ParamKind::integer, .unit = "", .default_value = static_cast<double>(d.steps_per_year),
-       .min = 1, .max = 100, .description = "automaton steps per year; the neighbourhood is updated between steps"},
-      {.name = "max_rounds", .kind = ParamKind::integer, .unit = "", .default_value = static_cast<double>(d.max_rounds), .min = 1,
-       .max = 1000, .description = "allocation rounds per year at most"},
-      {.name = "candidate_margin", .kind = ParamKind::real, .unit = "", .default_value = d.candidate_margin,
-       .min = 1, .max = 10, .description = "oversampling factor of the candidate threshold of a round"},
-      {.name = "phase_full_share", .kind = ParamKind::real, .unit = "", .default_value = d.phase_full_share,
-       .min = 0, .max = 1, .description = "share of built developable cells at which a phase counts as full"},
+      param("neighbourhood_window", ParamKind::integer, "cells", static_cast<double>(d.neighbourhood_window), 1, 15,
+            "side of the square neighbourhood window (odd)"),
+      param("neighbourhood_weight", ParamKind::real, "", d.neighbourhood_weight, 0, 1,
+            "weight w of the neighbourhood factor (1 - w) + w * share of the class in the window"),
+      param("class_neighbourhood_weight", ParamKind::real, "", d.neighbourhood_weight, 0, 1,
+            "optional list, one neighbourhood weight per class (overrides neighbourhood_weight)"),
+      param("inertia_adaptation", ParamKind::real, "", d.inertia_adaptation, 0, 10,
+            "growth of the competition multiplier of a class still short of its demand after a round"),
+      param("inertia_max", ParamKind::real, "", d.inertia_max, 1, 1000,
+            "upper bound of the adaptive competition multiplier"),
+      param("patch_share", ParamKind::real, "", d.patch_share, 0, 1,
+            "share of each yearly demand placed as new patches away from existing ones"),
+      param("patch_size_mean_cells", ParamKind::real, "cells", d.patch_size_mean_cells, 1, 1e6,
+            "mean of the lognormal patch-size distribution"),
+      param("patch_size_sd_cells", ParamKind::real, "cells", d.patch_size_sd_cells, 0, 1e6,
+            "standard deviation of the lognormal patch-size distribution"),
+      param("patch_seed_tries", ParamKind::integer, "", static_cast<double>(d.patch_seed_tries), 1, 1e6,
+            "random seed-cell draws per wanted patch"),
+      param("steps_per_year", ParamKind::integer, "", static_cast<double>(d.steps_per_year), 1, 100,
+            "automaton steps per year; the neighbourhood is updated between steps"),
+      param("max_rounds", ParamKind::integer, "", static_cast<double>(d.max_rounds), 1, 1000,
+            "allocation rounds per year at most"),
+      param("candidate_margin", ParamKind::real, "", d.candidate_margin, 1, 10,
+            "oversampling factor of the candidate threshold of a round"),
+      param("phase_full_share", ParamKind::real, "", d.phase_full_share, 0, 1,
+            "share of built developable cells at which a phase counts as full"),
   };
 }
 

@@ -595,9 +595,21 @@ class Simulator {
           t.lut[static_cast<std::size_t>(t.n)] = &m_lut[static_cast<std::size_t>(b * lut_size)];
           t.nweight[static_cast<std::size_t>(t.n)] = m_nweight[static_cast<std::size_t>(k)];
           t.scale[static_cast<std::size_t>(t.n)] = static_cast<float>(m_multiplier[static_cast<std::size_t>(b)] / 255.0);
-          t.weight_bound += 255.0 * static_cast<double>(t.scale[static_cast<std::size_t>(t.n)]) * conv * (1.0 + 1e-5);
           ++t.n;
         }
+        // Bound of a cell's weight sum: suitability <= 255 and the shares of the classes in one window sum to <= 1,
+        // so sum_t sc_t ((1 - w_t) + w_t share_t) <= sum_t sc_t (1 - w_t) + max_t sc_t w_t (+ the floor).
+        double fixed = 0.0;
+        double shared = 0.0;
+        double floor = 0.0;
+        for (int i = 0; i < t.n; ++i) {
+          const double sc = static_cast<double>(t.scale[static_cast<std::size_t>(i)]) * t.conv[static_cast<std::size_t>(i)];
+          const double w = p_window_one() ? 0.0 : static_cast<double>(t.nweight[static_cast<std::size_t>(i)]);
+          fixed += sc * (1.0 - w);
+          shared = std::max(shared, sc * w);
+          floor += sc * static_cast<double>(kOmegaFloor);
+        }
+        t.weight_bound = 255.0 * (fixed + shared + floor) * (1.0 + 1e-4);
       }
     }
   }
@@ -612,11 +624,13 @@ class Simulator {
       exact = threshold[static_cast<std::size_t>(b)] == kInf || m_allow[static_cast<std::size_t>(b)] <= 0;
     }
     m_reject_bound.assign(m_targets.size(), kInf);
+    m_max_threshold.assign(m_targets.size(), kInf);
     for (std::size_t l = 0; l < m_targets.size(); ++l) {
       const TargetList& tl = m_targets[l];
       double t_max = 0.0;
       for (int t = 0; t < tl.n; ++t) t_max = std::max(t_max, threshold[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])]);
       m_reject_bound[l] = t_max * tl.weight_bound;
+      m_max_threshold[l] = t_max;
     }
     const auto tile_count = static_cast<int>(m_tiles.size());
     tbb::parallel_for(tbb::blocked_range<int>(0, tile_count, 1), [&](const tbb::blocked_range<int>& range) {
@@ -651,6 +665,8 @@ class Simulator {
     m_last_scan_exact = exact;
   }
 
+  bool p_window_one() const noexcept { return m_p.neighbourhood_window == 1; }
+
   bool bucket_exhausted(int b) const {
     if (!m_bucket_listed[static_cast<std::size_t>(b)]) return true;
     return m_last_scan_exact && m_last_weight[static_cast<std::size_t>(b)] <= 0.0;
@@ -677,9 +693,18 @@ class Simulator {
     };
     for (int r = r0 - h; r <= r0 + h; ++r) add_row(r, false);
     const std::uint8_t* cls = m_state.data();
+    const std::uint8_t* constraint = m_constraint;
+    const std::uint8_t* phase = m_phase;
+    const std::uint8_t* zone = m_in.demand_by_zone ? m_zone : nullptr;
+    const std::uint8_t* open = m_open.data();
+    const TargetList* lists = m_targets.data();
+    const double* reject_bound = m_reject_bound.data();
+    const int k_count = m_k;
+    const int cols = m_cols;
     std::array<float, max_classes> wt{};
     std::uint64_t cached_group = std::numeric_limits<std::uint64_t>::max();
     std::array<std::uint64_t, 4> block{};
+    const double* max_threshold = m_max_threshold.data();
 
     for (int r = r0; r < r1; ++r) {
       if (r > r0) {
@@ -687,30 +712,34 @@ class Simulator {
         add_row(r - h - 1, true);
       }
       const bool row_interior = r >= h && r < m_rows - h;
-      const std::int64_t row_base = static_cast<std::int64_t>(r) * m_cols;
-      for (int j = 0; j < m_cols; ++j) {
+      const std::int64_t row_base = static_cast<std::int64_t>(r) * cols;
+      for (int j = 0; j < cols; ++j) {
         const std::int64_t i = row_base + j;
         const int c = cls[i];
-        if (c >= m_k) continue;
-        const auto list = static_cast<std::size_t>(demand_zone_of(i) * m_k + c);
-        const TargetList& tl = m_targets[list];
+        if (c >= k_count) continue;
+        const auto list = static_cast<std::size_t>((zone ? zone[i] : 0) * k_count + c);
+        const TargetList& tl = lists[list];
         if (tl.n == 0) continue;
-        if (m_constraint && m_constraint[i]) continue;
-        if (m_phase && !m_open[m_phase[i]]) continue;
+        if (constraint && constraint[i]) continue;
+        if (phase && !open[phase[i]]) continue;
         out.list_seen[list] = 1;
         const bool sample = !exact && sampled_cell(i);
-        std::uint64_t x = 0;
+        // The race uniform u of a cell: its top 16 bits come from a block shared by 16 cells, the next 32 bits (and
+        // the roulette) from the cell's own block, drawn only for cells that pass the tests on the top bits.
+        std::uint64_t top16 = 0;
+        double u_high = 1.0;  // u <= u_high
         if (measure_only) {
           if (!sample) continue;
         } else {
-          const auto group = static_cast<std::uint64_t>(i) >> 2;
+          const auto group = static_cast<std::uint64_t>(i) >> 4;
           if (group != cached_group) {
             block = philox4x64_block(m_seed, tag, group, 0);
             cached_group = group;
           }
-          x = block[static_cast<std::size_t>(i & 3)];
+          top16 = (block[static_cast<std::size_t>((i >> 2) & 3)] >> (16 * (i & 3))) & 0xFFFFu;
+          u_high = static_cast<double>(top16 + 1) * 0x1.0p-16;
           // -ln(u) >= 1 - u and the weight sum <= weight_bound: no threshold of the list can be beaten
-          if (!sample && 1.0 - (static_cast<double>(x >> 32) + 1.0) * 0x1.0p-32 >= m_reject_bound[list]) continue;
+          if (!sample && 1.0 - u_high >= reject_bound[list]) continue;
         }
         // class counts of the window, only for the few cells that get this far (the column sums are per row)
         Packed<W> win{};
@@ -744,15 +773,18 @@ class Simulator {
           }
         }
         if (measure_only) continue;
-        const double u_race = (static_cast<double>(x >> 32) + 1.0) * 0x1.0p-32;          // (0, 1]
-        const float r_pick = static_cast<float>(static_cast<double>(x & 0xFFFFFFFFu) * 0x1.0p-32) * total;
+        const double total_d = static_cast<double>(total);
+        if (1.0 - u_high >= max_threshold[list] * total_d) continue;
+        const std::array<std::uint64_t, 4> own = philox4x64_block(m_seed, tag, static_cast<std::uint64_t>(i), 1);
+        const double u_race =
+            (static_cast<double>((top16 << 32) | (own[0] & 0xFFFFFFFFu)) + 1.0) * 0x1.0p-48;  // (0, 1]
+        const float r_pick = static_cast<float>(static_cast<double>(own[1] >> 11) * 0x1.0p-53) * total;
         int pick = 0;
         float acc = wt[0];
         while (pick + 1 < tl.n && acc <= r_pick) acc += wt[static_cast<std::size_t>(++pick)];
         while (pick > 0 && wt[static_cast<std::size_t>(pick)] <= 0.0f) --pick;
         const int b = tl.bucket[static_cast<std::size_t>(pick)];
         const double t_b = threshold[static_cast<std::size_t>(b)];
-        const double total_d = static_cast<double>(total);
         // -ln(u) >= 1 - u: most cells are rejected without a logarithm
         if (t_b != kInf && 1.0 - u_race >= t_b * total_d) continue;
         const double key = -std::log(u_race) / total_d;
@@ -828,6 +860,7 @@ class Simulator {
   std::vector<TargetList> m_targets;
   std::vector<TileOut> m_tiles;
   std::vector<double> m_reject_bound;         // per target list, this pass
+  std::vector<double> m_max_threshold;        // per target list, this pass
   std::vector<std::uint8_t> m_bucket_listed;  // per bucket, last pass
   bool m_last_scan_exact = false;
   std::vector<std::vector<Candidate>> m_by_bucket;
