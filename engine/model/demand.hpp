@@ -18,7 +18,7 @@
 
 #include "core/problem.hpp"
 #include "grid/grid.hpp"
-#include "model/params.hpp"
+#include "core/params.hpp"
 
 namespace parksim::model {
 

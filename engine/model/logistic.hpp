@@ -16,7 +16,7 @@
 
 #include <Eigen/Core>
 
-#include "model/params.hpp"
+#include "core/params.hpp"
 
 namespace parksim::model {
 

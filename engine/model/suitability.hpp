@@ -10,7 +10,7 @@
 #include "grid/grid.hpp"
 #include "model/drivers.hpp"
 #include "model/logistic.hpp"
-#include "model/params.hpp"
+#include "core/params.hpp"
 
 namespace parksim::model {
 

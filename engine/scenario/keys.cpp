@@ -9,11 +9,12 @@ namespace parksim::scenario {
 namespace {
 
 KeySpec text(std::string key, std::string_view default_text, std::string_view description,
-             std::vector<std::string_view> choices = {}) {
+             std::string_view choices = {}) {
   KeySpec s{std::move(key), ValueKind::text, {}};
   s.info.default_text = default_text;
   s.info.description = description;
-  s.info.choices = std::move(choices);
+  s.info.kind = ParamKind::text;
+  s.info.choices = choices;
   return s;
 }
 
@@ -70,7 +71,7 @@ Schema build() {
 
   schema.add(real("grid.cell_size_m", 30, 5, 500, "m", "raster cell size of the simulation grid"));
   schema.add(text("grid.extent", "corridor", "simulated area: the park's phases only, or the park and the corridor",
-                  {"park", "corridor"}));
+                  "park,corridor"));
 
   schema.add(no_default(integer("phases.open_year.*", 0, 1990, 2100, "yr",
                                 "year a phase opens for development (key: the phase name, e.g. \"3\")")));
@@ -80,13 +81,13 @@ Schema build() {
   infra.info.description = "infrastructure timeline: features that open in a given year and change drivers";
   schema.add(infra);
   schema.add(no_default(integer("infrastructure[].year", 0, 1990, 2100, "yr", "year the feature opens")));
-  schema.add(no_default(text("infrastructure[].layer", "", "layer of the plan dataset", {"stations", "roads"})));
+  schema.add(no_default(text("infrastructure[].layer", "", "layer of the plan dataset", "stations,roads")));
   schema.add(no_default(text("infrastructure[].where", "", "attribute filter, e.g. \"line = '19'\"")));
   schema.add(no_default(text("infrastructure[].name", "", "label in the report")));
 
   KeySpec formats{"outputs.formats", ValueKind::text_list, {}};
   formats.info.description = "vector formats written besides results.gpkg";
-  formats.info.choices = {"gpkg", "shp", "fgb", "geojson"};
+  formats.info.choices = "gpkg,shp,fgb,geojson";
   schema.add(formats);
   KeySpec key_years{"outputs.key_years", ValueKind::integer_list, {}};
   key_years.info.description = "years shown as maps in the report (empty: start, middle and end)";

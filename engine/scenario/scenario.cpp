@@ -65,11 +65,12 @@ void check_range(const KeySpec& spec, double v, const Origin& origin, std::strin
 
 void check_choice(const KeySpec& spec, const std::string& v, const Origin& origin, std::string_view key) {
   if (spec.info.choices.empty()) return;
-  for (auto c : spec.info.choices) {
+  const auto choices = split_choices(spec.info.choices);
+  for (auto c : choices) {
     if (c == v) return;
   }
   std::string list;
-  for (auto c : spec.info.choices) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", c);
+  for (auto c : choices) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", c);
   fail(origin, key, fmt::format("must be one of {}, got \"{}\"", list, v));
 }
 

@@ -57,6 +57,17 @@ bool is_prefix_of(std::string_view prefix, std::string_view pattern) {
 
 }  // namespace
 
+std::vector<std::string_view> split_choices(std::string_view choices) {
+  std::vector<std::string_view> out;
+  while (!choices.empty()) {
+    const auto comma = choices.find(',');
+    out.push_back(choices.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    choices.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   std::iota(row.begin(), row.end(), std::size_t{0});

@@ -47,6 +47,9 @@ class Schema {
 /// The schema of parksim scenario files (documented in docs/scenario-format.md).
 const Schema& scenario_schema();
 
+/// The allowed values of a text parameter, from ParamInfo::choices ("park,corridor" -> {"park", "corridor"}).
+std::vector<std::string_view> split_choices(std::string_view choices);
+
 /// Levenshtein edit distance (for suggestions).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
