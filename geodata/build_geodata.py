@@ -12,7 +12,9 @@ Contract (relied on by the engine's loaders, the CLI and tests/geodata/):
 - The park polygons are SCHEMATIC: fictional shapes at the real location, with the published areas
   (phases 1-2 = 2.500 km2, phase 3 = 4.700 km2 incl. parcel A = 37.93 ha, free-trade area = 10.26 km2)
   hit to well under 1 m2. Station points are real OpenStreetMap data (ODbL 1.0).
-Needs only Debian's python3-gdal (osgeo.ogr / osr).
+- The file carries QGIS default styles in a `layer_styles` table (QML from qgis_style.py beside this script;
+  parcel colours = the landuse_classes colours), so QGIS opens every spatial layer styled.
+Needs only Debian's python3-gdal (osgeo.ogr / osr) and the standard library.
 """
 
 import argparse
@@ -25,6 +27,10 @@ import sys
 
 from osgeo import gdal, ogr, osr
 
+sys.dont_write_bytecode = True   # no __pycache__ beside the committed script
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qgis_style  # noqa: E402  (the QML generator beside this script)
+
 gdal.UseExceptions()
 ogr.UseExceptions()
 osr.UseExceptions()
@@ -33,6 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = os.path.join(HERE, "sources")
 DEFAULT_OUT = os.path.join(HERE, "zgc_life_science_park.gpkg")
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
+STYLE_UPDATE_TIME = (2000, 1, 1, 0, 0, 0, 100)   # layer_styles.update_time: fixed (UTC), keeps the file reproducible
 
 # ---------------------------------------------------------------------------------------------------------
 # Published figures the geometry is fitted to (sources: sources/FACTS.md).
@@ -694,6 +701,45 @@ class Writer:
                 raise RuntimeError("cannot write a feature to layer %s" % name)
         lyr.CommitTransaction()
 
+    def styles(self, styles):
+        """The QGIS `layer_styles` table, created as QGIS 3.22 itself creates it in a GeoPackage (an OGR attribute
+        table with FID `id`, registered in gpkg_contents as 'attributes'), one default style (useAsDefault = 1) per
+        styled layer. QGIS selects the row by f_table_schema = '' AND f_table_name AND f_geometry_column."""
+        lyr = self.ds.CreateLayer("layer_styles", None, ogr.wkbNone, ["FID=id"])
+        for fname, ftype, width in (("f_table_catalog", S, 256), ("f_table_schema", S, 256),
+                                    ("f_table_name", S, 256), ("f_geometry_column", S, 256), ("styleName", S, 30),
+                                    ("styleQML", S, 0), ("styleSLD", S, 0), ("useAsDefault", I, 0),
+                                    ("description", S, 0), ("owner", S, 30), ("ui", S, 30),
+                                    ("update_time", ogr.OFTDateTime, 0)):
+            defn = ogr.FieldDefn(fname, ftype)
+            defn.SetWidth(width)
+            if fname == "useAsDefault":
+                defn.SetSubType(ogr.OFSTBoolean)
+            if fname == "update_time":
+                defn.SetDefault("CURRENT_TIMESTAMP")
+            lyr.CreateField(defn)
+        defn = lyr.GetLayerDefn()
+        lyr.StartTransaction()
+        for style in styles:
+            styled = self.ds.GetLayerByName(style.layer)
+            if styled is None or styled.GetGeomType() == ogr.wkbNone:
+                raise RuntimeError("style %s: no spatial layer %s to style" % (style.name, style.layer))
+            feature = ogr.Feature(defn)
+            feature.SetField("f_table_catalog", "")
+            feature.SetField("f_table_schema", "")
+            feature.SetField("f_table_name", style.layer)
+            feature.SetField("f_geometry_column", styled.GetGeometryColumn())
+            feature.SetField("styleName", style.name)
+            feature.SetField("styleQML", style.qml)
+            feature.SetField("styleSLD", "")
+            feature.SetField("useAsDefault", 1)
+            feature.SetField("description", style.description)
+            feature.SetField("owner", "")
+            feature.SetField("update_time", *STYLE_UPDATE_TIME)
+            if lyr.CreateFeature(feature) != 0:
+                raise RuntimeError("cannot write the style of layer %s" % style.layer)
+        lyr.CommitTransaction()
+
     def close(self):
         self.ds.FlushCache()
         self.ds = None
@@ -1172,6 +1218,8 @@ def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, 
             targets_features(), "Plan figures the engine measures against")
     w.layer("about", ogr.wkbNone, [("key", S), ("value", S)], about_features(),
             "Dataset notice, CRS and licence")
+    w.styles(qgis_style.layer_styles([(code, name_zh, name_en, colour)
+                                      for code, name_zh, name_en, colour, _, _, _ in LANDUSE_CLASSES]))
     w.close()
 
 
