@@ -168,6 +168,15 @@ struct WriteOptions {
   /// written into the temporary directory before it is renamed into place. Names must be plain file names.
   /// DEFAULT none. Other writers throw Error(ErrorCode::internal) when it is not empty.
   std::map<std::string, std::string> extra_files;
+  /// write_gpkg only: QGIS default styles, layer name -> QML document. When not empty, the GeoPackage also gets
+  /// QGIS's `layer_styles` attribute table (columns id, f_table_catalog, f_table_schema, f_table_name,
+  /// f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) with
+  /// one row per entry in name order: styleName = f_table_name = the layer, f_geometry_column "geom" (empty for
+  /// a non-spatial table), useAsDefault 1, update_time = `timestamp` (so the bytes stay reproducible). QGIS then
+  /// opens each layer with its style. Every name must be a layer of the write, and no layer may itself be
+  /// called "layer_styles" (else Error(ErrorCode::internal)). DEFAULT none. Other writers throw
+  /// Error(ErrorCode::internal) when it is not empty.
+  std::map<std::string, std::string> layer_styles;
   /// Progress of the write, per feature; cancellation throws Error(ErrorCode::cancelled) and leaves the
   /// previous output untouched. DEFAULT nullptr: none.
   const Progress* progress = nullptr;

@@ -374,6 +374,47 @@ void check_no_extra_files(const WriteOptions& options, const Context& where) {
   }
 }
 
+void check_no_layer_styles(const WriteOptions& options, const Context& where) {
+  if (!options.layer_styles.empty()) {
+    throw Error(ErrorCode::internal, "layer_styles is only for write_gpkg", where);
+  }
+}
+
+constexpr const char* layer_styles_table = "layer_styles";
+
+// QGIS's `layer_styles` table (the schema QGIS itself creates in a GeoPackage) as a plain attribute layer, so it
+// goes through the same checked writer as every other table.
+Layer make_layer_styles(std::span<const Layer> layers, const WriteOptions& options, const Context& where) {
+  Layer styles;
+  styles.name = layer_styles_table;
+  styles.geometry_type = GeometryType::none;
+  for (const char* name : {"f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
+                           "styleQML", "styleSLD"}) {
+    styles.fields.push_back({name, FieldType::string});
+  }
+  styles.fields.push_back({"useAsDefault", FieldType::integer});
+  for (const char* name : {"description", "owner", "ui", "update_time"}) styles.fields.push_back({name, FieldType::string});
+  if (options.layer_styles.empty()) return styles;
+  for (const auto& layer : layers) {
+    if (layer.name == layer_styles_table) {
+      throw Error(ErrorCode::internal, "a layer called layer_styles would clash with the QGIS style table",
+                  Context{.path = where.path, .layer = layer.name});
+    }
+  }
+  for (const auto& [name, qml] : options.layer_styles) {
+    const auto it = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.name == name; });
+    if (it == layers.end()) {
+      throw Error(ErrorCode::internal, "a style names a layer that is not written",
+                  Context{.path = where.path, .layer = name});
+    }
+    const std::string geometry_column = it->geometry_type == GeometryType::none ? "" : "geom";
+    styles.features.push_back(
+        {-1, {}, {std::string(), std::string(), name, geometry_column, name, qml, std::string(), std::int64_t{1},
+                  std::string("parksim default style"), std::string("parksim"), std::monostate{}, options.timestamp}});
+  }
+  return styles;
+}
+
 std::string csv_cell(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
@@ -418,12 +459,13 @@ void write_gpkg(const fs::path& path, std::span<const Layer> layers, const Write
   check_timestamp(options.timestamp);
   check_no_extra_files(options, where);
   check_layer_names(layers, where, false);
+  const Layer styles = make_layer_styles(layers, options, where);
   AtomicOutput output(path, AtomicOutput::Kind::file, options.overwrite);
   // GDAL 3.6's GeoPackage driver stamps gpkg_contents.last_change and the metadata with "now" unless
   // OGR_CURRENT_DATE is set; a thread-local option is honoured (CPLGetConfigOption looks there first)
   // and keeps concurrent writers in other threads unaffected. It must stay set until the file is closed.
   ThreadConfigScope fixed_date("OGR_CURRENT_DATE", options.timestamp);
-  ProgressTicker ticker(options.progress, total_features(layers));
+  ProgressTicker ticker(options.progress, total_features(layers) + styles.features.size());
   ticker.start();
   DatasetPtr ds = create_dataset(Format::gpkg, output.temp_path(), where);
   for (const auto& layer : layers) {
@@ -441,6 +483,15 @@ void write_gpkg(const fs::path& path, std::span<const Layer> layers, const Write
     plan.creation_options.set("FID", "fid");
     write_layer(ds.get(), layer, plan, Format::gpkg, at, ticker);
   }
+  if (!styles.features.empty()) {
+    Context at = where;
+    at.layer = styles.name;
+    LayerPlan plan;
+    for (const auto& field : styles.fields) plan.field_names.push_back(field.name);
+    plan.geometry_type = wkbNone;
+    plan.creation_options.set("FID", "id");
+    write_layer(ds.get(), styles, plan, Format::gpkg, at, ticker);
+  }
   close_dataset(ds, where);
   output.commit();
 }
@@ -448,6 +499,7 @@ void write_gpkg(const fs::path& path, std::span<const Layer> layers, const Write
 void write_shapefile_set(const fs::path& dir, std::span<const Layer> layers, const WriteOptions& options) {
   const Context where{.path = dir.string()};
   check_timestamp(options.timestamp);
+  check_no_layer_styles(options, where);
   check_layer_names(layers, where, true);
   for (const auto& [name, content] : options.extra_files) {
     const fs::path file(name);
@@ -499,6 +551,7 @@ void write_shapefile_set(const fs::path& dir, std::span<const Layer> layers, con
 void write_geojson(const fs::path& path, const Layer& layer, const WriteOptions& options) {
   const Context where{.path = path.string(), .layer = layer.name};
   check_no_extra_files(options, where);
+  check_no_layer_styles(options, where);
   check_layer_names(std::span<const Layer>(&layer, 1), where, false);
   if (layer.crs.empty()) {
     throw Error(ErrorCode::crs, "GeoJSON needs WGS84 coordinates but the layer has no CRS to reproject from", where);
@@ -522,6 +575,7 @@ void write_geojson(const fs::path& path, const Layer& layer, const WriteOptions&
 void write_flatgeobuf(const fs::path& path, const Layer& layer, const WriteOptions& options) {
   const Context where{.path = path.string(), .layer = layer.name};
   check_no_extra_files(options, where);
+  check_no_layer_styles(options, where);
   check_layer_names(std::span<const Layer>(&layer, 1), where, false);
   if (layer.geometry_type == GeometryType::none) {
     throw Error(ErrorCode::output, "FlatGeobuf cannot hold a non-spatial table", where);

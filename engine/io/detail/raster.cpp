@@ -1,0 +1,275 @@
+// Raster writing and reading through GDAL (COG, PNG via /vsimem). Contracts in io/raster.hpp; this file says why.
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include <cpl_vsi.h>
+#include <fmt/format.h>
+
+#include "io/atomic.hpp"
+#include "io/detail/gdal.hpp"
+#include "io/raster.hpp"
+
+namespace parksim::io {
+
+namespace fs = std::filesystem;
+using namespace detail;
+
+namespace {
+
+struct ColourTableDestroyer {
+  void operator()(GDALColorTableH h) const noexcept { GDALDestroyColorTable(h); }
+};
+using ColourTablePtr = std::unique_ptr<std::remove_pointer_t<GDALColorTableH>, ColourTableDestroyer>;
+
+void check_geometry(const RasterGeometry& geometry, std::size_t value_count, const Context& where) {
+  if (geometry.cols <= 0 || geometry.rows <= 0 || !(geometry.cell_size > 0.0) || !std::isfinite(geometry.cell_size) ||
+      !std::isfinite(geometry.origin_x) || !std::isfinite(geometry.origin_y)) {
+    throw Error(ErrorCode::output,
+                fmt::format("raster geometry is not usable ({} x {} cells of {})", geometry.cols, geometry.rows,
+                            geometry.cell_size),
+                where);
+  }
+  const auto cells = static_cast<std::size_t>(geometry.cols) * static_cast<std::size_t>(geometry.rows);
+  if (value_count != cells) {
+    throw Error(ErrorCode::output, fmt::format("{} values for {} cells", value_count, cells), where);
+  }
+}
+
+// The palette: every class colour at its value, transparent nodata, opaque black elsewhere (never drawn).
+ColourTablePtr make_colour_table(std::span<const RasterClass> classes, const Context& where) {
+  ColourTablePtr table(GDALCreateColorTable(GPI_RGB));
+  for (int i = 0; i < 256; ++i) {
+    const GDALColorEntry entry{0, 0, 0, static_cast<short>(i == class_nodata ? 0 : 255)};
+    GDALSetColorEntry(table.get(), i, &entry);
+  }
+  for (const auto& cls : classes) {
+    Context at = where;
+    at.key = cls.name;
+    if (cls.value < 0 || cls.value >= class_nodata) {
+      throw Error(ErrorCode::output, fmt::format("class value {} is outside 0..254", cls.value), at);
+    }
+    const auto rgb = parse_colour(cls.colour);
+    if (!rgb) throw Error(ErrorCode::output, fmt::format("class colour '{}' is not #RRGGBB", cls.colour), at);
+    const GDALColorEntry entry{(*rgb)[0], (*rgb)[1], (*rgb)[2], 255};
+    GDALSetColorEntry(table.get(), cls.value, &entry);
+  }
+  return table;
+}
+
+// An in-memory dataset holding one band of `values`, georeferenced when `geometry` is given.
+DatasetPtr make_mem(int cols, int rows, GDALDataType type, const void* values, const RasterGeometry* geometry,
+                    const Context& where) {
+  ensure_gdal_registered();
+  ErrorScope errors;
+  GDALDriverH mem = GDALGetDriverByName("MEM");
+  if (mem == nullptr) throw Error(ErrorCode::output, "GDAL has no MEM driver", where);
+  DatasetPtr ds(GDALCreate(mem, "", cols, rows, 1, type, nullptr));
+  if (!ds) throw Error(ErrorCode::output, with_detail("cannot create an in-memory raster", errors.failure_message()), where);
+  GDALRasterBandH band = GDALGetRasterBand(ds.get(), 1);
+  // RasterIO takes a non-const buffer for both directions; GF_Write only reads it.
+  if (GDALRasterIO(band, GF_Write, 0, 0, cols, rows, const_cast<void*>(values), cols, rows, type, 0, 0) != CE_None) {
+    throw Error(ErrorCode::output, with_detail("cannot fill the in-memory raster", errors.failure_message()), where);
+  }
+  if (geometry != nullptr) {
+    double transform[6] = {geometry->origin_x, geometry->cell_size, 0.0, geometry->origin_y, 0.0, -geometry->cell_size};
+    GDALSetGeoTransform(ds.get(), transform);
+    if (const SrsPtr srs = make_srs(geometry->crs, where)) GDALSetSpatialRef(ds.get(), srs.get());
+  }
+  errors.throw_if_failed(ErrorCode::output, "cannot prepare the raster", where);
+  return ds;
+}
+
+void set_classes(GDALDatasetH ds, std::span<const RasterClass> classes, const Context& where) {
+  GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+  GDALSetRasterNoDataValue(band, class_nodata);
+  const ColourTablePtr table = make_colour_table(classes, where);
+  GDALSetRasterColorTable(band, table.get());
+  GDALSetRasterColorInterpretation(band, GCI_PaletteIndex);
+  int max_value = -1;
+  for (const auto& cls : classes) max_value = std::max(max_value, cls.value);
+  if (max_value >= 0) {
+    // Category names are indexed by value; unnamed values get "" (GDAL's convention for "no category").
+    std::vector<std::string> names(static_cast<std::size_t>(max_value) + 1);
+    for (const auto& cls : classes) names[static_cast<std::size_t>(cls.value)] = cls.name;
+    std::vector<const char*> pointers;
+    for (const auto& name : names) pointers.push_back(name.c_str());
+    pointers.push_back(nullptr);
+    GDALSetRasterCategoryNames(band, const_cast<char**>(pointers.data()));
+  }
+}
+
+void remove_quietly(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+}
+
+// COG through CreateCopy from MEM, into an atomic temporary; the PAM sidecar (if GDAL wrote one) follows.
+void write_cog(const fs::path& path, GDALDatasetH source, StringList options, const RasterWriteOptions& write,
+               const Context& where) {
+  const fs::path sidecar_target(path.string() + ".aux.xml");
+  AtomicOutput output(path, AtomicOutput::Kind::file, write.overwrite);
+  AtomicOutput sidecar(sidecar_target, AtomicOutput::Kind::file, write.overwrite);
+  const fs::path gdal_sidecar(output.temp_path().string() + ".aux.xml");
+  struct SidecarGuard {
+    fs::path path;
+    ~SidecarGuard() { remove_quietly(path); }
+  } guard{gdal_sidecar};
+  {
+    ErrorScope errors;
+    // Overviews are built in a temporary file beside the output; keep it there (same filesystem, our folder).
+    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    ThreadConfigScope tmpdir("CPL_TMPDIR", parent.string());
+    GDALDriverH cog = GDALGetDriverByName("COG");
+    if (cog == nullptr) throw Error(ErrorCode::output, "GDAL has no COG driver", where);
+    DatasetPtr out(GDALCreateCopy(cog, output.temp_path().c_str(), source, FALSE, options.get(), nullptr, nullptr));
+    if (!out) throw Error(ErrorCode::output, with_detail("cannot write the COG", errors.failure_message()), where);
+    out.reset();
+    errors.throw_if_failed(ErrorCode::output, "cannot write the COG", where);
+  }
+  std::error_code ec;
+  if (fs::exists(gdal_sidecar, ec)) {
+    fs::rename(gdal_sidecar, sidecar.temp_path(), ec);
+    if (ec) throw Error(ErrorCode::output, fmt::format("cannot move the .aux.xml sidecar: {}", ec.message()), where);
+    sidecar.commit();
+  } else if (write.overwrite) {
+    remove_quietly(sidecar_target);  // a sidecar of the previous raster would describe the wrong file
+  }
+  output.commit();
+}
+
+std::atomic<std::uint64_t> g_vsimem_counter{0};
+
+}  // namespace
+
+void write_class_cog(const fs::path& path, const RasterGeometry& geometry, std::span<const std::uint8_t> values,
+                     std::span<const RasterClass> classes, const RasterWriteOptions& options) {
+  const Context where{.path = path.string()};
+  check_geometry(geometry, values.size(), where);
+  DatasetPtr mem = make_mem(geometry.cols, geometry.rows, GDT_Byte, values.data(), &geometry, where);
+  set_classes(mem.get(), classes, where);
+  StringList cog;
+  cog.set("COMPRESS", "DEFLATE");
+  cog.set("OVERVIEW_RESAMPLING", "NEAREST");
+  cog.set("NUM_THREADS", "1");  // byte-identical output does not depend on the thread count of the compressor
+  write_cog(path, mem.get(), std::move(cog), options, where);
+}
+
+void write_real_cog(const fs::path& path, const RasterGeometry& geometry, std::span<const float> values,
+                    const RasterWriteOptions& options) {
+  const Context where{.path = path.string()};
+  check_geometry(geometry, values.size(), where);
+  DatasetPtr mem = make_mem(geometry.cols, geometry.rows, GDT_Float32, values.data(), &geometry, where);
+  GDALSetRasterNoDataValue(GDALGetRasterBand(mem.get(), 1), std::nan(""));
+  StringList cog;
+  cog.set("COMPRESS", "DEFLATE");
+  cog.set("PREDICTOR", "YES");
+  cog.set("OVERVIEW_RESAMPLING", "AVERAGE");
+  cog.set("NUM_THREADS", "1");
+  write_cog(path, mem.get(), std::move(cog), options, where);
+}
+
+std::vector<std::uint8_t> encode_class_png(int cols, int rows, std::span<const std::uint8_t> values,
+                                           std::span<const RasterClass> classes) {
+  const Context where{.path = "(PNG in memory)"};
+  RasterGeometry shape;
+  shape.cols = cols;
+  shape.rows = rows;
+  check_geometry(shape, values.size(), where);
+  DatasetPtr mem = make_mem(cols, rows, GDT_Byte, values.data(), nullptr, where);
+  set_classes(mem.get(), classes, where);
+  // Values without a class are drawn transparent: map them to nodata in the palette (alpha 0 there).
+  ColourTablePtr table = make_colour_table(classes, where);
+  std::vector<bool> known(256, false);
+  for (const auto& cls : classes) known[static_cast<std::size_t>(cls.value)] = true;
+  for (int i = 0; i < 256; ++i) {
+    if (!known[static_cast<std::size_t>(i)]) {
+      const GDALColorEntry entry{0, 0, 0, 0};
+      GDALSetColorEntry(table.get(), i, &entry);
+    }
+  }
+  GDALRasterBandH band = GDALGetRasterBand(mem.get(), 1);
+  GDALSetRasterColorTable(band, table.get());
+  GDALDeleteRasterNoDataValue(band);  // the palette's alpha says it; a nodata would only add an .aux.xml
+
+  const std::string name = fmt::format("/vsimem/parksim-png-{}.png", ++g_vsimem_counter);
+  ErrorScope errors;
+  ThreadConfigScope no_pam("GDAL_PAM_ENABLED", "NO");
+  GDALDriverH png = GDALGetDriverByName("PNG");
+  if (png == nullptr) throw Error(ErrorCode::output, "GDAL has no PNG driver", where);
+  StringList options;
+  options.set("ZLEVEL", "9");
+  DatasetPtr out(GDALCreateCopy(png, name.c_str(), mem.get(), FALSE, options.get(), nullptr, nullptr));
+  if (!out) {
+    VSIUnlink(name.c_str());
+    throw Error(ErrorCode::output, with_detail("cannot encode the PNG", errors.failure_message()), where);
+  }
+  out.reset();
+  vsi_l_offset length = 0;
+  GByte* bytes = VSIGetMemFileBuffer(name.c_str(), &length, TRUE);  // TRUE: unlink and take ownership
+  if (bytes == nullptr || errors.has_failure()) {
+    CPLFree(bytes);
+    throw Error(ErrorCode::output, with_detail("cannot encode the PNG", errors.failure_message()), where);
+  }
+  std::vector<std::uint8_t> result(bytes, bytes + length);
+  CPLFree(bytes);
+  return result;
+}
+
+RasterInfo read_raster(const fs::path& path, bool with_values) {
+  const Context where{.path = path.string()};
+  ensure_gdal_registered();
+  ErrorScope errors;
+  DatasetPtr ds(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) throw Error(ErrorCode::input, with_detail("cannot open the raster", errors.failure_message()), where);
+  RasterInfo info;
+  info.driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds.get()));
+  info.band_count = GDALGetRasterCount(ds.get());
+  info.geometry.cols = GDALGetRasterXSize(ds.get());
+  info.geometry.rows = GDALGetRasterYSize(ds.get());
+  double transform[6] = {0, 1, 0, 0, 0, 1};
+  if (GDALGetGeoTransform(ds.get(), transform) == CE_None) {
+    info.geometry.origin_x = transform[0];
+    info.geometry.origin_y = transform[3];
+    info.geometry.cell_size = transform[1];
+  }
+  info.geometry.crs = to_crs_ref(GDALGetSpatialRef(ds.get()));
+  if (char** structure = GDALGetMetadata(ds.get(), "IMAGE_STRUCTURE")) {
+    for (char** item = structure; *item != nullptr; ++item) {
+      char* key = nullptr;
+      const char* value = CPLParseNameValue(*item, &key);
+      if (key != nullptr && value != nullptr) info.image_structure[key] = value;
+      CPLFree(key);
+    }
+  }
+  if (info.band_count < 1) return info;
+  GDALRasterBandH band = GDALGetRasterBand(ds.get(), 1);
+  info.data_type = GDALGetDataTypeName(GDALGetRasterDataType(band));
+  int has_nodata = FALSE;
+  const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+  if (has_nodata) info.nodata = nodata;
+  info.overview_count = GDALGetOverviewCount(band);
+  if (char** names = GDALGetRasterCategoryNames(band)) {
+    for (char** name = names; *name != nullptr; ++name) info.category_names.emplace_back(*name);
+  }
+  if (GDALColorTableH table = GDALGetRasterColorTable(band)) {
+    const int count = GDALGetColorEntryCount(table);
+    for (int i = 0; i < count; ++i) {
+      const GDALColorEntry* entry = GDALGetColorEntry(table, i);
+      info.colour_table.push_back(entry == nullptr ? std::string()
+                                                   : fmt::format("#{:02X}{:02X}{:02X}", entry->c1, entry->c2, entry->c3));
+    }
+  }
+  if (with_values) {
+    info.values.resize(static_cast<std::size_t>(info.geometry.cols) * static_cast<std::size_t>(info.geometry.rows));
+    if (GDALRasterIO(band, GF_Read, 0, 0, info.geometry.cols, info.geometry.rows, info.values.data(),
+                     info.geometry.cols, info.geometry.rows, GDT_Float64, 0, 0) != CE_None) {
+      throw Error(ErrorCode::input, with_detail("cannot read the raster", errors.failure_message()), where);
+    }
+  }
+  errors.throw_if_failed(ErrorCode::input, "cannot read the raster", where);
+  return info;
+}
+
+}  // namespace parksim::io

@@ -1,0 +1,95 @@
+#pragma once
+// Raster I/O: Cloud-Optimized GeoTIFFs (COG) of class maps and probability surfaces, PNG images of class maps for
+// reports, and a reader that describes a raster (for tests and `parksim info`). Plain data in, no GDAL in sight.
+//
+// Geometry: north-up, (origin_x, origin_y) = upper-left corner of the upper-left cell, square cells, values
+// row-major from the top row (the grid module's convention). GDAL geotransform = (origin_x, cell, 0, origin_y, 0,
+// -cell).
+// Determinism: the same values, geometry and classes give byte-identical files (no time or software tag, fixed
+// compression options).
+// Thread-safety: like vector.hpp, every function may run on several threads at once for different paths.
+// Errors: Error(ErrorCode::output) naming the path (write), Error(ErrorCode::input) (read),
+// Error(ErrorCode::crs) for a CRS GDAL does not know, Error(ErrorCode::output_exists) like every writer.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/vector.hpp"
+
+namespace parksim::io {
+
+/// Where the cells of a raster lie.
+struct RasterGeometry {
+  double origin_x = 0.0;     ///< x of the upper-left corner, CRS units
+  double origin_y = 0.0;     ///< y of the upper-left corner, CRS units
+  double cell_size = 1.0;    ///< side of a square cell, CRS units (> 0)
+  int cols = 0;              ///< > 0
+  int rows = 0;              ///< > 0
+  CrsRef crs;                ///< may be empty (no CRS written)
+  friend bool operator==(const RasterGeometry&, const RasterGeometry&) = default;
+};
+
+/// One class of a class raster: cell value, name (category name, any UTF-8) and display colour "#RRGGBB".
+struct RasterClass {
+  int value = 0;  ///< 0..254 (255 is nodata)
+  std::string name;
+  std::string colour;
+  friend bool operator==(const RasterClass&, const RasterClass&) = default;
+};
+
+/// "#RRGGBB" (either case) -> {r, g, b}; nullopt for anything else.
+std::optional<std::array<std::uint8_t, 3>> parse_colour(std::string_view colour) noexcept;
+
+/// Nodata value of class rasters.
+inline constexpr std::uint8_t class_nodata = 255;
+
+/// Options of the raster writers. DEFAULTs as given.
+struct RasterWriteOptions {
+  /// Replace existing files. DEFAULT false: an existing target is Error(output_exists), untouched.
+  bool overwrite = false;
+};
+
+/// Writes a Byte COG (DEFLATE, nearest-neighbour overviews when larger than one 512 block) at `path` with nodata
+/// 255, a colour table (palette interpretation: every class colour at its value, others black, 255 transparent)
+/// and the class names as category names. GDAL keeps category names in a `<path>.aux.xml` sidecar (PAM), which is
+/// written too; both files appear atomically (temporary names renamed into place, the sidecar first).
+/// `values` holds rows*cols cells. Throws Error(output) for a wrong value count, a class value outside 0..254, a
+/// colour that is not #RRGGBB, or anything GDAL refuses.
+void write_class_cog(const std::filesystem::path& path, const RasterGeometry& geometry,
+                     std::span<const std::uint8_t> values, std::span<const RasterClass> classes,
+                     const RasterWriteOptions& options = {});
+
+/// Writes a Float32 COG (DEFLATE with floating-point predictor, average overviews) with nodata NaN. No sidecar.
+void write_real_cog(const std::filesystem::path& path, const RasterGeometry& geometry, std::span<const float> values,
+                    const RasterWriteOptions& options = {});
+
+/// PNG bytes of a cols x rows class image (palette PNG through GDAL's PNG driver, in memory): each value is drawn
+/// in its class colour, 255 (and any value without a class) transparent. Deterministic. Throws Error(output).
+std::vector<std::uint8_t> encode_class_png(int cols, int rows, std::span<const std::uint8_t> values,
+                                           std::span<const RasterClass> classes);
+
+/// What read_raster() reports about a raster's first band.
+struct RasterInfo {
+  std::string driver;                ///< "GTiff", "PNG", ...
+  RasterGeometry geometry;           ///< crs from the file (EPSG code when GDAL identifies one)
+  int band_count = 0;
+  std::string data_type;             ///< GDAL's name: "Byte", "Float32", ...
+  std::optional<double> nodata;      ///< band 1 nodata (NaN when the nodata is NaN)
+  std::vector<std::string> colour_table;  ///< "#RRGGBB" per palette index (index = value); empty without palette
+  std::vector<std::string> category_names;  ///< band 1 category names, by value
+  std::map<std::string, std::string> image_structure;  ///< IMAGE_STRUCTURE metadata (LAYOUT=COG, COMPRESSION=...)
+  int overview_count = 0;
+  std::vector<double> values;        ///< band 1, row-major (only when read_raster's `with_values`)
+};
+
+/// Describes the raster at `path` (and reads band 1 when with_values). Throws Error(input) naming the path.
+RasterInfo read_raster(const std::filesystem::path& path, bool with_values = false);
+
+}  // namespace parksim::io
