@@ -145,6 +145,7 @@ constexpr int kTileRows = 64;  // rows per parallel tile; results do not depend 
                                // per-tile sums reduced in tile order)
 constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max() / 4;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::uint32_t kNoTargets = 0xFFFFFFFFu;  // pass_from of a target list with no target
 constexpr float kOmegaFloor = 1e-4f;  // Params::neighbourhood_weight: cells stay reachable at w = 1
 
 std::uint64_t splitmix64(std::uint64_t x) noexcept {
@@ -169,9 +170,11 @@ struct Candidate {
   std::int32_t bucket;
 };
 
-bool key_less(const Candidate& a, const Candidate& b) noexcept {
-  return a.key < b.key || (a.key == b.key && a.cell < b.cell);
-}
+struct KeyLess {  // (key, cell index): a total order, so selections never depend on the input order
+  bool operator()(const Candidate& a, const Candidate& b) const noexcept {
+    return a.key < b.key || (a.key == b.key && a.cell < b.cell);
+  }
+};
 
 // Short classes a cell of one (demand zone, class) may turn into this round.
 struct TargetList {
@@ -191,7 +194,8 @@ struct TileOut {
   std::vector<std::uint8_t> list_seen;   // per target list: some eligible cell uses it
 };
 
-// One cell in 16, chosen by a hash of its index (no spatial aliasing), estimates the weight sums of a round.
+// One cell in 16 (or, in measuring passes, one row in 16), chosen by a hash of its index (no spatial aliasing),
+// estimates the weight sums of a round.
 constexpr int kSampleShift = 4;
 inline bool sampled_cell(std::int64_t i) noexcept {
   return ((static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL) >> (64 - kSampleShift)) == 0;
@@ -618,19 +622,23 @@ class Simulator {
   // cells whose race cannot beat the largest threshold of their list are rejected before their weights are computed.
   void scan(int year, int round, const std::vector<double>& threshold, bool measure_only) {
     const std::uint64_t tag = derive_tag("sim.race", m_run, year, round);
-    // (a measuring pass only steers thresholds: sampled sums suffice)
+    // (a measuring pass only steers thresholds: the sums over one row in 16 suffice)
     bool exact = !measure_only;
     for (int b = 0; b < m_buckets && exact; ++b) {
       exact = threshold[static_cast<std::size_t>(b)] == kInf || m_allow[static_cast<std::size_t>(b)] <= 0;
     }
-    m_reject_bound.assign(m_targets.size(), kInf);
+    m_pass_from.assign(m_targets.size(), 0);
     m_max_threshold.assign(m_targets.size(), kInf);
     for (std::size_t l = 0; l < m_targets.size(); ++l) {
       const TargetList& tl = m_targets[l];
       double t_max = 0.0;
       for (int t = 0; t < tl.n; ++t) t_max = std::max(t_max, threshold[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])]);
-      m_reject_bound[l] = t_max * tl.weight_bound;
       m_max_threshold[l] = t_max;
+      // reject when 1 - (top16 + 1) / 2^16 >= bound, i.e. top16 + 1 <= 2^16 (1 - bound)
+      const double bound = t_max * tl.weight_bound;
+      m_pass_from[l] = tl.n == 0 ? kNoTargets
+                       : bound >= 1.0 || !(bound == bound) ? 0u
+                                                           : static_cast<std::uint32_t>(std::floor(65536.0 * (1.0 - bound)));
     }
     const auto tile_count = static_cast<int>(m_tiles.size());
     tbb::parallel_for(tbb::blocked_range<int>(0, tile_count, 1), [&](const tbb::blocked_range<int>& range) {
@@ -679,26 +687,13 @@ class Simulator {
     for (int c = 0; c < m_k; ++c) onehot[static_cast<std::size_t>(c)].v[static_cast<std::size_t>(c >> 3)] = std::uint64_t{1} << ((c & 7) * 8);
     const int h = m_h;
     const int window = 2 * h + 1;
-    std::vector<Packed<W>> colsum(static_cast<std::size_t>(m_cols));
-    auto add_row = [&](int r, bool subtract) {
-      if (r < 0 || r >= m_rows) return;
-      const std::uint8_t* row = m_state.row_data(r);
-      for (int j = 0; j < m_cols; ++j) {
-        if (subtract) {
-          colsum[static_cast<std::size_t>(j)].sub(onehot[row[j]]);
-        } else {
-          colsum[static_cast<std::size_t>(j)].add(onehot[row[j]]);
-        }
-      }
-    };
-    for (int r = r0 - h; r <= r0 + h; ++r) add_row(r, false);
     const std::uint8_t* cls = m_state.data();
     const std::uint8_t* constraint = m_constraint;
     const std::uint8_t* phase = m_phase;
     const std::uint8_t* zone = m_in.demand_by_zone ? m_zone : nullptr;
     const std::uint8_t* open = m_open.data();
     const TargetList* lists = m_targets.data();
-    const double* reject_bound = m_reject_bound.data();
+    const std::uint32_t* pass_from = m_pass_from.data();
     const int k_count = m_k;
     const int cols = m_cols;
     std::array<float, max_classes> wt{};
@@ -707,10 +702,7 @@ class Simulator {
     const double* max_threshold = m_max_threshold.data();
 
     for (int r = r0; r < r1; ++r) {
-      if (r > r0) {
-        add_row(r + h, false);
-        add_row(r - h - 1, true);
-      }
+      if (measure_only && !sampled_cell(r)) continue;  // measuring: whole rows, one in 16 (hashed)
       const bool row_interior = r >= h && r < m_rows - h;
       const std::int64_t row_base = static_cast<std::int64_t>(r) * cols;
       for (int j = 0; j < cols; ++j) {
@@ -718,32 +710,38 @@ class Simulator {
         const int c = cls[i];
         if (c >= k_count) continue;
         const auto list = static_cast<std::size_t>((zone ? zone[i] : 0) * k_count + c);
-        const TargetList& tl = lists[list];
-        if (tl.n == 0) continue;
+        const std::uint32_t list_pass_from = pass_from[list];  // kNoTargets: nothing to turn into
+        if (list_pass_from == kNoTargets) continue;
         if (constraint && constraint[i]) continue;
         if (phase && !open[phase[i]]) continue;
+        const TargetList& tl = lists[list];
         out.list_seen[list] = 1;
-        const bool sample = !exact && sampled_cell(i);
+        const bool sample = measure_only || (!exact && sampled_cell(i));
         // The race uniform u of a cell: its top 16 bits come from a block shared by 16 cells, the next 32 bits (and
         // the roulette) from the cell's own block, drawn only for cells that pass the tests on the top bits.
         std::uint64_t top16 = 0;
         double u_high = 1.0;  // u <= u_high
-        if (measure_only) {
-          if (!sample) continue;
-        } else {
+        if (!measure_only) {
           const auto group = static_cast<std::uint64_t>(i) >> 4;
           if (group != cached_group) {
             block = philox4x64_block(m_seed, tag, group, 0);
             cached_group = group;
           }
           top16 = (block[static_cast<std::size_t>((i >> 2) & 3)] >> (16 * (i & 3))) & 0xFFFFu;
-          u_high = static_cast<double>(top16 + 1) * 0x1.0p-16;
           // -ln(u) >= 1 - u and the weight sum <= weight_bound: no threshold of the list can be beaten
-          if (!sample && 1.0 - u_high >= reject_bound[list]) continue;
+          if (top16 < list_pass_from && !sample) continue;
+          u_high = static_cast<double>(top16 + 1) * 0x1.0p-16;
         }
-        // class counts of the window, only for the few cells that get this far (the column sums are per row)
+        // class counts of the window (packed bytes), only for the few cells that get this far
         Packed<W> win{};
-        for (int jj = std::max(0, j - h); jj <= std::min(m_cols - 1, j + h); ++jj) win.add(colsum[static_cast<std::size_t>(jj)]);
+        {
+          const int c0 = std::max(0, j - h);
+          const int c1 = std::min(cols - 1, j + h);
+          for (int rr = std::max(0, r - h); rr <= std::min(m_rows - 1, r + h); ++rr) {
+            const std::uint8_t* row = cls + static_cast<std::int64_t>(rr) * cols;
+            for (int cc = c0; cc <= c1; ++cc) win.add(onehot[row[cc]]);
+          }
+        }
         const bool interior = row_interior && j >= h && j < m_cols - h;
         float edge_share_denom = 0.0f;
         if (!interior) edge_share_denom = static_cast<float>(grid::window_cell_count(m_rows, m_cols, r, j, window) - 1);
@@ -807,12 +805,12 @@ class Simulator {
       const std::int64_t need = m_allow[static_cast<std::size_t>(b)];
       if (need <= 0 || v.empty()) continue;
       if (static_cast<std::int64_t>(v.size()) > need) {
-        std::nth_element(v.begin(), v.begin() + need, v.end(), key_less);
+        std::nth_element(v.begin(), v.begin() + need, v.end(), KeyLess{});
         v.resize(static_cast<std::size_t>(need));
       }
       m_selected.insert(m_selected.end(), v.begin(), v.end());
     }
-    std::sort(m_selected.begin(), m_selected.end(), key_less);
+    std::sort(m_selected.begin(), m_selected.end(), KeyLess{});
     for (const Candidate& cand : m_selected) {
       const int from = m_state.data()[cand.cell];
       const int zb = demand_zone_of(cand.cell);
@@ -859,7 +857,7 @@ class Simulator {
   std::vector<float> m_lut;
   std::vector<TargetList> m_targets;
   std::vector<TileOut> m_tiles;
-  std::vector<double> m_reject_bound;         // per target list, this pass
+  std::vector<std::uint32_t> m_pass_from;     // per target list, this pass: top 16 bits below it are rejected
   std::vector<double> m_max_threshold;        // per target list, this pass
   std::vector<std::uint8_t> m_bucket_listed;  // per bucket, last pass
   bool m_last_scan_exact = false;
