@@ -63,23 +63,26 @@ Target health_industry_target(double area_mu) {
 }
 
 std::span<const ParamInfo> param_table() noexcept {
+  constexpr auto boolean = [](std::string_view name, bool value, std::string_view description) {
+    return ParamInfo{name, "", value ? 1.0 : 0.0, description, 0.0, 1.0, ParamKind::boolean};
+  };
   static constexpr std::array<ParamInfo, 13> table{{
-      {"time_limit_s", "s", "30", "wall-clock limit of each CBC search"},
-      {"relative_gap", "fraction", "0.01", "stop once the proven optimality gap is at most this (0.01 = 1 %)"},
-      {"area_weighted_score", "bool", "true", "weight each parcel's suitability by its area in ha"},
-      {"neighbour_bonus_per_m", "objective/m", "0.001",
-       "bonus per metre of boundary shared by two parcels given options of the same zone"},
-      {"forbid_manufacturing_next_to_sensitive", "bool", "true",
-       "manufacturing options never adjacent to sensitive (housing, school) options"},
-      {"enforce_incompatibility", "bool", "true", "switch for all incompatible-neighbour constraints"},
-      {"keep_built_parcels", "bool", "true", "built parcels that are not freed keep their current option"},
-      {"keep_fixed_parcels", "bool", "true", "fixed parcels keep their current option"},
-      {"compute_shadow_prices", "bool", "true", "solve the LP relaxation to price every target"},
-      {"mip_start", "bool", "true", "seed CBC with the rounded LP relaxation, repaired greedily to meet the targets"},
-      {"diagnose_conflicts", "bool", "true",
-       "on infeasible targets, also name the targets the relaxed ones conflict with (one solve per target)"},
-      {"threads", "count", "1", "CBC threads; 1 is sequential and deterministic"},
-      {"random_seed", "integer", "1", "CBC and Clp random seed"},
+      {"time_limit_s", "s", 30.0, "wall-clock limit of each CBC search", 0.1, 86400.0},
+      {"relative_gap", "1", 0.01, "stop once the proven optimality gap is at most this (0.01 = 1 %)", 0.0, 1.0},
+      boolean("area_weighted_score", true, "weight each parcel's suitability by its area in ha"),
+      {"neighbour_bonus_per_m", "objective/m", 0.001,
+       "bonus per metre of boundary shared by two parcels given options of the same zone", 0.0, 1e6},
+      boolean("forbid_manufacturing_next_to_sensitive", true,
+              "manufacturing options never adjacent to sensitive (housing, school) options"),
+      boolean("enforce_incompatibility", true, "switch for all incompatible-neighbour constraints"),
+      boolean("keep_built_parcels", true, "built parcels that are not freed keep their current option"),
+      boolean("keep_fixed_parcels", true, "fixed parcels keep their current option"),
+      boolean("compute_shadow_prices", true, "solve the LP relaxation to price every target"),
+      boolean("mip_start", true, "seed CBC with the rounded LP relaxation, repaired greedily to meet the targets"),
+      boolean("diagnose_conflicts", true,
+              "on infeasible targets, also name the targets the relaxed ones conflict with (one solve per target)"),
+      {"threads", "count", 1.0, "CBC threads; 1 is sequential and deterministic", 1.0, 64.0, ParamKind::integer},
+      {"random_seed", "", 1.0, "CBC and Clp random seed", 0.0, 2147483647.0, ParamKind::integer},
   }};
   return table;
 }

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/params.hpp"
 #include "core/problem.hpp"
 
 namespace parksim::alloc {
@@ -118,14 +119,8 @@ struct Params {
   int random_seed = 1;                 ///< CBC/Clp random seed
 };
 
-/// A parameter declared as data, so the scenario module, the CLI and the docs can list them.
-struct ParamInfo {
-  std::string_view name;
-  std::string_view unit;
-  std::string_view default_value;
-  std::string_view description;
-};
-/// Every Params member, in declaration order.
+/// Every Params member, in declaration order, declared as data (core/params.hpp) so the scenario module, the CLI
+/// and the docs can list them. Booleans are ParamKind::boolean with default 0/1.
 std::span<const ParamInfo> param_table() noexcept;
 
 struct AllocationProblem {

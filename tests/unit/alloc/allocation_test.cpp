@@ -611,12 +611,16 @@ TEST(AllocateParams, param_table_lists_every_parameter_with_its_default) {
     return std::find_if(table.begin(), table.end(), [&](const ParamInfo& i) { return i.name == name; });
   };
   ASSERT_NE(find("time_limit_s"), table.end());
-  EXPECT_EQ(std::stod(std::string(find("time_limit_s")->default_value)), defaults.time_limit_s);
-  EXPECT_EQ(std::stod(std::string(find("relative_gap")->default_value)), defaults.relative_gap);
-  EXPECT_EQ(std::stod(std::string(find("neighbour_bonus_per_m")->default_value)), defaults.neighbour_bonus_per_m);
+  EXPECT_EQ(find("time_limit_s")->default_value, defaults.time_limit_s);
+  EXPECT_EQ(find("relative_gap")->default_value, defaults.relative_gap);
+  EXPECT_EQ(find("neighbour_bonus_per_m")->default_value, defaults.neighbour_bonus_per_m);
+  EXPECT_EQ(find("keep_built_parcels")->default_value, defaults.keep_built_parcels ? 1.0 : 0.0);
+  EXPECT_EQ(find("keep_built_parcels")->kind, ParamKind::boolean);
+  EXPECT_EQ(find("threads")->default_value, static_cast<double>(defaults.threads));
   for (const auto& info : table) {
-    EXPECT_FALSE(info.unit.empty()) << info.name;
     EXPECT_FALSE(info.description.empty()) << info.name;
+    EXPECT_LE(info.min, info.default_value) << info.name;
+    EXPECT_GE(info.max, info.default_value) << info.name;
   }
   EXPECT_EQ(health_industry_target().value, 3000.0);
   EXPECT_EQ(target_unit(TargetKind::min_health_industry_mu), "mu");
