@@ -194,11 +194,15 @@ struct TileOut {
   std::vector<std::uint8_t> list_seen;   // per target list: some eligible cell uses it
 };
 
-// One cell in 16 (or, in measuring passes, one row in 16), chosen by a hash of its index (no spatial aliasing),
+// One cell in 64 (or, in measuring passes, one row in 16), chosen by a hash of its index (no spatial aliasing),
 // estimates the weight sums of a round.
-constexpr int kSampleShift = 4;
+constexpr int kSampleShift = 6;
+constexpr int kRowSampleShift = 4;
 inline bool sampled_cell(std::int64_t i) noexcept {
   return ((static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL) >> (64 - kSampleShift)) == 0;
+}
+inline bool sampled_row(int r) noexcept {
+  return ((static_cast<std::uint64_t>(r) * 0x9E3779B97F4A7C15ULL) >> (64 - kRowSampleShift)) == 0;
 }
 
 template <int W>
@@ -702,7 +706,7 @@ class Simulator {
     const double* max_threshold = m_max_threshold.data();
 
     for (int r = r0; r < r1; ++r) {
-      if (measure_only && !sampled_cell(r)) continue;  // measuring: whole rows, one in 16 (hashed)
+      if (measure_only && !sampled_row(r)) continue;  // measuring: whole rows, one in 16 (hashed)
       const bool row_interior = r >= h && r < m_rows - h;
       const std::int64_t row_base = static_cast<std::int64_t>(r) * cols;
       for (int j = 0; j < cols; ++j) {
@@ -765,7 +769,7 @@ class Simulator {
         }
         if (!(total > 0.0f)) continue;
         if (exact || sample) {
-          const double scale = exact ? 1.0 : static_cast<double>(1 << kSampleShift);
+          const double scale = exact ? 1.0 : static_cast<double>(1 << (measure_only ? kRowSampleShift : kSampleShift));
           for (int t = 0; t < tl.n; ++t) {
             out.weight_sum[static_cast<std::size_t>(tl.bucket[static_cast<std::size_t>(t)])] += scale * wt[static_cast<std::size_t>(t)];
           }
