@@ -1,0 +1,159 @@
+#include "report/bundle.hpp"
+
+#include <fmt/format.h>
+
+#include "io/atomic.hpp"
+#include "io/raster.hpp"
+#include "io/vector.hpp"
+#include "report/html.hpp"
+#include "report/indicators.hpp"
+#include "report/layers.hpp"
+#include "report/manifest.hpp"
+#include "report/styles.hpp"
+
+namespace parksim::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// One progress step per file written, so a cancellation lands between two files (never inside a rename).
+class Steps {
+ public:
+  Steps(const Progress* progress, int total) : m_progress(progress), m_total(total) {}
+  void next(const std::string& what) {
+    if (m_progress != nullptr) m_progress->check(static_cast<double>(m_done) / m_total, what);
+    ++m_done;
+  }
+  void finish() const {
+    if (m_progress != nullptr) m_progress->check(1.0, "bundle written");
+  }
+
+ private:
+  const Progress* m_progress;
+  int m_total;
+  int m_done = 0;
+};
+
+io::RasterGeometry raster_geometry(const grid::GridSpec& spec, const std::string& fallback_crs) {
+  io::RasterGeometry g;
+  g.origin_x = spec.origin_x;
+  g.origin_y = spec.origin_y;
+  g.cell_size = spec.cell_size_m;
+  g.cols = spec.cols;
+  g.rows = spec.rows;
+  const std::string& crs = spec.crs.empty() ? fallback_crs : spec.crs;
+  if (!crs.empty()) g.crs = crs_ref(crs);
+  return g;
+}
+
+void make_directory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directory(dir, ec);
+  if (ec) throw Error(ErrorCode::output, fmt::format("cannot create the directory: {}", ec.message()),
+                      Context{.path = dir.string()});
+}
+
+bool has_features(const io::Layer& layer) { return layer.geometry_type != io::GeometryType::none && !layer.features.empty(); }
+
+}  // namespace
+
+void write_bundle(const RunResult& result, const fs::path& out_dir, const BundleOptions& options) {
+  for (const auto& format : options.formats) {
+    if (format != "gpkg" && format != "shp" && format != "fgb" && format != "geojson") {
+      throw Error(ErrorCode::usage, fmt::format("unknown output format '{}' (gpkg, shp, fgb, geojson)", format),
+                  Context{.key = "format"});
+    }
+  }
+  io::AtomicOutput output(out_dir, io::AtomicOutput::Kind::directory, options.overwrite);
+  const fs::path dir = output.temp_path();
+
+  const bool ensemble = result.ensemble && result.ensemble->runs > 1;
+  const int raster_count = options.rasters ? static_cast<int>(result.class_maps.size()) +
+                                                 (ensemble ? static_cast<int>(result.ensemble->probability.size()) : 0)
+                                           : 0;
+  Steps steps(options.progress,
+              1 + static_cast<int>(options.formats.count("shp") + options.formats.count("fgb") +
+                                   options.formats.count("geojson")) +
+                  raster_count + 2 + (options.html ? 1 : 0) + 1);
+
+  const std::vector<io::Layer> layers = result_layers(result);
+  const std::map<std::string, std::string> styles = default_styles(result.plan);
+
+  steps.next("writing results.gpkg");
+  {
+    io::WriteOptions write;
+    write.timestamp = options.timestamp;
+    write.layer_styles = styles;
+    io::write_gpkg(dir / "results.gpkg", layers, write);
+  }
+  if (options.formats.count("shp") != 0) {
+    steps.next("writing the Shapefile set");
+    io::WriteOptions write;
+    write.timestamp = options.timestamp;
+    for (const auto& [layer, qml] : styles) write.extra_files[layer + ".qml"] = qml;
+    io::write_shapefile_set(dir / "shp", layers, write);
+  }
+  if (options.formats.count("fgb") != 0) {
+    steps.next("writing FlatGeobuf layers");
+    make_directory(dir / "fgb");
+    io::WriteOptions write;
+    write.timestamp = options.timestamp;
+    for (const auto& layer : layers) {
+      if (has_features(layer)) io::write_flatgeobuf(dir / "fgb" / (layer.name + ".fgb"), layer, write);
+    }
+  }
+  if (options.formats.count("geojson") != 0) {
+    steps.next("writing GeoJSON layers");
+    make_directory(dir / "geojson");
+    io::WriteOptions write;
+    write.timestamp = options.timestamp;
+    for (const auto& layer : layers) {
+      if (has_features(layer)) io::write_geojson(dir / "geojson" / (layer.name + ".geojson"), layer, write);
+    }
+  }
+
+  if (options.rasters) {
+    make_directory(dir / "rasters");
+    std::vector<io::RasterClass> classes;
+    for (const auto& cls : result.classes) {
+      classes.push_back({cls.id, cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh, cls.colour});
+    }
+    for (const auto& [year, values] : result.class_maps) {
+      const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
+      steps.next("writing " + path.filename().string());
+      io::write_class_cog(path, raster_geometry(values.spec(), result.plan.crs),
+                          std::span<const std::uint8_t>(values.data(), static_cast<std::size_t>(values.size())),
+                          classes);
+    }
+    if (ensemble) {
+      const auto& probability = result.ensemble->probability;
+      for (std::size_t k = 0; k < probability.size(); ++k) {
+        std::string key = std::to_string(k);
+        for (const auto& cls : result.classes) {
+          if (cls.id == static_cast<int>(k) && !cls.key.empty()) key = cls.key;
+        }
+        const fs::path path = dir / "rasters" / ("probability_" + key + ".tif");
+        steps.next("writing " + path.filename().string());
+        io::write_real_cog(path, raster_geometry(probability[k].spec(), result.plan.crs),
+                           std::span<const float>(probability[k].data(), static_cast<std::size_t>(probability[k].size())));
+      }
+    }
+  }
+
+  steps.next("writing indicators.csv");
+  write_indicators_csv(dir / "indicators.csv", result.indicators);
+  steps.next("writing indicators.json");
+  write_indicators_json(dir / "indicators.json", result.indicators);
+  if (options.html) {
+    steps.next("writing report/index.html");
+    make_directory(dir / "report");
+    io::atomic_write_text(dir / "report" / "index.html", render_html(result), false);
+  }
+  steps.next("writing manifest.json");
+  io::atomic_write_text(dir / "manifest.json", manifest_json(result, dir, options.start_time, options.end_time), false);
+  steps.finish();
+  output.commit();
+}
+
+}  // namespace parksim::report

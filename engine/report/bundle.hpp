@@ -1,0 +1,58 @@
+#pragma once
+// The output bundle of a run (`parksim run --out DIR`), written from a RunResult:
+//
+//   DIR/results.gpkg          layers of report/layers.hpp + QGIS default styles in `layer_styles`
+//   DIR/shp/                  when formats has "shp": one Shapefile per layer (.shp/.shx/.dbf, .prj, .cpg UTF-8,
+//                             <layer>.fields.csv, <layer>.qml for the styled layers)
+//   DIR/fgb/<layer>.fgb       when formats has "fgb" (spatial layers with features)
+//   DIR/geojson/<layer>.geojson  when formats has "geojson" (same, WGS84)
+//   DIR/rasters/landuse_<year>.tif (+ .aux.xml)   when rasters: a class COG per class map (start year and key years)
+//   DIR/rasters/probability_<class key>.tif       when rasters and the run is an ensemble: Float32 COG per class
+//   DIR/indicators.csv, DIR/indicators.json
+//   DIR/report/index.html     when html: the self-contained report (report/html.hpp)
+//   DIR/manifest.json         report/manifest.hpp; written last, lists every other file with size and SHA-256
+//
+// Atomic at the directory level: everything is written into a temporary directory beside DIR, which is renamed
+// into place only when all of it succeeded (io::AtomicOutput, directory mode). An existing DIR without
+// `overwrite` is Error(ErrorCode::output_exists) before any work; on any failure (or cancellation) the previous
+// DIR is untouched and no temporary is left. The same RunResult and options give byte-identical files except
+// manifest.json's `started` / `finished`.
+// Thread-safety: one call per target directory at a time; different targets may be written concurrently.
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "core/progress.hpp"
+#include "report/run_result.hpp"
+
+namespace parksim::report {
+
+/// Options of write_bundle(). DEFAULTs as given.
+struct BundleOptions {
+  /// Vector formats: "gpkg" (always written, whether listed or not), "shp", "fgb", "geojson". Anything else is
+  /// Error(ErrorCode::usage, key "format"). DEFAULT {"gpkg"}.
+  std::set<std::string> formats = {"gpkg"};
+  /// Replace an existing output directory. DEFAULT false.
+  bool overwrite = false;
+  /// Write rasters/. DEFAULT true.
+  bool rasters = true;
+  /// Write report/index.html. DEFAULT true.
+  bool html = true;
+  /// Timestamp stamped into the files (GeoPackage, DBF, layer_styles.update_time), YYYY-MM-DDTHH:MM:SS.sssZ.
+  /// Fixed so the same run gives the same bytes. DEFAULT "2000-01-01T00:00:00.000Z".
+  std::string timestamp = "2000-01-01T00:00:00.000Z";
+  /// Start and end time of the run, for manifest.json only (free text, ISO 8601 recommended). DEFAULT "".
+  std::string start_time;
+  std::string end_time;
+  /// Progress of the writing, one step per file; cancellation throws Error(ErrorCode::cancelled) and leaves the
+  /// previous output untouched. DEFAULT nullptr: none.
+  const Progress* progress = nullptr;
+};
+
+/// Writes the bundle described above. Errors: output_exists (see above), usage (unknown format), output (a file
+/// cannot be written - naming it), input (an input file cannot be hashed for the manifest), cancelled, internal
+/// (an inconsistent RunResult).
+void write_bundle(const RunResult& result, const std::filesystem::path& out_dir, const BundleOptions& options = {});
+
+}  // namespace parksim::report

@@ -1,0 +1,274 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "io/raster.hpp"
+#include "io/vector.hpp"
+#include "report/bundle.hpp"
+#include "report/indicators.hpp"
+#include "report/layers.hpp"
+#include "report/manifest.hpp"
+#include "report_fixture.hpp"
+#include "test_support.hpp"
+
+namespace parksim::report {
+namespace {
+
+using testing::entries;
+using testing::read_bytes;
+using testing::tree;
+
+class Bundle : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_result = testing::fixture_result();
+    testing::add_input_files(m_result, m_dir.path());
+  }
+  std::filesystem::path out() const { return m_dir / "out"; }
+  BundleOptions all_formats() const {
+    BundleOptions o;
+    o.formats = {"gpkg", "shp"};
+    o.start_time = "2025-01-01T08:00:00+08:00";
+    o.end_time = "2025-01-01T08:00:07+08:00";
+    return o;
+  }
+  /// The entries of the directory holding `out` (no temporary may be left there).
+  std::vector<std::string> beside() const { return entries(m_dir.path()); }
+
+  testing::TempDir m_dir;
+  RunResult m_result;
+};
+
+TEST_F(Bundle, holds_every_documented_file) {
+  write_bundle(m_result, out(), all_formats());
+  const auto files = tree(out());
+  for (const char* expected :
+       {"results.gpkg", "indicators.csv", "indicators.json", "report/index.html", "manifest.json",
+        "rasters/landuse_2024.tif", "rasters/landuse_2024.tif.aux.xml", "rasters/landuse_2030.tif",
+        "rasters/landuse_2035.tif", "rasters/probability_nonbuilt.tif", "rasters/probability_green.tif",
+        "rasters/probability_rd.tif", "shp/indicators.dbf", "shp/indicators.fields.csv"}) {
+    EXPECT_NE(std::find(files.begin(), files.end(), expected), files.end()) << expected;
+  }
+  for (const auto& layer : spatial_layer_names()) {
+    for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml", ".fields.csv"}) {
+      const std::string name = "shp/" + layer + ext;
+      EXPECT_NE(std::find(files.begin(), files.end(), name), files.end()) << name;
+    }
+  }
+  EXPECT_EQ(read_bytes(out() / "shp" / "parcels.cpg"), "UTF-8");
+  EXPECT_EQ(read_bytes(out() / "indicators.csv"), indicators_csv(m_result.indicators));
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg", "out"}));
+}
+
+TEST_F(Bundle, geopackage_has_the_layers_default_styles_chinese_values_and_schematic_flags) {
+  write_bundle(m_result, out(), all_formats());
+  const auto gpkg = out() / "results.gpkg";
+  std::vector<std::string> names;
+  for (const auto& info : io::list_layers(gpkg, true)) names.push_back(info.name);
+  for (const char* layer : {"parcels", "zones", "phases", "corridor", "corridor_band", "bases", "stations",
+                            "indicators", "allocation_constraints", "zone_areas"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), layer), names.end()) << layer;
+  }
+  const io::Layer styles = io::read_layer(gpkg, "layer_styles");
+  EXPECT_EQ(styles.features.size(), spatial_layer_names().size());
+  for (const auto& row : styles.features) {
+    EXPECT_EQ(io::as_integer(styles.value(row, "useAsDefault")), 1);
+    EXPECT_EQ(io::as_text(styles.value(row, "f_geometry_column")), "geom");
+    EXPECT_NE(std::string(*io::as_text(styles.value(row, "styleQML"))).find("<qgis"), std::string::npos);
+  }
+  const io::Layer parcels = io::read_layer(gpkg, "parcels");
+  ASSERT_EQ(parcels.features.size(), 8u);
+  EXPECT_EQ(parcels.crs.epsg, 4548);
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "name_zh")), "地块1");
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "alloc_landuse")), "0802");
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[0], "alloc_kept")), 1);
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[5], "developed_year")), 2035);
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[7], "alloc_landuse")), std::nullopt);  // null: not allocated
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[7], "developed_year")), std::nullopt);
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "data_status")), "derived");
+  const io::Layer phases = io::read_layer(gpkg, "phases");
+  EXPECT_EQ(io::as_text(phases.value(phases.features[1], "status")), "schematic");
+  EXPECT_EQ(io::as_text(phases.value(phases.features[1], "name_zh")), "三期");
+  EXPECT_EQ(io::as_integer(phases.value(phases.features[1], "fillup_year")), 2035);
+  const io::Layer indicators = io::read_layer(gpkg, "indicators");
+  EXPECT_EQ(indicators.features.size(), m_result.indicators.size());
+}
+
+TEST_F(Bundle, class_rasters_are_cogs_with_the_class_colours_and_names_and_the_grid_geometry) {
+  write_bundle(m_result, out(), all_formats());
+  const io::RasterInfo info = io::read_raster(out() / "rasters" / "landuse_2030.tif", true);
+  EXPECT_EQ(info.image_structure.at("LAYOUT"), "COG");
+  EXPECT_EQ(info.geometry.origin_x, m_result.grid.origin_x);
+  EXPECT_EQ(info.geometry.origin_y, m_result.grid.origin_y);
+  EXPECT_EQ(info.geometry.cols, 10);
+  EXPECT_EQ(info.geometry.rows, 20);
+  EXPECT_EQ(info.geometry.crs.epsg, 4548);
+  for (const auto& cls : m_result.classes) {
+    EXPECT_EQ(info.colour_table.at(static_cast<std::size_t>(cls.id)), cls.colour) << cls.key;
+    EXPECT_NE(info.category_names.at(static_cast<std::size_t>(cls.id)).find(cls.name_zh), std::string::npos);
+  }
+  const auto& map = m_result.class_maps[1].second;
+  for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(info.values[static_cast<std::size_t>(i)], map[i]) << i;
+  const io::RasterInfo p = io::read_raster(out() / "rasters" / "probability_rd.tif");
+  EXPECT_EQ(p.data_type, "Float32");
+  EXPECT_EQ(p.image_structure.at("LAYOUT"), "COG");
+}
+
+TEST_F(Bundle, written_twice_is_byte_identical_except_the_manifest_times) {
+  write_bundle(m_result, out(), all_formats());
+  auto second_options = all_formats();
+  second_options.start_time = "2025-02-02T09:00:00+08:00";
+  second_options.end_time = "2025-02-02T09:00:05+08:00";
+  write_bundle(m_result, m_dir / "out2", second_options);
+  const auto files = tree(out());
+  ASSERT_EQ(files, tree(m_dir / "out2"));
+  for (const auto& file : files) {
+    if (file == "manifest.json") continue;
+    EXPECT_EQ(read_bytes(out() / file), read_bytes(m_dir / "out2" / file)) << file;
+  }
+  auto a = nlohmann::json::parse(read_bytes(out() / "manifest.json"));
+  auto b = nlohmann::json::parse(read_bytes(m_dir / "out2" / "manifest.json"));
+  EXPECT_NE(a.at("started"), b.at("started"));
+  for (auto* m : {&a, &b}) {
+    m->erase("started");
+    m->erase("finished");
+  }
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.at("files").size(), files.size() - 1);
+}
+
+TEST_F(Bundle, manifest_hashes_match_the_files) {
+  write_bundle(m_result, out(), all_formats());
+  const auto m = nlohmann::json::parse(read_bytes(out() / "manifest.json"));
+  for (const auto& entry : m.at("files")) {
+    const std::string path = entry.at("path");
+    EXPECT_EQ(entry.at("sha256"), sha256_file(out() / path)) << path;
+    EXPECT_EQ(entry.at("size_bytes").get<std::uintmax_t>(), std::filesystem::file_size(out() / path)) << path;
+  }
+}
+
+TEST_F(Bundle, existing_directory_is_refused_without_overwrite_and_left_byte_identical) {
+  write_bundle(m_result, out(), all_formats());
+  const auto before = tree(out());
+  const std::string manifest = read_bytes(out() / "manifest.json");
+  auto changed = m_result;
+  changed.scenario_name = "other";
+  try {
+    write_bundle(changed, out(), all_formats());
+    FAIL() << "expected output_exists";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::output_exists);
+  }
+  EXPECT_EQ(tree(out()), before);
+  EXPECT_EQ(read_bytes(out() / "manifest.json"), manifest);
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg", "out"}));
+}
+
+TEST_F(Bundle, overwrite_replaces_the_whole_previous_bundle) {
+  write_bundle(m_result, out(), all_formats());
+  auto options = all_formats();
+  options.overwrite = true;
+  options.formats = {"gpkg"};
+  options.rasters = false;
+  auto changed = m_result;
+  changed.scenario_name = "changed";
+  write_bundle(changed, out(), options);
+  EXPECT_FALSE(std::filesystem::exists(out() / "shp"));
+  EXPECT_FALSE(std::filesystem::exists(out() / "rasters"));
+  EXPECT_NE(read_bytes(out() / "report" / "index.html").find("<h1>changed</h1>"), std::string::npos);
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg", "out"}));
+}
+
+TEST_F(Bundle, failure_mid_bundle_keeps_the_previous_bundle_and_leaves_no_temporary) {
+  write_bundle(m_result, out(), all_formats());
+  const auto before = tree(out());
+  const std::string gpkg = read_bytes(out() / "results.gpkg");
+  auto broken = m_result;
+  broken.classes[1].colour = "green";  // the raster writer refuses it - after results.gpkg and shp/ were written
+  auto options = all_formats();
+  options.overwrite = true;
+  try {
+    write_bundle(broken, out(), options);
+    FAIL() << "expected an output error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::output);
+    EXPECT_NE(std::string(e.what()).find("landuse_2024.tif"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(tree(out()), before);
+  EXPECT_EQ(read_bytes(out() / "results.gpkg"), gpkg);
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg", "out"}));
+}
+
+TEST_F(Bundle, cancelling_half_way_keeps_the_previous_bundle) {
+  write_bundle(m_result, out(), all_formats());
+  const std::string manifest = read_bytes(out() / "manifest.json");
+  std::vector<std::string> seen;
+  Progress progress([&](double fraction, std::string_view message) {
+    seen.emplace_back(message);
+    return fraction < 0.5;
+  });
+  auto options = all_formats();
+  options.overwrite = true;
+  options.progress = &progress;
+  try {
+    write_bundle(m_result, out(), options);
+    FAIL() << "expected cancellation";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::cancelled);
+  }
+  EXPECT_GT(seen.size(), 2u);
+  EXPECT_EQ(read_bytes(out() / "manifest.json"), manifest);
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg", "out"}));
+}
+
+TEST_F(Bundle, unknown_format_is_a_usage_error_before_anything_is_written) {
+  auto options = all_formats();
+  options.formats = {"gpkg", "kml"};
+  try {
+    write_bundle(m_result, out(), options);
+    FAIL() << "expected a usage error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::usage);
+    EXPECT_EQ(e.context().key, "format");
+  }
+  EXPECT_EQ(beside(), (std::vector<std::string>{"baseline.toml", "fixture.gpkg"}));
+}
+
+TEST_F(Bundle, flatgeobuf_and_geojson_exports_hold_the_spatial_layers) {
+  auto options = all_formats();
+  options.formats = {"fgb", "geojson"};
+  options.rasters = false;
+  options.html = false;
+  write_bundle(m_result, out(), options);
+  EXPECT_EQ(io::read_layer(out() / "fgb" / "parcels.fgb", "parcels").features.size(), 8u);
+  const io::Layer parcels = io::read_layer(out() / "geojson" / "parcels.geojson", "parcels");
+  EXPECT_EQ(parcels.features.size(), 8u);
+  EXPECT_EQ(parcels.crs.epsg, 4326);
+  EXPECT_FALSE(std::filesystem::exists(out() / "report"));
+  EXPECT_FALSE(std::filesystem::exists(out() / "shp"));
+}
+
+TEST(ResultLayers, parcel_results_that_do_not_match_the_plan_are_an_internal_error) {
+  auto r = testing::fixture_result();
+  r.parcels.pop_back();
+  try {
+    result_layers(r);
+    FAIL() << "expected an internal error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::internal);
+  }
+  r.parcels.clear();
+  const auto layers = result_layers(r);
+  const auto& parcels = layers.front();
+  EXPECT_EQ(parcels.name, "parcels");
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(parcels.value(parcels.features[0], "alloc_zone")));
+}
+
+TEST(ResultLayers, crs_text_becomes_an_epsg_reference_or_stays_text) {
+  EXPECT_EQ(crs_ref("EPSG:4548").epsg, 4548);
+  EXPECT_FALSE(crs_ref("+proj=tmerc +lon_0=117").epsg.has_value());
+  EXPECT_EQ(crs_ref("+proj=tmerc +lon_0=117").wkt, "+proj=tmerc +lon_0=117");
+}
+
+}  // namespace
+}  // namespace parksim::report
