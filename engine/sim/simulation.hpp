@@ -10,13 +10,17 @@
 //     allowed conversion, outside constraints, in an open phase (or no phase), in the bucket's zone;
 //  3. NEW PATCHES: patch_share of each shortfall is placed as patches: a seed cell drawn with probability
 //     proportional to suitability among cells with no cell of the class in their window, grown to a lognormal size;
-//  4. ROUNDS of the automaton until every short bucket is met or no candidate is left. A candidate cell i weighs
-//     each short class k by   w_ik = suitability_k(i) x neighbourhood_k(i) x multiplier_b x conversion weight(c,k)
-//     (neighbourhood_k = (1 - w) + w x share of class k among the other cells of the window; multiplier_b = the
-//     adaptive inertia of the bucket, see Params). The cell draws its class by roulette on w_ik and a race key
-//     E / sum_k w_ik with E ~ Exp(1) (Efraimidis-Spirakis); each bucket takes the candidates with the smallest
-//     (key, cell index). All draws come from RngStream(seed, tag(run, year, round), cell index), so a cell's numbers
-//     do not depend on which thread computes it;
+//  4. STEPS and ROUNDS of the automaton (Params::steps_per_year, max_rounds) until every short bucket is met or no
+//     candidate is left; each round is one pass over the grid. A candidate cell i weighs each short class k by
+//       w_ik = suitability_k(i) x neighbourhood_k(i) x multiplier_b x conversion weight(c, k)
+//     (neighbourhood_k = max(1e-4, (1 - w) + w x share of class k among the other cells of the window);
+//     multiplier_b = the adaptive inertia of the bucket, see Params). The cell draws its class by roulette on w_ik and
+//     a race key E / sum_k w_ik with E = -ln u ~ Exp(1) (Efraimidis-Spirakis: the smallest keys are a weighted sample
+//     without replacement); each bucket takes the candidates with the smallest (key, cell index). Only cells whose
+//     key can beat the round's threshold become candidates; the threshold comes from the weight sums of the previous
+//     pass, and a bucket that gets too few candidates is served by the next round with a larger one.
+//     Random numbers: Philox blocks (core/rng.hpp) keyed by (seed, tag(run, year, round)) and counted by the cell
+//     index, so a cell's numbers do not depend on which thread computes it or on the tiling;
 //  5. a bucket still short is reported as a Problem "demand.unmet" with the shortfall in cells and km2.
 // Hard invariants: constraint cells, nodata cells and cells of unopened phases never change; no transition outside
 // the conversion matrix; a target is met exactly when enough candidate land (positive weight) exists.
