@@ -297,10 +297,10 @@ std::vector<io::RasterClass> raster_classes(const std::vector<SimClass>& classes
 
 // A class raster drawn as a PNG data URI in the frame of its own grid, with the phase outlines on top.
 std::string raster_map(const grid::Grid<std::uint8_t>& values, const std::vector<io::RasterClass>& classes,
-                       const plan::Plan& plan, double width_px) {
+                       const plan::Plan& plan, double max_px) {
   const grid::GridSpec& spec = values.spec();
   const geom::Envelope extent{spec.min_x(), spec.min_y(), spec.max_x(), spec.max_y()};
-  const detail::Frame frame = detail::Frame::fit(extent, width_px);
+  const detail::Frame frame = detail::Frame::fit_box(extent, max_px, max_px);
   const auto png = io::encode_class_png(spec.cols, spec.rows,
                                         std::span<const std::uint8_t>(values.data(), static_cast<std::size_t>(values.size())),
                                         classes);
@@ -431,7 +431,7 @@ void add_maps(const RunResult& result, mu::data& page) {
   mu::data maps = list();
   for (const auto& [year, values] : result.class_maps) {
     mu::data map;
-    map.set("svg", text(raster_map(values, classes, result.plan, 400)));
+    map.set("svg", text(raster_map(values, classes, result.plan, 380)));
     map.set("caption", text(year == result.start_year ? fmt::format("{} (start)", year) : std::to_string(year)));
     maps.push_back(map);
   }
@@ -485,7 +485,7 @@ void add_allocation(const RunResult& result, mu::data& page) {
     page.set("has_diagnosis", mu::data(false));
   }
 
-  const detail::Frame frame = detail::Frame::fit(plan_envelope(result.plan), 560);
+  const detail::Frame frame = detail::Frame::fit_box(plan_envelope(result.plan), 560, 560);
   std::string svg = svg_open(frame);
   std::set<std::string> used;
   bool kept_any = false, none_any = false;
@@ -631,7 +631,9 @@ void add_tables(const RunResult& result, mu::data& page) {
     row.set("year", text(i.year == 0 ? std::string("—") : std::to_string(i.year)));
     row.set("label_en", text(i.label_en));
     row.set("label_zh", text(i.label_zh));
-    row.set("value", text(auto_number(i.value)));
+    // Years are not quantities: no thousands separator ("2035", not "2,035").
+    const bool is_year = (i.unit == "yr" || i.unit == "year") && std::isfinite(i.value) && i.value == std::floor(i.value);
+    row.set("value", text(is_year ? fmt::format("{}", static_cast<long long>(i.value)) : auto_number(i.value)));
     row.set("unit", text(i.unit));
     row.set("id", text(i.id));
     indicators.push_back(row);

@@ -37,9 +37,9 @@ def main():
     failures = []
     if run.returncode != 0:
         failures.append("chromium exited with %d" % run.returncode)
-    # Console messages of the page come as "...:CONSOLE(line)] "message", source: file://..." lines.
+    # Console messages of the page come as "[...:INFO:CONSOLE:1] "message", source: file://... (1)" lines.
     for line in run.stderr.splitlines():
-        if re.search(r"CONSOLE\(\d+\)", line) or "Uncaught" in line or "Failed to load resource" in line:
+        if re.search(r"CONSOLE[:(]\d+", line) or "Uncaught" in line or "Failed to load resource" in line:
             failures.append("console: " + line)
     if not os.path.exists(png):
         failures.append("no screenshot written")

@@ -83,6 +83,12 @@ Frame Frame::fit(const geom::Envelope& envelope, double width_px) {
   return f;
 }
 
+Frame Frame::fit_box(const geom::Envelope& envelope, double max_width_px, double max_height_px) {
+  if (envelope.is_empty()) return fit(envelope, max_width_px);
+  const double aspect = std::max(envelope.height(), 1e-9) / std::max(envelope.width(), 1e-9);
+  return fit(envelope, std::min(max_width_px, max_height_px / aspect));
+}
+
 namespace {
 
 // 0.1 px: enough for a page, small text, and identical on every build (fmt rounds exactly).
@@ -284,7 +290,12 @@ std::string bar_chart(const std::vector<Bar>& bars, const std::string& y_title, 
     return out;
   }
   if (y_hi <= 0.0) y_hi = 1.0;
-  const auto y_ticks = nice_ticks(0.0, y_hi, 4);
+  auto y_ticks = nice_ticks(0.0, y_hi, 4);
+  const bool counts = std::all_of(bars.begin(), bars.end(), [](const Bar& b) { return b.value == std::floor(b.value); });
+  if (counts) {  // whole numbers (runs): no fractional ticks
+    y_ticks.erase(std::remove_if(y_ticks.begin(), y_ticks.end(), [](double t) { return t != std::floor(t); }),
+                  y_ticks.end());
+  }
   const double y_top = std::max(y_hi, y_ticks.back());
   const double plot_w = width_px - margin_left - margin_right;
   const double plot_h = height_px - margin_top - margin_bottom;

@@ -32,6 +32,8 @@ struct Frame {
   double scale = 1.0;  ///< px per metre
   double width_px = 1.0, height_px = 1.0;
   static Frame fit(const geom::Envelope& envelope, double width_px);
+  /// The largest frame of the envelope's aspect ratio that fits in max_width_px x max_height_px.
+  static Frame fit_box(const geom::Envelope& envelope, double max_width_px, double max_height_px);
   double px(double x) const { return (x - min_x) * scale; }
   double py(double y) const { return (max_y - y) * scale; }
 };

@@ -89,6 +89,7 @@ TEST(Html, nan_values_read_n_a_and_the_allocation_map_has_one_path_per_parcel) {
   EXPECT_EQ(count(html, "<path class=\"parcel\""), r.plan.parcels.size());
   EXPECT_NE(html.find("P3-8: not allocated"), std::string::npos);
   EXPECT_NE(html.find("health-industry land ≥ 300 mu"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">2035</td><td>yr</td>"), std::string::npos);  // a year, not "2,035"
 }
 
 TEST(Html, single_run_without_allocation_or_maps_still_renders_every_section) {
