@@ -871,6 +871,16 @@ class Simulator {
 
 }  // namespace
 
+grid::Grid<std::uint8_t> quantise_suitability(const grid::Grid<float>& probability) {
+  grid::Grid<std::uint8_t> out(probability.spec(), 0);
+  for (std::int64_t i = 0; i < probability.size(); ++i) {
+    const float p = probability[i];
+    if (!(p > 0.0f)) continue;  // also NaN
+    out[i] = p >= 1.0f ? std::uint8_t{255} : static_cast<std::uint8_t>(std::lround(static_cast<double>(p) * 255.0));
+  }
+  return out;
+}
+
 SimulationResult simulate(const SimulationInput& input, const Params& params, std::uint64_t seed, std::uint64_t run,
                           const Progress& progress) {
   input.validate();

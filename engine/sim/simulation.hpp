@@ -117,6 +117,10 @@ struct SimulationResult {
   std::vector<Problem> problems;                                   ///< "demand.unmet" findings, in year order
 };
 
+/// Suitability probabilities in [0, 1] (e.g. from model::suitability_map) quantised to the byte grid simulate()
+/// reads: q = round(p x 255); NaN and p <= 0 give 0, p >= 1 gives 255. Same GridSpec.
+grid::Grid<std::uint8_t> quantise_suitability(const grid::Grid<float>& probability);
+
 /// Runs one simulation: run `run` of seed `seed`. Deterministic: the result depends only on (input, params, seed,
 /// run), never on the number of threads (grid passes run in parallel tiles of the current oneTBB arena).
 /// Reports progress once per year and throws Error(cancelled) when cancelled; throws Error(config/data) on invalid

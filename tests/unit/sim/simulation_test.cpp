@@ -1,6 +1,7 @@
 #include "sim/simulation.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <queue>
 
 #include <gmock/gmock.h>
@@ -411,6 +412,24 @@ TEST(Simulation, reports_progress_per_year_and_honours_cancellation) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::cancelled);
   }
+}
+
+TEST(Simulation, quantises_suitability_probabilities_to_bytes) {
+  grid::Grid<float> p(test::spec(1, 6), 0.0f);
+  p[0] = 0.0f;
+  p[1] = 0.5f;
+  p[2] = 1.0f;
+  p[3] = std::numeric_limits<float>::quiet_NaN();
+  p[4] = 1.2f;
+  p[5] = -0.1f;
+  const grid::Grid<std::uint8_t> q = quantise_suitability(p);
+  EXPECT_EQ(q.spec(), p.spec());
+  EXPECT_EQ(q[0], 0);
+  EXPECT_EQ(q[1], 128);  // 127.5 rounds away from zero
+  EXPECT_EQ(q[2], 255);
+  EXPECT_EQ(q[3], 0);
+  EXPECT_EQ(q[4], 255);
+  EXPECT_EQ(q[5], 0);
 }
 
 TEST(SimulationInput, rejects_a_class_value_outside_the_classes_with_its_cell) {
