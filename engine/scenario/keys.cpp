@@ -48,6 +48,131 @@ KeySpec no_default(KeySpec s) {
   return s;
 }
 
+KeySpec real_list(std::string key, double min, double max, std::string_view unit, std::string_view description) {
+  KeySpec s = real(std::move(key), 0, min, max, unit, description);
+  s.kind = ValueKind::real_list;
+  return s;
+}
+
+// The sections the scenario pipeline (engine/pipeline) reads. The [sim] and demand.* enterprise keys mirror
+// sim::Params::info() and model::EnterpriseParams::info(); tests/unit/pipeline checks that they stay equal (the
+// scenario module sits below neither, so it cannot call them).
+void add_pipeline_sections(Schema& schema) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  // grid
+  schema.add(real("grid.park_margin_m", 500, 0, 20000, "m", "margin around the phases' envelope (extent \"park\")"));
+  schema.add(real("grid.corridor_margin_m", 2000, 0, 50000, "m",
+                  "margin around the park, the zones and the corridor bases (extent \"corridor\"); the grid is "
+                  "this box, its study area the park, the zones and the corridor band inside it"));
+  schema.add(integer("grid.max_cells", 2000000, 1, 50000000, "cells",
+                     "largest grid accepted; a larger one is a config error asking for a coarser cell size"));
+
+  // classes
+  KeySpec built{"classes.built", ValueKind::text_list, {}};
+  built.info.description =
+      "simulation classes (keys) counted as developed land; empty: every class whose land-use codes are all "
+      "developable and not agricultural/idle (national codes 01-06, 0703, 23)";
+  schema.add(built);
+
+  // suitability
+  schema.add(text("suitability.mode", "fit",
+                  "fit: logistic regression of each class's occurrence on the initial map (balanced sample); "
+                  "given: the coefficients below",
+                  "fit,given"));
+  schema.add(integer("suitability.sample_cells", 5000, 10, 1000000, "cells",
+                     "training cells drawn from the class and from the other cells each (mode fit)"));
+  schema.add(real("suitability.l2_lambda", 1e-4, 0, 1000, "", "ridge penalty of the logistic fit"));
+  schema.add(real("suitability.max_distance_m", 10000, 100, 1.0e6, "m",
+                  "distance drivers are capped here (also the value of a driver with no feature yet)"));
+  schema.add(no_default(real("suitability.coefficients.*.*", 0, -inf, inf, "per driver unit",
+                             "mode given: coefficient of driver (or \"intercept\") for a class key, raw units")));
+  KeySpec drivers{"suitability.drivers", ValueKind::text_list, {}};
+  drivers.info.description = "drivers of the fit (empty: all of dist_g6_m, dist_g7_m, dist_station_m, "
+                             "dist_beiqing_m, dist_built_m, corridor_tier)";
+  drivers.info.choices = "dist_g6_m,dist_g7_m,dist_station_m,dist_beiqing_m,dist_built_m,corridor_tier";
+  schema.add(drivers);
+  schema.add(text("suitability.priority_tier", "",
+                  "corridor bases of this tier get a suitability bonus for built classes (empty: none)",
+                  ",demonstration,acceleration,transformation"));
+  schema.add(real("suitability.priority_bonus", 0, 0, 10, "",
+                  "bonus b: suitability x (1 + b x max(0, 1 - d / radius)) near a priority base, capped at 1"));
+  schema.add(real("suitability.priority_radius_m", 3000, 100, 50000, "m", "reach of the priority bonus"));
+
+  // demand
+  schema.add(text("demand.method", "enterprise",
+                  "enterprise: enterprise growth x land per enterprise; plan_target: path to build-out by "
+                  "target_year; trend: Markov chain from previous_map to the initial map; table: demand.table",
+                  "enterprise,plan_target,trend,table"));
+  schema.add(boolean("demand.by_zone", true, "demand per zone (zone growth) instead of per class over the grid"));
+  schema.add(real("demand.base_enterprises", 1000, 1, 1.0e7, "enterprises",
+                  "enterprises in the park at years.start (published: 1,000+ in 2025)"));
+  schema.add(real("demand.enterprise_growth_rate", 0.08, -0.5, 2, "1/yr",
+                  "yearly growth of the enterprise count (ASSUMPTION; published counts give 5.4 %/yr 2023-2025 "
+                  "and 18.6 %/yr 2022-2025)"));
+  schema.add(real("demand.floor_area_per_enterprise_m2", 2000.0, 1.0, 1e7, "m2",
+                  "gross floor area occupied per enterprise (ASSUMPTION)"));
+  schema.add(real("demand.floor_area_ratio", 1.5, 0.05, 20.0, "1",
+                  "floor area ratio (plot ratio) of new industrial plots (ASSUMPTION)"));
+  schema.add(real("demand.net_site_share", 0.6, 0.05, 1.0, "1",
+                  "share of zone land that becomes building plots; land = floor / FAR / share (ASSUMPTION)"));
+  schema.add(no_default(real("demand.zone_share.*", 0, 0, 1, "1",
+                             "share of new demand per zone id (\"outside\" = cells in no zone); must sum to 1; "
+                             "DEFAULT: the dataset's zone_share_<zone> targets, else equal shares")));
+  schema.add(no_default(real("demand.class_share.*.*", 0, 0, 1, "1",
+                             "share of a zone's demand per class key (zone.class); DEFAULT: the class mix of "
+                             "the zone's built parcels, else of all built parcels of the expansion")));
+  schema.add(integer("demand.target_year", 2035, 1990, 2100, "yr", "plan_target: year of build-out"));
+  schema.add(text("demand.path", "linear", "plan_target: shape of the path", "linear,logistic"));
+  schema.add(real("demand.logistic_steepness", 8.0, 0.1, 50.0, "1", "plan_target: steepness of the logistic path"));
+  schema.add(real("demand.buildout_share", 1.0, 0, 1, "1",
+                  "plan_target: share of a zone's convertible land developed by target_year"));
+  schema.add(no_default(real("demand.table.*.*", 0, -1.0e9, 1.0e9, "m2",
+                             "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
+  schema.add(text("demand.previous_map", "",
+                  "trend: class raster of an earlier year on the simulation grid (not read yet: method trend is refused "
+                  "with a message)"));
+  schema.add(integer("demand.previous_year", 2020, 1990, 2100, "yr", "trend: year of previous_map"));
+
+  // sim (mirrors sim::Params::info())
+  schema.add(integer("sim.neighbourhood_window", 3, 1, 15, "cells", "side of the square neighbourhood window (odd)"));
+  schema.add(real("sim.neighbourhood_weight", 0.8, 0, 1, "",
+                  "weight w of the neighbourhood factor (1 - w) + w * share of the class in the window"));
+  schema.add(real_list("sim.class_neighbourhood_weight", 0, 1, "",
+                       "optional list, one neighbourhood weight per class (overrides neighbourhood_weight)"));
+  schema.add(real("sim.inertia_adaptation", 0.5, 0, 10, "",
+                  "growth of the competition multiplier of a class still short of its demand after a round"));
+  schema.add(real("sim.inertia_max", 8, 1, 1000, "", "upper bound of the adaptive competition multiplier"));
+  schema.add(real("sim.patch_share", 0.1, 0, 1, "",
+                  "share of each yearly demand placed as new patches away from existing ones"));
+  schema.add(real("sim.patch_size_mean_cells", 12, 1, 1e6, "cells", "mean of the lognormal patch-size distribution"));
+  schema.add(real("sim.patch_size_sd_cells", 8, 0, 1e6, "cells",
+                  "standard deviation of the lognormal patch-size distribution"));
+  schema.add(integer("sim.patch_seed_tries", 200, 1, 1e6, "", "random seed-cell draws per wanted patch"));
+  schema.add(integer("sim.steps_per_year", 1, 1, 100, "",
+                     "automaton steps per year; the neighbourhood is updated between steps"));
+  schema.add(integer("sim.max_rounds", 20, 1, 1000, "", "allocation rounds per year at most"));
+  schema.add(real("sim.candidate_margin", 1.3, 1, 10, "", "oversampling factor of the candidate threshold of a round"));
+  schema.add(real("sim.phase_full_share", 0.95, 0, 1, "",
+                  "share of built developable cells at which a phase counts as full"));
+
+  // alloc
+  schema.add(boolean("alloc.enabled", true, "run the parcel allocation (MILP) after the simulation"));
+  schema.add(text("alloc.score", "suitability",
+                  "score of an option on a parcel: parcel-mean suitability of the option's class, or the "
+                  "simulated development probability of the parcel",
+                  "suitability,simulation"));
+  schema.add(real("alloc.min_health_industry_mu", 3000, 0, 1.0e6, "mu",
+                  "health-industry land the allocation must provide in the expansion (docs/decisions.md D7)"));
+  schema.add(no_default(real("alloc.zone_min_km2.*", 0, 0, 1.0e4, "km2", "least area allocated to a zone")));
+  schema.add(no_default(real("alloc.zone_max_km2.*", 0, 0, 1.0e4, "km2", "most area allocated to a zone")));
+  schema.add(no_default(real("alloc.phase_max_km2.*", 0, 0, 1.0e4, "km2",
+                             "most area (built included) allocated in a phase")));
+  schema.add(real("alloc.time_limit_s", 30, 0.1, 86400, "s", "wall-clock limit of each CBC search"));
+  schema.add(real("alloc.gap_pct", 1.0, 0, 100, "%", "stop once the proven optimality gap is at most this"));
+  schema.add(real("alloc.neighbour_bonus_per_m", 0.001, 0, 1000, "objective/m",
+                  "bonus per metre of boundary shared by two parcels given options of the same zone"));
+}
+
 Schema build() {
   Schema schema;
   auto name = text("name", "", "short name of the scenario; also the default output folder out/<name>");
@@ -84,6 +209,8 @@ Schema build() {
   schema.add(no_default(text("infrastructure[].layer", "", "layer of the plan dataset", "stations,roads")));
   schema.add(no_default(text("infrastructure[].where", "", "attribute filter, e.g. \"line = '19'\"")));
   schema.add(no_default(text("infrastructure[].name", "", "label in the report")));
+
+  add_pipeline_sections(schema);
 
   KeySpec formats{"outputs.formats", ValueKind::text_list, {}};
   formats.info.description = "vector formats written besides results.gpkg";

@@ -1,4 +1,5 @@
 #include "io/detail/gdal.hpp"
+#include "io/versions.hpp"
 
 #include <mutex>
 
@@ -148,3 +149,27 @@ OGRwkbGeometryType to_ogr(GeometryType type) noexcept {
 }
 
 }  // namespace parksim::io::detail
+
+namespace parksim::io {
+
+std::vector<std::pair<std::string, std::string>> library_versions() {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.emplace_back("GDAL", GDALVersionInfo("RELEASE_NAME"));
+  // BUILD_INFO is "KEY=value" lines: GEOS_VERSION=3.11.1-CAPI-1.17.1, PROJ_RUNTIME_VERSION=9.1.1, ...
+  const std::string info = GDALVersionInfo("BUILD_INFO");
+  auto value_of = [&info](const std::string& key) -> std::string {
+    const auto at = info.find(key + "=");
+    if (at == std::string::npos) return {};
+    const auto begin = at + key.size() + 1;
+    return info.substr(begin, info.find('\n', begin) - begin);
+  };
+  std::string geos = value_of("GEOS_VERSION");
+  if (const auto capi = geos.find("-CAPI"); capi != std::string::npos) geos.resize(capi);
+  if (!geos.empty()) out.emplace_back("GEOS", geos);
+  std::string proj = value_of("PROJ_RUNTIME_VERSION");
+  if (proj.empty()) proj = value_of("PROJ_BUILD_VERSION");
+  if (!proj.empty()) out.emplace_back("PROJ", proj);
+  return out;
+}
+
+}  // namespace parksim::io
