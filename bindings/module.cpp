@@ -1,0 +1,15 @@
+// The `_parksim` extension module: the engine's modules bound in their dependency order (DESIGN.md §3), so a
+// binding only ever refers to types bound before it. The pure-Python package `parksim` is the public face.
+#include "bindings.hpp"
+
+PYBIND11_MODULE(_parksim, m) {
+  m.doc() = "parksim engine core (C++). Use the `parksim` package; this module is its implementation.";
+  m.attr("__version__") = PARKSIM_VERSION;
+  parksim::python::bind_core(m);
+  parksim::python::bind_grid(m);
+  parksim::python::bind_plan(m);
+  parksim::python::bind_metrics(m);
+  parksim::python::bind_report(m);
+  parksim::python::bind_scenario(m);
+  parksim::python::bind_pipeline(m);
+}

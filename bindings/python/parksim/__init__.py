@@ -1,0 +1,49 @@
+"""parksim for researchers: scenarios, runs, ensembles and validation metrics of the parksim engine.
+
+A thin layer over the compiled core ``parksim._parksim`` (or a top-level ``_parksim`` from the build tree): every
+figure comes from the same engine calls the ``parksim`` command line uses.
+
+    import parksim
+    sc = parksim.load_scenario("scenarios/baseline.toml")
+    sc["demand.enterprise_growth_rate"] = 0.05        # or sc.set(...); validated like a file value
+    res = parksim.run(sc, seed=7)
+    res.landuse(res.years[-1])                          # numpy view of engine memory (no copy)
+    res.indicators()                                    # pandas DataFrame
+    res.parcels()                                       # geopandas GeoDataFrame, CRS EPSG:4548
+
+Engine errors arrive as exceptions of the class of their error code, with the message the CLI prints:
+ConfigError (ValueError), IoError (OSError), DataError, CrsError, GeometryError (ValueError), OutputError and
+OutputExistsError (OSError), CancelledError, InfeasibleError, DatabaseError, InternalError - all ParksimError.
+"""
+
+from ._core import _parksim
+from ._core import (  # noqa: F401  (re-exported)
+    CancelledError,
+    ConfigError,
+    CrsError,
+    DatabaseError,
+    DataError,
+    GeometryError,
+    InfeasibleError,
+    InternalError,
+    IoError,
+    OutputError,
+    OutputExistsError,
+    ParksimError,
+    UsageError,
+)
+from ._core import GridSpec, Problem, Scenario, m2_to_mu, mu_to_m2  # noqa: F401
+from . import metrics, plan  # noqa: F401
+from ._calibrate import CalibrationResult, calibrate  # noqa: F401
+from ._ensemble import EnsembleResult, ensemble, local_cluster, member_seeds  # noqa: F401
+from ._result import Result, run  # noqa: F401
+from ._scenario import load_scenario, scenario_schema  # noqa: F401
+
+__version__ = _parksim.__version__
+
+__all__ = [
+    "load_scenario", "scenario_schema", "run", "ensemble", "local_cluster", "member_seeds", "calibrate", "plan", "metrics",
+    "Scenario", "Result", "EnsembleResult", "CalibrationResult", "GridSpec", "Problem", "m2_to_mu", "mu_to_m2",
+    "ParksimError", "UsageError", "ConfigError", "IoError", "DataError", "CrsError", "GeometryError", "OutputError",
+    "OutputExistsError", "CancelledError", "InfeasibleError", "DatabaseError", "InternalError",
+]

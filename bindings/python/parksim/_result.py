@@ -1,0 +1,157 @@
+"""parksim.run() and its Result: one scenario run (or an in-engine ensemble, runs > 1)."""
+
+import os
+
+import numpy as np
+
+from ._core import _parksim, problems_frame
+from ._scenario import load_scenario
+
+__all__ = ["run", "Result"]
+
+
+def run(scenario, seed=None, runs=1, threads=None, progress=None):
+    """Runs `scenario` (a Scenario, a scenario file or a dict) end to end, exactly as ``parksim run``.
+
+    seed / runs / threads override the scenario's values (DEFAULT: the scenario's seed, 1 run, its thread count).
+    ``runs > 1`` runs the engine's own Monte Carlo ensemble (runs 0..runs-1 of the seed, any thread count gives the
+    same result); ``Result.probability()`` then holds the class probabilities.
+    ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError), and an
+    exception it raises is re-raised here. The GIL is released while the engine works, so other Python threads run.
+    """
+    sc = scenario if isinstance(scenario, _parksim.Scenario) else load_scenario(scenario)
+    raw = _parksim.run_scenario(sc, seed=seed, runs=runs, threads=threads, progress=progress)
+    return Result(raw)
+
+
+class Result:
+    """What a run produced. Maps are read-only numpy views of engine memory: ``landuse(y).base is result.raw``.
+
+    Attributes: ``years`` (years with a map: the start year and outputs.key_years), ``start_year``, ``end_year``,
+    ``seed``, ``runs``, ``grid`` (GridSpec), ``classes`` (list of dicts: id, key, name_en, name_zh, colour, built),
+    ``phase_fillup_year`` (phase id -> year it filled up in run 0; -1 = not by the end), ``raw`` (the engine's
+    RunResult).
+    """
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __repr__(self):
+        return (f"<parksim.Result '{self.raw.scenario_name}' {self.start_year}-{self.end_year}, seed {self.seed}, "
+                f"{self.runs} run(s), grid {self.grid.rows}x{self.grid.cols}>")
+
+    # -- what was run
+    seed = property(lambda self: self.raw.seed)
+    runs = property(lambda self: self.raw.runs)
+    start_year = property(lambda self: self.raw.start_year)
+    end_year = property(lambda self: self.raw.end_year)
+    years = property(lambda self: list(self.raw.years))
+    grid = property(lambda self: self.raw.grid)
+    classes = property(lambda self: self.raw.classes)
+    scenario_name = property(lambda self: self.raw.scenario_name)
+    effective_scenario_toml = property(lambda self: self.raw.effective_scenario_toml)
+    phase_fillup_year = property(lambda self: dict(self.raw.phase_fillup_year))
+
+    # -- maps
+    def landuse(self, year=None):
+        """Simulation class per cell (uint8; 255 = outside the study area) at the end of `year` (DEFAULT: the last
+        year with a map), run 0. A read-only view of engine memory; ``np.array(view)`` copies it if needed."""
+        return self.raw.landuse(self.years[-1] if year is None else int(year))
+
+    def probability(self, cls=None):
+        """Ensemble (runs > 1): share of runs ending in class `cls` (id or key) per cell, float32, NaN outside.
+        A read-only view, no copy. With cls=None, a (classes, rows, cols) array stacked from those views (a copy)."""
+        if cls is None:
+            return np.stack([self.raw.probability(c["id"]) for c in self.classes])
+        return self.raw.probability(cls)
+
+    @property
+    def fillup_years(self):
+        """Ensemble: phase id -> numpy array of the year each run filled the phase up (-1 = not by the end)."""
+        if not self.raw.is_ensemble:
+            return {k: np.array([v]) for k, v in self.raw.phase_fillup_year.items()}
+        return dict(self.raw.fillup_years)
+
+    def fillup_distribution(self, phase="3"):
+        """pandas Series: number of runs per fill-up year of `phase` (-1 = not filled by the end)."""
+        import pandas as pd
+
+        years = self.fillup_years[phase]
+        values, counts = np.unique(years, return_counts=True)
+        return pd.Series(counts, index=pd.Index(values, name="fillup_year"), name="runs")
+
+    # -- tables
+    def indicators(self):
+        """The rows of indicators.csv as a pandas DataFrame (scenario, year, indicator_id, labels, unit, value)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.raw.indicators())
+
+    def indicator(self, indicator_id, year=0):
+        """One indicator's value (NaN when not available); year 0 = not tied to a year."""
+        df = self.indicators()
+        rows = df[(df.indicator_id == indicator_id) & (df.year == year)]
+        if rows.empty:
+            raise KeyError(f"no indicator '{indicator_id}' for year {year}")
+        return float(rows.value.iloc[0])
+
+    def areas(self):
+        """Area per year, zone and simulation class (run 0), pandas DataFrame with a class `key` column."""
+        import pandas as pd
+
+        df = pd.DataFrame(self.raw.areas())
+        keys = {c["id"]: c["key"] for c in self.classes}
+        df["class_key"] = df.sim_class.map(keys)
+        return df
+
+    def allocation(self):
+        """The parcel allocation: dict with status, objective, best_bound, gap_pct, solve_seconds, diagnosis, and
+        ``constraints`` (a DataFrame: name, kind, unit, achieved, target, slack, shadow_price, binding); None when
+        the scenario has no allocation."""
+        import pandas as pd
+
+        a = self.raw.allocation()
+        if a is None:
+            return None
+        a["constraints"] = pd.DataFrame(a["constraints"])
+        return a
+
+    def problems(self):
+        """Everything reported on the way (sorted), as a DataFrame."""
+        return problems_frame(self.raw.problems)
+
+    def layer(self, name):
+        """A layer of results.gpkg: a GeoDataFrame for spatial layers (CRS set), a DataFrame for tables."""
+        return _frame_of_layer(self.raw.layer(name))
+
+    def parcels(self):
+        """Per parcel: plan attributes and results (developed_year, dev_probability, alloc_zone, ...), as a
+        geopandas GeoDataFrame in the working CRS (EPSG:4548 for the bundled data) - the parcels layer of
+        results.gpkg. Years and classes that do not apply are null (pandas NA)."""
+        return self.layer("parcels")
+
+    def write(self, out_dir, formats=("gpkg",), overwrite=False, rasters=True, html=True, progress=None):
+        """Writes the output bundle into `out_dir`, exactly as ``parksim run --out`` (results.gpkg, rasters,
+        indicators.csv/json, report/index.html, manifest.json; formats may add "shp", "fgb", "geojson").
+        OutputExistsError when it exists and overwrite is False; the previous output survives any failure."""
+        if isinstance(formats, str):
+            formats = [f for f in formats.split(",") if f]
+        self.raw.write(os.fspath(out_dir), set(formats), overwrite, rasters, html, progress)
+        return out_dir
+
+
+def _frame_of_layer(d):
+    import pandas as pd
+
+    df = pd.DataFrame(d["columns"])
+    for name in df.columns:  # integer fields with nulls: pandas' nullable Int64, not float
+        col = d["columns"][name]
+        if any(isinstance(v, int) and not isinstance(v, bool) for v in col) and \
+                all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in col):
+            df[name] = pd.array(col, dtype="Int64")
+    if not d["spatial"]:
+        return df
+    import geopandas as gpd
+
+    geometry = gpd.GeoSeries.from_wkb(d["wkb"], crs=d["crs"])
+    return gpd.GeoDataFrame(df, geometry=geometry, crs=d["crs"])

@@ -1,0 +1,106 @@
+"""Scenarios: load from a file or from a dict, read and change parameters, list the schema."""
+
+import copy
+import json
+import math
+import os
+from pathlib import Path
+
+from ._core import Scenario
+
+__all__ = ["load_scenario", "scenario_schema"]
+
+
+def load_scenario(path_or_dict, base_dir=None):
+    """A :class:`Scenario` from a scenario file (str / PathLike) or from a dict shaped like the TOML file.
+
+    A dict may use ``"extends": "scenarios/baseline.toml"`` to change only some keys of a file; its relative paths
+    (``extends``, ``geodata.path``, ...) are resolved against ``base_dir`` (DEFAULT: the current directory).
+    The scenario can be read and changed by key - ``sc["demand.enterprise_growth_rate"]``,
+    ``sc.set("demand.enterprise_growth_rate", 0.05)`` or ``sc[...] = 0.05`` - every change validated against the
+    schema (ConfigError naming the key). Scenarios pickle (paths are stored resolved) and copy.
+    Raises ConfigError / IoError exactly as ``parksim validate`` reports them.
+    """
+    if isinstance(path_or_dict, Scenario):
+        return copy.copy(path_or_dict)
+    if isinstance(path_or_dict, dict):
+        base = (Path(base_dir) if base_dir is not None else Path.cwd()).resolve()
+        return Scenario.load(_write_dict(_resolve_paths(path_or_dict, base)))
+    if isinstance(path_or_dict, (str, os.PathLike)):
+        return Scenario.load(os.fspath(path_or_dict))
+    raise TypeError(f"load_scenario() takes a path or a dict, not {type(path_or_dict).__name__}")
+
+
+# Keys holding file paths, resolved against the folder of the file that sets them.
+_PATH_KEYS = (("extends",), ("geodata", "path"), ("geodata", "mapping"), ("demand", "previous_map"))
+_dict_folder = None
+
+
+def _resolve_paths(d, base):
+    out = copy.deepcopy(d)
+    for key in _PATH_KEYS:
+        holder = out
+        for part in key[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and isinstance(holder.get(key[-1]), (str, os.PathLike)):
+            value = os.fspath(holder[key[-1]])
+            if value:
+                holder[key[-1]] = str(base / value)
+    return out
+
+
+def _write_dict(d):
+    """A dict scenario becomes a real TOML file (in a folder kept for this process), so that messages can point at
+    its lines and the manifest of a run can hash it like any scenario file."""
+    import atexit
+    import hashlib
+    import shutil
+    import tempfile
+
+    global _dict_folder
+    if _dict_folder is None:
+        _dict_folder = tempfile.mkdtemp(prefix="parksim-scenarios-")
+        atexit.register(shutil.rmtree, _dict_folder, True)
+    text = _dict_to_toml(d)
+    name = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(d.get("name", "scenario")))[:60]
+    path = Path(_dict_folder) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def scenario_schema():
+    """Every scenario key with kind, unit, DEFAULT, bounds, choices and description, as a pandas DataFrame."""
+    import pandas as pd
+
+    from ._core import _parksim
+
+    return pd.DataFrame(_parksim.scenario_schema())
+
+
+def _toml_value(key, value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, (str, os.PathLike)):
+        return json.dumps(os.fspath(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(f'{key}.{k}', v)}"
+                               for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(key, v) for v in value) + "]"
+    if hasattr(value, "item"):  # numpy scalar
+        return _toml_value(key, value.item())
+    raise TypeError(f"'{key}': cannot write a Python {type(value).__name__} into a scenario")
+
+
+def _dict_to_toml(d):
+    # One top-level `key = value` per line, tables as inline tables: the engine's parser then reports errors with
+    # the key.
+    return "\n".join(f"{json.dumps(str(k), ensure_ascii=False)} = {_toml_value(str(k), v)}" for k, v in d.items()) + "\n"
