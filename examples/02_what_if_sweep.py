@@ -48,6 +48,7 @@ def main(argv=None):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     years = np.array([y if y > 0 else np.nan for y, _ in results], dtype=float)
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -58,6 +59,7 @@ def main(argv=None):
                 label=f"not full by {end}")
     ax.set_xlabel("enterprise growth, % per year")
     ax.set_ylabel("year phase 3 fills up")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(f"Phase 3 fill-up year ({base.name}, seed {args.seed or base['seed']})")
     ax.grid(alpha=0.3)
     ax.legend()
