@@ -1,0 +1,691 @@
+#include "calibrate/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "io/atomic.hpp"
+#include "io/raster.hpp"
+#include "metrics/map.hpp"
+#include "model/drivers.hpp"
+#include "model/suitability.hpp"
+#include "grid/distance.hpp"
+#include "sim/simulation.hpp"
+
+namespace parksim::calibrate {
+
+namespace {
+
+constexpr std::uint8_t kNodata = sim::nodata_class;
+
+std::string crs_text(const io::CrsRef& crs) {
+  if (crs.epsg) return fmt::format("EPSG:{}", *crs.epsg);
+  return crs.wkt;
+}
+
+struct Raster {
+  grid::GridSpec spec;
+  io::RasterInfo info;
+};
+
+// Reads band 1 and checks it lies exactly where the reference raster lies (the first map), so every grid of the
+// series shares one GridSpec.
+Raster read_on_reference(const std::filesystem::path& path, const std::string& assume_crs,
+                         const grid::GridSpec* reference) {
+  Raster r;
+  r.info = io::read_raster(path, true);
+  const io::RasterGeometry& g = r.info.geometry;
+  std::string crs = crs_text(g.crs);
+  if (crs.empty()) {
+    if (assume_crs.empty()) {
+      throw Error(ErrorCode::crs, "raster has no CRS; say which it is (--crs EPSG:xxxx)", Context{.path = path.string()});
+    }
+    crs = assume_crs;
+  }
+  r.spec = grid::GridSpec{g.origin_x, g.origin_y, g.cell_size, g.cols, g.rows, crs};
+  if (reference != nullptr) {
+    const grid::GridSpec& ref = *reference;
+    const double tol = 1e-6 * ref.cell_size_m;
+    if (r.spec.cols != ref.cols || r.spec.rows != ref.rows) {
+      throw Error(ErrorCode::data,
+                  fmt::format("raster is {} x {} cells (rows x cols) but the first map is {} x {}", r.spec.rows,
+                              r.spec.cols, ref.rows, ref.cols),
+                  Context{.path = path.string()});
+    }
+    if (std::abs(r.spec.cell_size_m - ref.cell_size_m) > tol || std::abs(r.spec.origin_x - ref.origin_x) > tol ||
+        std::abs(r.spec.origin_y - ref.origin_y) > tol) {
+      throw Error(ErrorCode::data,
+                  fmt::format("raster origin ({}, {}) / cell size {} differ from the first map's ({}, {}) / {}",
+                              r.spec.origin_x, r.spec.origin_y, r.spec.cell_size_m, ref.origin_x, ref.origin_y,
+                              ref.cell_size_m),
+                  Context{.path = path.string()});
+    }
+    if (r.spec.crs != ref.crs) {
+      throw Error(ErrorCode::data, fmt::format("raster CRS {} differs from the first map's CRS {}",
+                                               r.spec.crs.substr(0, 60), ref.crs.substr(0, 60)),
+                  Context{.path = path.string()});
+    }
+    r.spec = ref;
+  }
+  return r;
+}
+
+bool is_nodata(const io::RasterInfo& info, double v) {
+  if (std::isnan(v)) return true;
+  return info.nodata && !std::isnan(*info.nodata) && v == *info.nodata;
+}
+
+grid::Grid<std::uint8_t> to_class_grid(const Raster& r, const std::filesystem::path& path) {
+  grid::Grid<std::uint8_t> out(r.spec, kNodata);
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const double v = r.info.values[static_cast<std::size_t>(i)];
+    if (is_nodata(r.info, v) || v == 255.0) continue;
+    if (v < 0 || v >= sim::max_classes || v != std::floor(v)) {
+      const grid::Cell c = r.spec.cell_of_index(i);
+      throw Error(ErrorCode::data,
+                  fmt::format("cell value {} is not a class code 0..{} (or nodata)", v, sim::max_classes - 1),
+                  Context{.path = path.string(),
+                          .coordinate = Coordinate{r.spec.col_centre_x(c.col), r.spec.row_centre_y(c.row)}});
+    }
+    out[i] = static_cast<std::uint8_t>(v);
+  }
+  return out;
+}
+
+// Inside the study area: data in every map.
+grid::Grid<std::uint8_t> area_mask(const Series& s) {
+  grid::Grid<std::uint8_t> area(s.maps.front().second.spec(), 1);
+  for (const auto& [year, map] : s.maps) {
+    for (std::int64_t i = 0; i < area.size(); ++i) {
+      if (map[i] == s.nodata || map[i] == kNodata) area[i] = 0;
+    }
+  }
+  return area;
+}
+
+std::vector<std::int64_t> class_counts(const grid::Grid<std::uint8_t>& map, const grid::Grid<std::uint8_t>& area,
+                                       int class_count) {
+  std::vector<std::int64_t> n(static_cast<std::size_t>(class_count), 0);
+  for (std::int64_t i = 0; i < map.size(); ++i) {
+    if (area[i] != 0) ++n[map[i]];
+  }
+  return n;
+}
+
+double normalised(double v, const SearchDimension& d) { return std::clamp((v - d.min) / (d.max - d.min), 0.0, 1.0); }
+double denormalised(double x, const SearchDimension& d) { return d.min + x * (d.max - d.min); }
+
+void set_param(sim::Params& p, const std::string& name, double v) {
+  if (name == "neighbourhood_weight") {
+    p.neighbourhood_weight = v;
+  } else if (name == "inertia_adaptation") {
+    p.inertia_adaptation = v;
+  } else if (name == "patch_share") {
+    p.patch_share = v;
+  } else if (name == "patch_size_mean_cells") {
+    const double ratio = p.patch_size_mean_cells > 0 ? p.patch_size_sd_cells / p.patch_size_mean_cells : 0.0;
+    p.patch_size_mean_cells = v;
+    p.patch_size_sd_cells = v * ratio;
+  } else {
+    throw Error(ErrorCode::internal, "unknown search parameter " + name);
+  }
+}
+
+double get_param(const sim::Params& p, const std::string& name) {
+  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
+  if (name == "inertia_adaptation") return p.inertia_adaptation;
+  if (name == "patch_share") return p.patch_share;
+  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
+  throw Error(ErrorCode::internal, "unknown search parameter " + name);
+}
+
+metrics::CategoricalMapView view(const grid::Grid<std::uint8_t>& g) {
+  return metrics::CategoricalMapView{std::span<const std::uint8_t>(g.data(), static_cast<std::size_t>(g.size())),
+                                     g.rows(), g.cols(), g.spec().cell_size_m, kNodata};
+}
+
+// Everything calibrate() derives once from the series.
+struct Prepared {
+  const Series* series = nullptr;
+  const CalibrationOptions* options = nullptr;
+  grid::Grid<std::uint8_t> area;
+  grid::Grid<std::uint8_t> eligible;  // area and not excluded
+  std::vector<grid::Grid<std::uint8_t>> maps;  // nodata outside the area
+  std::vector<int> years;
+  std::vector<ClassFit> fits;
+
+  model::DriverSet drivers_at(const grid::Grid<std::uint8_t>& map, int class_id) const {
+    model::DriverSet ds(area.spec(), &area);
+    for (const auto& [name, values] : series->drivers) ds.add(name, values, "");
+    if (options->distance_to_class_driver) {
+      ds.add(fmt::format("dist_class_{}_m", class_id),
+             model::distance_driver_m(model::class_mask(map, static_cast<std::uint8_t>(class_id)),
+                                      options->max_distance_m),
+             "m");
+    }
+    return ds;
+  }
+
+  // The simulation of [from, to] (indices into maps) with the observed growth as demand.
+  sim::SimulationInput input(std::size_t from, std::size_t to, std::vector<Problem>& problems) const {
+    const int k_count = series->class_count;
+    sim::SimulationInput in;
+    in.initial_classes = maps[from];
+    in.class_count = k_count;
+    in.start_year = years[from];
+    if (series->exclusion.size() != 0) {
+      in.constraint = series->exclusion;
+    }
+    in.layer = fmt::format("calibration {}-{}", years[from], years[to]);
+    const auto c0 = class_counts(maps[from], area, k_count);
+    const auto c1 = class_counts(maps[to], area, k_count);
+    in.suitability.resize(static_cast<std::size_t>(k_count));
+    for (int k = 0; k < k_count; ++k) {
+      if (c1[k] <= c0[k]) continue;
+      const auto fit = std::find_if(fits.begin(), fits.end(), [k](const ClassFit& f) { return f.class_id == k; });
+      if (fit == fits.end()) {
+        problems.push_back(Problem{Severity::warning, "calibrate.unfitted_class",
+                                   fmt::format("class {} grows over {}-{} but did not over the fitting interval; "
+                                               "its suitability is uniform",
+                                               k, years[from], years[to]),
+                                   Context{.layer = in.layer}});
+        continue;
+      }
+      const model::DriverSet ds = drivers_at(maps[from], k);
+      in.suitability[static_cast<std::size_t>(k)] =
+          sim::quantise_suitability(model::suitability_map(ds, fit->model, &eligible));
+    }
+    const int span = years[to] - years[from];
+    for (int y = 1; y <= span; ++y) {
+      sim::YearDemand d;
+      d.year = years[from] + y;
+      d.cells.assign(static_cast<std::size_t>(k_count), sim::no_target);
+      for (int k = 0; k < k_count; ++k) {
+        if (c1[k] > c0[k]) {
+          d.cells[static_cast<std::size_t>(k)] =
+              c0[k] + static_cast<std::int64_t>(std::llround(static_cast<double>(c1[k] - c0[k]) * y / span));
+        }
+      }
+      in.demand.push_back(std::move(d));
+    }
+    return in;
+  }
+};
+
+// Pattern of the change to growing classes between two maps: the share of new cells farther than one cell (not in
+// the 3 x 3 window) from the class's cells at the start ("far" growth: new patches and scattered cells), and among
+// those the share with another new cell of the class among their 8 neighbours (clumped: patches rather than
+// scattered cells). FoM alone rewards the least random allocation; these two figures tie the search to the
+// observed way of growing as well.
+struct ChangePattern {
+  double far_share = 0.0;
+  double far_clumped_share = 0.0;
+};
+
+ChangePattern change_pattern(const grid::Grid<std::uint8_t>& start, const grid::Grid<std::uint8_t>& end,
+                             const std::vector<int>& classes) {
+  std::int64_t fresh = 0, far = 0, clumped = 0;
+  const int rows = start.rows(), cols = start.cols();
+  for (int k : classes) {
+    const auto kk = static_cast<std::uint8_t>(k);
+    const grid::Grid<std::int64_t> d2 = grid::squared_distance_cells(model::class_mask(start, kk));
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) {
+        if (end(r, c) != kk || start(r, c) == kk) continue;
+        ++fresh;
+        if (d2(r, c) <= 2) continue;
+        ++far;
+        bool neighbour = false;
+        for (int dr = -1; dr <= 1 && !neighbour; ++dr) {
+          for (int dc = -1; dc <= 1; ++dc) {
+            const int rr = r + dr, cc = c + dc;
+            if ((dr == 0 && dc == 0) || rr < 0 || cc < 0 || rr >= rows || cc >= cols) continue;
+            if (end(rr, cc) == kk && start(rr, cc) != kk) {
+              neighbour = true;
+              break;
+            }
+          }
+        }
+        clumped += neighbour ? 1 : 0;
+      }
+    }
+  }
+  ChangePattern p;
+  if (fresh > 0) p.far_share = static_cast<double>(far) / static_cast<double>(fresh);
+  if (far > 0) p.far_clumped_share = static_cast<double>(clumped) / static_cast<double>(far);
+  return p;
+}
+
+std::string toml_number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{}", v);
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string toml_key(const std::string& key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  if (bare) return key;
+  std::string q = "\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+}  // namespace
+
+void Series::validate() const {
+  if (maps.size() < 3) {
+    throw Error(ErrorCode::data, fmt::format("a calibration needs at least 3 dated maps, got {}", maps.size()),
+                Context{.key = "series.maps"});
+  }
+  if (class_count < 1 || class_count > sim::max_classes) {
+    throw Error(ErrorCode::data, fmt::format("class count {} is outside 1..{}", class_count, sim::max_classes),
+                Context{.key = "series.class_count"});
+  }
+  const grid::GridSpec& spec = maps.front().second.spec();
+  for (std::size_t m = 0; m < maps.size(); ++m) {
+    const auto& [year, map] = maps[m];
+    const Context where{.layer = std::to_string(year), .key = "series.maps"};
+    if (m > 0 && year <= maps[m - 1].first) {
+      throw Error(ErrorCode::data, fmt::format("years must increase: {} follows {}", year, maps[m - 1].first), where);
+    }
+    if (map.spec() != spec) throw Error(ErrorCode::data, "map is on another grid than the first map", where);
+    for (std::int64_t i = 0; i < map.size(); ++i) {
+      if (map[i] != nodata && map[i] != kNodata && map[i] >= class_count) {
+        throw Error(ErrorCode::data, fmt::format("class code {} >= class count {}", map[i], class_count), where);
+      }
+    }
+  }
+  const grid::Grid<std::uint8_t> area = area_mask(*this);
+  for (const auto& [name, values] : drivers) {
+    const Context where{.layer = name, .key = "series.drivers"};
+    if (values.spec() != spec) throw Error(ErrorCode::data, "driver is on another grid than the maps", where);
+    for (std::int64_t i = 0; i < values.size(); ++i) {
+      if (area[i] != 0 && !std::isfinite(values[i])) {
+        throw Error(ErrorCode::data, "driver value is not finite inside the study area", where);
+      }
+    }
+  }
+  if (exclusion.size() != 0 && exclusion.spec() != spec) {
+    throw Error(ErrorCode::data, "exclusion mask is on another grid than the maps", Context{.key = "series.exclusion"});
+  }
+}
+
+std::optional<int> year_from_file_name(const std::filesystem::path& path) {
+  const std::string stem = path.stem().string();
+  std::optional<int> year;
+  std::size_t i = 0;
+  while (i < stem.size()) {
+    if (stem[i] < '0' || stem[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < stem.size() && stem[j] >= '0' && stem[j] <= '9') ++j;
+    if (j - i == 4) year = std::stoi(stem.substr(i, 4));
+    i = j;
+  }
+  return year;
+}
+
+Series load_series(std::span<const MapFile> maps, std::span<const DriverFile> drivers,
+                   const std::optional<std::filesystem::path>& exclusion, const std::string& assume_crs,
+                   std::vector<Problem>* problems) {
+  if (maps.size() < 3) {
+    throw Error(ErrorCode::usage, fmt::format("a calibration needs at least 3 dated maps, got {}", maps.size()),
+                Context{.key = "series.maps"});
+  }
+  std::vector<MapFile> sorted(maps.begin(), maps.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const MapFile& a, const MapFile& b) { return a.year < b.year; });
+  for (std::size_t m = 1; m < sorted.size(); ++m) {
+    if (sorted[m].year == sorted[m - 1].year) {
+      throw Error(ErrorCode::usage, fmt::format("two maps for year {}", sorted[m].year),
+                  Context{.path = sorted[m].path.string(), .key = "series.maps"});
+    }
+  }
+  Series s;
+  grid::GridSpec spec;
+  int max_code = -1;
+  for (std::size_t m = 0; m < sorted.size(); ++m) {
+    const Raster r = read_on_reference(sorted[m].path, assume_crs, m == 0 ? nullptr : &spec);
+    if (m == 0) spec = r.spec;
+    grid::Grid<std::uint8_t> g = to_class_grid(r, sorted[m].path);
+    for (std::int64_t i = 0; i < g.size(); ++i) {
+      if (g[i] != kNodata) max_code = std::max(max_code, static_cast<int>(g[i]));
+    }
+    s.maps.emplace_back(sorted[m].year, std::move(g));
+  }
+  s.class_count = std::max(max_code + 1, 1);
+  for (const DriverFile& d : drivers) {
+    const Raster r = read_on_reference(d.path, assume_crs, &spec);
+    grid::Grid<float> g(spec, 0.0F);
+    double sum = 0.0;
+    std::int64_t valid = 0, missing = 0;
+    for (std::int64_t i = 0; i < g.size(); ++i) {
+      const double v = r.info.values[static_cast<std::size_t>(i)];
+      if (is_nodata(r.info, v) || !std::isfinite(v)) {
+        ++missing;
+        continue;
+      }
+      sum += v;
+      ++valid;
+    }
+    if (valid == 0) {
+      throw Error(ErrorCode::data, "driver raster has no valid cell", Context{.path = d.path.string(), .layer = d.name});
+    }
+    const float mean = static_cast<float>(sum / static_cast<double>(valid));
+    for (std::int64_t i = 0; i < g.size(); ++i) {
+      const double v = r.info.values[static_cast<std::size_t>(i)];
+      g[i] = (is_nodata(r.info, v) || !std::isfinite(v)) ? mean : static_cast<float>(v);
+    }
+    if (missing > 0 && problems != nullptr) {
+      problems->push_back(Problem{Severity::warning, "calibrate.driver_nodata",
+                                  fmt::format("{} nodata cells of driver {} take its mean {}", missing, d.name, mean),
+                                  Context{.path = d.path.string(), .layer = d.name}});
+    }
+    s.drivers.emplace_back(d.name, std::move(g));
+  }
+  if (exclusion) {
+    const Raster r = read_on_reference(*exclusion, assume_crs, &spec);
+    s.exclusion = grid::Grid<std::uint8_t>(spec, 0);
+    for (std::int64_t i = 0; i < s.exclusion.size(); ++i) {
+      const double v = r.info.values[static_cast<std::size_t>(i)];
+      s.exclusion[i] = (!is_nodata(r.info, v) && v != 0.0) ? 1 : 0;
+    }
+  }
+  s.validate();
+  return s;
+}
+
+void CalibrationOptions::validate() const {
+  auto bad = [](const char* key, const std::string& what) {
+    throw Error(ErrorCode::config, what, Context{.key = std::string("calibrate.") + key});
+  };
+  if (budget < 1) bad("budget", fmt::format("budget {} must be >= 1", budget));
+  if (runs_per_evaluation < 1) bad("runs_per_evaluation", fmt::format("{} must be >= 1", runs_per_evaluation));
+  if (sample_cells < 10) bad("sample_cells", fmt::format("{} must be >= 10", sample_cells));
+  if (!(max_distance_m > 0)) bad("max_distance_m", "must be > 0");
+  if (!(min_step > 0 && min_step <= 0.5)) bad("min_step", "must be in (0, 0.5]");
+}
+
+std::vector<SearchDimension> search_box() {
+  return {{"neighbourhood_weight", 0.0, 1.0},
+          {"inertia_adaptation", 0.0, 2.0},
+          {"patch_share", 0.0, 0.6},
+          {"patch_size_mean_cells", 2.0, 40.0}};
+}
+
+CalibrationResult calibrate(const Series& series, const CalibrationOptions& options, const Progress& progress) {
+  series.validate();
+  options.validate();
+  options.base.validate(series.class_count);
+
+  Prepared p;
+  p.series = &series;
+  p.options = &options;
+  p.area = area_mask(series);
+  p.eligible = p.area;
+  if (series.exclusion.size() != 0) {
+    for (std::int64_t i = 0; i < p.eligible.size(); ++i) {
+      if (series.exclusion[i] != 0) p.eligible[i] = 0;
+    }
+  }
+  for (const auto& [year, map] : series.maps) {
+    grid::Grid<std::uint8_t> m = map;
+    for (std::int64_t i = 0; i < m.size(); ++i) {
+      if (p.area[i] == 0) m[i] = kNodata;
+    }
+    p.maps.push_back(std::move(m));
+    p.years.push_back(year);
+  }
+
+  CalibrationResult result;
+  result.years = p.years;
+
+  // 1. Suitability on [t0, t1].
+  progress.check(0.0, "fitting suitability");
+  {
+    const auto c0 = class_counts(p.maps[0], p.area, series.class_count);
+    const auto c1 = class_counts(p.maps[1], p.area, series.class_count);
+    for (int k = 0; k < series.class_count; ++k) {
+      if (c1[k] <= c0[k]) continue;
+      model::TrainingSampleParams sp;
+      sp.cells_per_group = options.sample_cells;
+      sp.seed = options.seed;
+      const auto sample =
+          model::sample_training_cells(p.maps[0], p.maps[1], static_cast<std::uint8_t>(k), &p.eligible, sp);
+      const model::DriverSet ds = p.drivers_at(p.maps[0], k);
+      model::SuitabilityFit fit = model::fit_suitability(ds, sample);
+      ClassFit cf;
+      cf.class_id = k;
+      cf.changed_cells = sample.changed_available;
+      cf.training_auc = fit.training_auc;
+      // Raw units: b_j / sd_j per driver, intercept b0 - sum_j b_j mean_j / sd_j.
+      double intercept = fit.model.coefficients[0];
+      std::vector<std::pair<std::string, double>> raw;
+      for (std::size_t j = 0; j < fit.model.driver_count(); ++j) {
+        const auto jj = static_cast<Eigen::Index>(j);
+        const double b = fit.model.coefficients[jj + 1] / fit.model.driver_sd[jj];
+        intercept -= b * fit.model.driver_mean[jj];
+        raw.emplace_back(fit.model.names[j], b);
+      }
+      cf.raw_coefficients.emplace_back("intercept", intercept);
+      cf.raw_coefficients.insert(cf.raw_coefficients.end(), raw.begin(), raw.end());
+      cf.model = std::move(fit.model);
+      p.fits.push_back(std::move(cf));
+    }
+  }
+  if (p.fits.empty()) {
+    throw Error(ErrorCode::data,
+                fmt::format("no class grows between {} and {}: nothing to fit", p.years[0], p.years[1]),
+                Context{.key = "series.maps"});
+  }
+  result.fits = p.fits;
+
+  // 2. Tuning on [t1, t2].
+  progress.check(0.1, "tuning simulation parameters");
+  const sim::SimulationInput tune_input = p.input(1, 2, result.problems);
+  std::vector<int> tune_classes;
+  {
+    const auto c1 = class_counts(p.maps[1], p.area, series.class_count);
+    const auto c2 = class_counts(p.maps[2], p.area, series.class_count);
+    for (int k = 0; k < series.class_count; ++k) {
+      if (c2[k] > c1[k]) tune_classes.push_back(k);
+    }
+  }
+  const ChangePattern observed_pattern = change_pattern(p.maps[1], p.maps[2], tune_classes);
+  const std::vector<SearchDimension> box = search_box();
+  std::vector<std::size_t> active;
+  const bool competing = tune_classes.size() >= 2;
+  for (std::size_t d = 0; d < box.size(); ++d) {
+    if (box[d].name == "inertia_adaptation" && !competing) continue;
+    active.push_back(d);
+    result.tuned.push_back(box[d].name);
+  }
+  auto params_at = [&](const std::vector<double>& x) {
+    sim::Params params = options.base;
+    for (std::size_t d : active) set_param(params, box[d].name, denormalised(x[d], box[d]));
+    return params;
+  };
+  std::map<std::vector<std::int64_t>, double> cache;
+  auto key_of = [](const std::vector<double>& x) {
+    std::vector<std::int64_t> key;
+    for (double v : x) key.push_back(std::llround(v * 4096.0));
+    return key;
+  };
+  double smallest_step = 1.0;
+  auto evaluate = [&](const std::vector<double>& x, double step) -> std::optional<double> {
+    const auto key = key_of(x);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+    if (static_cast<int>(result.evaluations.size()) >= options.budget) return std::nullopt;
+    progress.check(0.1 + 0.8 * static_cast<double>(result.evaluations.size()) / options.budget,
+                   "tuning simulation parameters");
+    const sim::Params params = params_at(x);
+    double sum = 0.0;
+    for (int r = 0; r < options.runs_per_evaluation; ++r) {
+      const sim::SimulationResult sr = sim::simulate(tune_input, params, options.seed, static_cast<std::uint64_t>(r));
+      const metrics::ValidationResult v =
+          metrics::validate_simulation(view(p.maps[1]), view(p.maps[2]), view(sr.final_classes));
+      const double fom = v.model.fom.figure_of_merit;
+      double score = std::isnan(fom) ? 0.0 : fom;
+      if (options.pattern_weight > 0) {
+        const ChangePattern sp = change_pattern(p.maps[1], sr.final_classes, tune_classes);
+        score -= options.pattern_weight * (std::abs(sp.far_share - observed_pattern.far_share) +
+                                           std::abs(sp.far_clumped_share - observed_pattern.far_clumped_share));
+      }
+      sum += score;
+    }
+    const double objective = sum / options.runs_per_evaluation;
+    Evaluation e;
+    for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(get_param(params, box[d].name));
+    e.objective = objective;
+    result.evaluations.push_back(std::move(e));
+    cache.emplace(key, objective);
+    smallest_step = std::min(smallest_step, step);
+    return objective;
+  };
+
+  std::vector<double> best(box.size());
+  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(get_param(options.base, box[d].name), box[d]);
+  double best_f = *evaluate(best, 1.0);
+  double step = 0.25;
+  bool budget_left = true;
+  while (budget_left && step >= options.min_step && !active.empty()) {
+    bool improved = false;
+    for (std::size_t d : active) {
+      for (const double dir : {1.0, -1.0}) {
+        std::vector<double> y = best;
+        y[d] = std::clamp(y[d] + dir * step, 0.0, 1.0);
+        if (y[d] == best[d]) continue;
+        const std::optional<double> f = evaluate(y, step);
+        if (!f) {
+          budget_left = false;
+          break;
+        }
+        if (*f > best_f) {
+          best = y;
+          best_f = *f;
+          improved = true;
+          break;
+        }
+      }
+      if (!budget_left) break;
+    }
+    if (!improved) step /= 2.0;
+  }
+  result.params = params_at(best);
+  result.best_objective = best_f;
+  result.grid_evaluations = std::pow(std::round(1.0 / smallest_step) + 1.0, static_cast<double>(active.size()));
+
+  // 3. Prediction of the last date from the one before.
+  progress.check(0.9, "predicting the last date");
+  const std::size_t last = p.maps.size() - 1;
+  const sim::SimulationInput predict_input = p.input(last - 1, last, result.problems);
+  sim::SimulationResult predicted = sim::simulate(predict_input, result.params, options.seed, 0);
+  for (Problem& pr : predicted.problems) result.problems.push_back(std::move(pr));
+  result.validation =
+      metrics::validate_simulation(view(p.maps[last - 1]), view(p.maps[last]), view(predicted.final_classes));
+  result.predicted = std::move(predicted.final_classes);
+  result.validation_in_sample = last == 2;
+  if (result.validation_in_sample) {
+    result.problems.push_back(Problem{Severity::warning, "calibrate.in_sample",
+                                      fmt::format("only three dates: the prediction of {} is validated on the interval "
+                                                  "the parameters were tuned on (in-sample); add a fourth date for an "
+                                                  "independent validation",
+                                                  p.years[last]),
+                                      Context{.key = "series.maps"}});
+  }
+  progress.check(1.0, "calibrated");
+  return result;
+}
+
+std::string scenario_fragment_toml(const CalibrationResult& result) {
+  std::ostringstream out;
+  out << "# parksim calibration: suitability fitted on " << result.years.at(0) << "-" << result.years.at(1)
+      << ", simulation tuned on " << result.years.at(1) << "-" << result.years.at(2) << ", validated on "
+      << result.years.at(result.years.size() - 2) << "-" << result.years.back()
+      << (result.validation_in_sample ? " (in-sample)" : "") << "\n";
+  out << "# search: " << result.evaluations.size() << " evaluations (the grid at the same resolution: "
+      << fmt::format("{:.0f}", result.grid_evaluations) << "), mean Figure of Merit "
+      << toml_number(result.best_objective) << "\n";
+  out << "# tuned: ";
+  for (std::size_t i = 0; i < result.tuned.size(); ++i) out << (i ? ", " : "") << result.tuned[i];
+  out << "\n\n[sim]\n";
+  const sim::Params& p = result.params;
+  out << "neighbourhood_weight = " << toml_number(p.neighbourhood_weight) << "\n";
+  out << "inertia_adaptation = " << toml_number(p.inertia_adaptation) << "\n";
+  out << "patch_share = " << toml_number(p.patch_share) << "\n";
+  out << "patch_size_mean_cells = " << toml_number(p.patch_size_mean_cells) << "\n";
+  out << "patch_size_sd_cells = " << toml_number(p.patch_size_sd_cells) << "\n";
+  out << "\n[suitability]\nmode = \"given\"\n";
+  for (const ClassFit& f : result.fits) {
+    out << "\n# class " << f.class_id << ": " << f.changed_cells << " cells changed to it, training AUC "
+        << toml_number(f.training_auc) << "; standard errors (per sd):";
+    for (Eigen::Index j = 0; j < f.model.standard_errors.size(); ++j) {
+      out << " " << toml_number(f.model.standard_errors[j]);
+    }
+    out << "\n[suitability.coefficients.class_" << f.class_id << "]\n";
+    for (const auto& [name, value] : f.raw_coefficients) out << toml_key(name) << " = " << toml_number(value) << "\n";
+  }
+  return out.str();
+}
+
+std::string metrics_csv(const CalibrationResult& result) {
+  std::ostringstream out;
+  out << "id,scope,class_code,label,unit,value\n";
+  auto row = [&](const std::string& id, const std::string& scope, const std::optional<std::uint8_t>& code,
+                 const std::string& label, const std::string& unit, double value) {
+    out << csv_field(id) << "," << csv_field(scope) << "," << (code ? std::to_string(*code) : std::string()) << ","
+        << csv_field(label) << "," << csv_field(unit) << "," << toml_number(value) << "\n";
+  };
+  for (const metrics::MetricRow& r : result.validation.to_rows()) {
+    row(r.id, r.scope, r.class_code, r.label_en, r.unit, r.value);
+  }
+  row("evaluations", "calibration", std::nullopt, "Search evaluations", "count",
+      static_cast<double>(result.evaluations.size()));
+  row("grid_evaluations", "calibration", std::nullopt, "Grid evaluations at the same resolution", "count",
+      result.grid_evaluations);
+  row("best_objective", "calibration", std::nullopt, "Tuning Figure of Merit", "fraction", result.best_objective);
+  row("validation_in_sample", "calibration", std::nullopt, "Validation in-sample", "boolean",
+      result.validation_in_sample ? 1.0 : 0.0);
+  return out.str();
+}
+
+void write_scenario_fragment(const CalibrationResult& result, const std::filesystem::path& dir, bool overwrite) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(ErrorCode::output, "cannot create the folder: " + ec.message(), Context{.path = dir.string()});
+  const std::filesystem::path toml = dir / "calibration.toml";
+  const std::filesystem::path csv = dir / "calibration_metrics.csv";
+  if (!overwrite) {
+    for (const auto& f : {toml, csv}) {
+      if (std::filesystem::exists(f)) {
+        throw Error(ErrorCode::output_exists, "output exists (use --overwrite)", Context{.path = f.string()});
+      }
+    }
+  }
+  io::atomic_write_text(toml, scenario_fragment_toml(result), overwrite);
+  io::atomic_write_text(csv, metrics_csv(result), overwrite);
+}
+
+}  // namespace parksim::calibrate

@@ -1,0 +1,165 @@
+#pragma once
+// Calibration of the land-use simulation from a time series of observed class maps (parksim::calibrate).
+//
+// With dates t0 < t1 < ... < tn (n >= 2):
+//  1. SUITABILITY: for every class that grows over [t0, t1], a logistic model (model::fit_suitability) of "became the
+//     class" against "could have but did not" (model::sample_training_cells), on the user's driver rasters plus
+//     the distance to the class's own cells at the start of the interval ("dist_class_<k>_m", capped).
+//  2. TUNING: the free sim::Params (neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells)
+//     are searched on [t1, t2]: the simulation starts from the t1 map with the observed growth of every growing
+//     class as demand (linear per year, decreasing classes are free donors) and the objective is the Figure of
+//     Merit of the simulated t2 against the observed t2 minus a change-pattern mismatch (the share of growth that is
+//     not at the edge of existing cells, and how clumped that growth is: FoM alone is maximised by the least random
+//     allocation, whatever produced the maps), averaged over `runs_per_evaluation` seeds (the same seeds for every
+//     candidate: common random numbers, so differences are not noise). The search is a deterministic
+//     compass (coordinate) search on the normalised box with step halving, a cache of visited points, and a
+//     budget of evaluations; it needs far fewer simulations than the grid of the same final resolution
+//     (CalibrationResult::grid_evaluations).
+//  3. VALIDATION: the last date is predicted from the map before it with the tuned parameters (suitability with the
+//     distance drivers recomputed at that date) and every metric of metrics::validate_simulation is computed
+//     against the observed last map, next to the persistence null model. With exactly three dates the validation
+//     interval is the tuning interval (in-sample): the result says so and reports a Problem.
+// Identifiability: inertia_adaptation only changes which class wins cells SEVERAL growing classes compete for; with
+// one growing class it has no effect and is not tuned (kept at the base value, `tuned` lists what was searched).
+//
+// Determinism: the result depends only on (series, options); thread count never matters (simulate() and the fits
+// are deterministic). Thread-safety: pure functions.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/problem.hpp"
+#include "core/progress.hpp"
+#include "grid/grid.hpp"
+#include "metrics/validation.hpp"
+#include "model/logistic.hpp"
+#include "sim/params.hpp"
+
+namespace parksim::calibrate {
+
+/// A time series of class maps on one GridSpec, with optional driver grids and exclusion mask. Plain data.
+struct Series {
+  std::vector<std::pair<int, grid::Grid<std::uint8_t>>> maps;  ///< (year, classes), ascending years, >= 3
+  std::vector<std::pair<std::string, grid::Grid<float>>> drivers;  ///< (name, values), finite values
+  grid::Grid<std::uint8_t> exclusion;  ///< optional (empty = none): non-zero cells never change
+  int class_count = 0;                 ///< classes 0..class_count-1, 1..sim::max_classes
+  std::uint8_t nodata = 255;           ///< code of cells outside the study area in `maps`. DEFAULT 255
+
+  /// Throws Error(data, key "series.maps" / "series.drivers" / "series.exclusion") naming the year or driver at
+  /// fault: fewer than 3 maps, years not strictly increasing, grids on another GridSpec, class codes >=
+  /// class_count, a non-finite driver value inside the study area.
+  void validate() const;
+};
+
+/// One map file of a series.
+struct MapFile {
+  int year = 0;
+  std::filesystem::path path;
+};
+/// One driver raster file.
+struct DriverFile {
+  std::string name;  ///< driver name used in the fitted models, e.g. "dist_road_m"
+  std::filesystem::path path;
+};
+
+/// The year in a file name: the last run of exactly four digits in the stem ("landuse_2005.tif" -> 2005);
+/// nullopt when there is none.
+std::optional<int> year_from_file_name(const std::filesystem::path& path);
+
+/// Reads a series through io (any GDAL raster format, band 1). Maps are sorted by year; the class count is the
+/// largest class code + 1 (value 255 and the raster's own nodata are nodata). Driver nodata cells take the mean
+/// of the driver's valid cells (a Problem "calibrate.driver_nodata" in `problems`, when given).
+/// `assume_crs` ("EPSG:4548", or empty) is the CRS of rasters without one; with it empty, a raster without a CRS
+/// is Error(crs) naming the file. Rasters whose shape, origin, cell size or CRS differ from the first map's are
+/// Error(data) naming the file; unreadable files Error(input); class codes above sim::max_classes-1 Error(data).
+Series load_series(std::span<const MapFile> maps, std::span<const DriverFile> drivers,
+                   const std::optional<std::filesystem::path>& exclusion, const std::string& assume_crs,
+                   std::vector<Problem>* problems = nullptr);
+
+/// Options of calibrate(). Plain value; DEFAULTs as given.
+struct CalibrationOptions {
+  int budget = 40;                   ///< most objective evaluations of the search, >= 1. DEFAULT 40
+  int runs_per_evaluation = 2;       ///< simulations (seeds) averaged per evaluation, >= 1. DEFAULT 2
+  std::uint64_t seed = 1;            ///< seed of the training samples and simulations. DEFAULT 1
+  std::int64_t sample_cells = 5000;  ///< training cells per group (changed / unchanged). DEFAULT 5000
+  double max_distance_m = 10000.0;   ///< cap of the dist_class_<k>_m drivers, m. DEFAULT 10000
+  bool distance_to_class_driver = true;  ///< add dist_class_<k>_m to each class's drivers. DEFAULT true
+  /// Weight of the change-pattern term of the objective (see calibrate()): objective = FoM - pattern_weight x
+  /// (|far-growth share difference| + |clumped far-growth share difference|), simulated vs observed. 0 = FoM only,
+  /// which favours the least random parameters (edge growth, no patches) whatever generated the maps. DEFAULT 1
+  double pattern_weight = 1.0;
+  double min_step = 1.0 / 32.0;      ///< search stops when its step (normalised box) falls below. DEFAULT 1/32
+  /// Parameters not searched (window, inertia_max, rounds, ...) and the search's starting point. DEFAULT sim::Params{}
+  sim::Params base;
+
+  /// Throws Error(config, key "calibrate.<name>") for an out-of-range option.
+  void validate() const;
+};
+
+/// The searched box: each parameter's name and its range. The patch size sd follows the mean (sd = mean x the
+/// base ratio patch_size_sd_cells / patch_size_mean_cells).
+struct SearchDimension {
+  std::string name;  ///< sim::Params member name
+  double min = 0.0;
+  double max = 0.0;
+};
+/// neighbourhood_weight [0, 1], inertia_adaptation [0, 2], patch_share [0, 0.6], patch_size_mean_cells [2, 40].
+std::vector<SearchDimension> search_box();
+
+/// One fitted class.
+struct ClassFit {
+  int class_id = 0;
+  std::int64_t changed_cells = 0;  ///< cells that became the class over the fitting interval
+  model::LogisticModel model;      ///< on standardised drivers (see model/logistic.hpp)
+  double training_auc = 0.0;
+  /// The same model in raw driver units, intercept first ("intercept", then the model's driver order).
+  std::vector<std::pair<std::string, double>> raw_coefficients;
+};
+
+/// One evaluation of the search.
+struct Evaluation {
+  std::vector<double> values;  ///< in search_box() order
+  double objective = 0.0;      ///< mean of FoM - pattern mismatch (higher is better; see CalibrationOptions)
+};
+
+struct CalibrationResult {
+  std::vector<int> years;              ///< the series' years
+  std::vector<ClassFit> fits;          ///< growing classes, ascending class id
+  sim::Params params;                  ///< base with the tuned values
+  std::vector<std::string> tuned;      ///< names of the searched parameters (see Identifiability)
+  std::vector<Evaluation> evaluations; ///< in the order they were run; size = evaluations used
+  double best_objective = 0.0;         ///< objective of `params` on the tuning interval
+  double grid_evaluations = 0.0;       ///< evaluations of the full grid at the search's final resolution
+  grid::Grid<std::uint8_t> predicted;  ///< predicted last map (run 0 of the seed)
+  metrics::ValidationResult validation;  ///< predicted vs observed last map, and persistence
+  bool validation_in_sample = false;   ///< true with three dates (validation interval = tuning interval)
+  std::vector<Problem> problems;
+};
+
+/// Runs the three steps above. Throws Error(data) for an invalid series or a series with no growing class,
+/// Error(config) for invalid options, Error(cancelled) through `progress`.
+CalibrationResult calibrate(const Series& series, const CalibrationOptions& options = {},
+                            const Progress& progress = Progress());
+
+/// The tuned [sim] keys and the fitted coefficients (raw units) as a scenario TOML fragment:
+/// [sim] neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells, patch_size_sd_cells;
+/// [suitability] mode = "given"; [suitability.coefficients.class_<k>] intercept and one key per driver.
+/// Deterministic text (shortest round-trip numbers).
+std::string scenario_fragment_toml(const CalibrationResult& result);
+
+/// The validation table as CSV: header "id,scope,class_code,label,unit,value", then metrics::ValidationResult::
+/// to_rows() in order (model and persistence side by side), then scope "calibration" rows (evaluations,
+/// grid_evaluations, best_objective, validation_in_sample).
+std::string metrics_csv(const CalibrationResult& result);
+
+/// Writes `<dir>/calibration.toml` (scenario_fragment_toml) and `<dir>/calibration_metrics.csv` atomically
+/// (io::atomic_write_text). `dir` is created when missing. Error(output_exists) when a file exists and !overwrite
+/// (checked for both before writing either), Error(output) when it cannot be written.
+void write_scenario_fragment(const CalibrationResult& result, const std::filesystem::path& dir, bool overwrite);
+
+}  // namespace parksim::calibrate

@@ -1,0 +1,286 @@
+#include "calibrate/calibrate.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "io/raster.hpp"
+#include "sim/simulation.hpp"
+
+namespace parksim::calibrate {
+namespace {
+
+// The synthetic series: 120 x 120 cells of 30 m, urban (1) growing on open land (0) from four seed towns,
+// suitability from two known drivers (distance to a north-south road, and a "slope" ridge), simulated by sim::simulate
+// with KNOWN parameters; maps kept every 5 years, 2000..2015.
+constexpr int kSide = 120;
+constexpr double kTrueNeighbourhoodWeight = 0.7;
+constexpr double kTruePatchShare = 0.2;
+constexpr double kTruePatchSizeMean = 10.0;
+constexpr std::int64_t kGrowthCellsPerYear = 150;
+
+grid::GridSpec spec() { return grid::GridSpec{440000.0, 4460000.0, 30.0, kSide, kSide, "EPSG:4548"}; }
+
+sim::Params true_params() {
+  sim::Params p;
+  p.neighbourhood_weight = kTrueNeighbourhoodWeight;
+  p.patch_share = kTruePatchShare;
+  p.patch_size_mean_cells = kTruePatchSizeMean;
+  p.patch_size_sd_cells = kTruePatchSizeMean * 8.0 / 12.0;
+  return p;
+}
+
+Series synthetic_series(int dates = 4) {
+  Series s;
+  grid::Grid<float> road(spec(), 0.0F), slope(spec(), 0.0F);
+  grid::Grid<std::uint8_t> suit(spec(), 0);
+  for (int r = 0; r < kSide; ++r) {
+    for (int c = 0; c < kSide; ++c) {
+      const double road_m = std::abs(c - 40) * 30.0;
+      const double slope_deg = 10.0 * std::pow(std::sin(r * 0.05) * std::cos(c * 0.04), 2);
+      road(r, c) = static_cast<float>(road_m);
+      slope(r, c) = static_cast<float>(slope_deg);
+      const double eta = 3.0 - 0.005 * road_m - 0.6 * slope_deg;
+      suit(r, c) = static_cast<std::uint8_t>(std::lround(255.0 / (1.0 + std::exp(-eta))));
+    }
+  }
+  grid::Grid<std::uint8_t> initial(spec(), 0);
+  for (const auto& [r0, c0] : {std::pair{20, 35}, std::pair{60, 45}, std::pair{95, 30}, std::pair{50, 90}}) {
+    for (int r = r0 - 4; r <= r0 + 4; ++r) {
+      for (int c = c0 - 4; c <= c0 + 4; ++c) initial(r, c) = 1;
+    }
+  }
+  sim::SimulationInput in;
+  in.initial_classes = initial;
+  in.class_count = 2;
+  in.suitability = {grid::Grid<std::uint8_t>(), suit};
+  in.start_year = 2000;
+  const std::int64_t initial_urban = 4 * 81;
+  const int years = 5 * (dates - 1);
+  for (int y = 1; y <= years; ++y) {
+    in.demand.push_back(sim::YearDemand{2000 + y, {sim::no_target, initial_urban + kGrowthCellsPerYear * y}});
+  }
+  for (int d = 1; d < dates; ++d) in.output_years.push_back(2000 + 5 * d);
+  const sim::SimulationResult res = sim::simulate(in, true_params(), 12345);
+  s.maps.emplace_back(2000, initial);
+  for (const auto& [year, map] : res.year_maps) s.maps.emplace_back(year, map);
+  s.drivers = {{"dist_road_m", road}, {"slope_deg", slope}};
+  s.class_count = 2;
+  return s;
+}
+
+const Series& series() {
+  static const Series s = synthetic_series();
+  return s;
+}
+
+const CalibrationResult& calibrated() {
+  static const CalibrationResult r = calibrate(series(), CalibrationOptions{});
+  return r;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    static int n = 0;
+    m_path = std::filesystem::temp_directory_path() /
+             ("parksim_calibrate_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    std::filesystem::remove_all(m_path);
+    std::filesystem::create_directories(m_path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>& g, bool with_crs = true,
+               double origin_x = 440000.0) {
+  io::RasterGeometry geo{origin_x, 4460000.0, 30.0, g.cols(), g.rows(), {}};
+  if (with_crs) geo.crs = io::CrsRef::from_epsg(4548);
+  const std::vector<io::RasterClass> classes{{0, "open", "#ffffff"}, {1, "urban", "#ff0000"}};
+  io::write_class_cog(path, geo, std::span<const std::uint8_t>(g.data(), static_cast<std::size_t>(g.size())), classes);
+}
+
+// Tolerances of the recovery, stated in the parameters' own units. neighbourhood_weight and patch_share are
+// identifiable from the growth pattern; patch_size_mean_cells only weakly (it changes the FoM little once the patch
+// share is small) and inertia_adaptation not at all with one growing class.
+constexpr double kNeighbourhoodWeightTolerance = 0.2;
+constexpr double kPatchShareTolerance = 0.15;
+
+TEST(Calibrate, recovers_neighbourhood_weight_and_patch_share_of_a_synthetic_series) {
+  const CalibrationResult& r = calibrated();
+  EXPECT_NEAR(r.params.neighbourhood_weight, kTrueNeighbourhoodWeight, kNeighbourhoodWeightTolerance);
+  EXPECT_NEAR(r.params.patch_share, kTruePatchShare, kPatchShareTolerance);
+  EXPECT_GT(r.best_objective, 0.0);
+}
+
+// The generator is random (30% of a cell's weight ignores its neighbours, a fifth of the growth is new patches), so
+// even its own parameters place only about a tenth of the change exactly: the model beats persistence on the Figure
+// of Merit (persistence scores 0 by definition) and on Kappa simulation, not on total disagreement (which needs a
+// FoM above about 1/3 when the quantity is right).
+constexpr double kMinimumValidationFom = 0.05;
+
+TEST(Calibrate, prediction_beats_persistence_out_of_sample_on_fom_and_kappa_simulation) {
+  const CalibrationResult& r = calibrated();
+  EXPECT_FALSE(r.validation_in_sample);
+  EXPECT_GT(r.validation.model.fom.figure_of_merit, kMinimumValidationFom);
+  EXPECT_EQ(r.validation.persistence.fom.figure_of_merit, 0.0);
+  EXPECT_TRUE(r.validation.beats_persistence_on_kappa_simulation());
+  // The quantity of change is given (observed growth), so the model's quantity disagreement is nil.
+  EXPECT_NEAR(r.validation.model.disagreement.quantity, 0.0, 1e-9);
+  EXPECT_GT(r.validation.persistence.disagreement.quantity, 0.0);
+}
+
+TEST(Calibrate, search_needs_far_fewer_evaluations_than_the_grid) {
+  const CalibrationResult& r = calibrated();
+  EXPECT_LE(r.evaluations.size(), 40U);
+  EXPECT_GE(r.evaluations.size(), 5U);
+  EXPECT_GT(r.grid_evaluations, 10.0 * static_cast<double>(r.evaluations.size()));
+}
+
+TEST(Calibrate, fits_suitability_with_the_drivers_signs_of_the_generator) {
+  const CalibrationResult& r = calibrated();
+  ASSERT_EQ(r.fits.size(), 1U);
+  const ClassFit& f = r.fits[0];
+  EXPECT_EQ(f.class_id, 1);
+  EXPECT_GT(f.training_auc, 0.7);
+  // Raw coefficients: intercept, dist_road_m, slope_deg, dist_class_1_m. The generator's are negative for both
+  // drivers.
+  ASSERT_EQ(f.raw_coefficients.size(), 4U);
+  EXPECT_EQ(f.raw_coefficients[1].first, "dist_road_m");
+  EXPECT_LT(f.raw_coefficients[1].second, 0.0);
+  EXPECT_EQ(f.raw_coefficients[2].first, "slope_deg");
+  EXPECT_LT(f.raw_coefficients[2].second, 0.0);
+  EXPECT_EQ(f.raw_coefficients[3].first, "dist_class_1_m");
+}
+
+TEST(Calibrate, leaves_inertia_untuned_with_one_growing_class) {
+  const CalibrationResult& r = calibrated();
+  EXPECT_EQ(std::count(r.tuned.begin(), r.tuned.end(), "inertia_adaptation"), 0);
+  EXPECT_EQ(r.params.inertia_adaptation, sim::Params{}.inertia_adaptation);
+  EXPECT_EQ(std::count(r.tuned.begin(), r.tuned.end(), "neighbourhood_weight"), 1);
+}
+
+TEST(Calibrate, same_seed_gives_identical_fragment_bytes) {
+  CalibrationOptions o;
+  o.budget = 8;
+  const std::string a = scenario_fragment_toml(calibrate(series(), o));
+  const std::string b = scenario_fragment_toml(calibrate(series(), o));
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a.find("[sim]\nneighbourhood_weight = "), std::string::npos);
+  EXPECT_NE(a.find("[suitability.coefficients.class_1]\nintercept = "), std::string::npos);
+}
+
+TEST(Calibrate, three_dates_are_validated_in_sample_with_a_problem) {
+  CalibrationOptions o;
+  o.budget = 4;
+  const CalibrationResult r = calibrate(synthetic_series(3), o);
+  EXPECT_TRUE(r.validation_in_sample);
+  EXPECT_TRUE(std::any_of(r.problems.begin(), r.problems.end(),
+                          [](const Problem& p) { return p.code == "calibrate.in_sample"; }));
+  EXPECT_EQ(r.evaluations.size(), 4U);
+}
+
+TEST(Calibrate, refuses_a_series_of_two_maps) {
+  Series s = series();
+  s.maps.resize(2);
+  try {
+    calibrate(s);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+  }
+}
+
+TEST(Calibrate, writes_fragment_and_metrics_and_refuses_to_overwrite) {
+  CalibrationOptions o;
+  o.budget = 3;
+  const CalibrationResult r = calibrate(series(), o);
+  TempDir dir;
+  write_scenario_fragment(r, dir.path() / "out", false);
+  const std::string toml = read_text(dir.path() / "out" / "calibration.toml");
+  const std::string csv = read_text(dir.path() / "out" / "calibration_metrics.csv");
+  EXPECT_EQ(toml, scenario_fragment_toml(r));
+  EXPECT_EQ(csv.rfind("id,scope,class_code,label,unit,value\n", 0), 0U);
+  EXPECT_NE(csv.find("figure_of_merit,model,"), std::string::npos);
+  EXPECT_NE(csv.find("figure_of_merit,persistence,"), std::string::npos);
+  try {
+    write_scenario_fragment(r, dir.path() / "out", false);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::output_exists);
+  }
+  EXPECT_NO_THROW(write_scenario_fragment(r, dir.path() / "out", true));
+}
+
+TEST(CalibrateSeries, reads_years_from_file_names) {
+  EXPECT_EQ(year_from_file_name("data/landuse_2005.tif"), 2005);
+  EXPECT_EQ(year_from_file_name("lu2010_v12.tif"), 2010);
+  EXPECT_EQ(year_from_file_name("landuse.tif"), std::nullopt);
+}
+
+TEST(CalibrateSeries, loads_rasters_and_names_the_file_of_a_mismatched_one) {
+  TempDir dir;
+  const Series& s = series();
+  std::vector<MapFile> files;
+  for (const auto& [year, map] : s.maps) {
+    files.push_back({year, dir.path() / ("landuse_" + std::to_string(year) + ".tif")});
+    write_map(files.back().path, map);
+  }
+  const Series loaded = load_series(std::span<const MapFile>(files.data(), 3), {}, std::nullopt, "");
+  ASSERT_EQ(loaded.maps.size(), 3U);
+  EXPECT_EQ(loaded.class_count, 2);
+  EXPECT_EQ(loaded.maps[1].first, 2005);
+  EXPECT_TRUE((loaded.maps[1].second.values() == s.maps[1].second.values()).all());
+  EXPECT_EQ(loaded.maps[0].second.spec().crs, "EPSG:4548");
+
+  const std::filesystem::path shifted = dir.path() / "shifted_2015.tif";
+  write_map(shifted, s.maps[3].second, true, 440030.0);
+  files[3].path = shifted;
+  try {
+    load_series(files, {}, std::nullopt, "");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+    EXPECT_EQ(e.context().path, shifted.string());
+  }
+}
+
+TEST(CalibrateSeries, refuses_a_raster_without_crs_unless_one_is_assumed) {
+  TempDir dir;
+  const Series& s = series();
+  std::vector<MapFile> files;
+  for (std::size_t m = 0; m < 3; ++m) {
+    files.push_back({s.maps[m].first, dir.path() / ("lu_" + std::to_string(m) + ".tif")});
+    write_map(files.back().path, s.maps[m].second, false);
+  }
+  try {
+    load_series(files, {}, std::nullopt, "");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::crs);
+    EXPECT_EQ(e.context().path, files[0].path.string());
+  }
+  const Series loaded = load_series(files, {}, std::nullopt, "EPSG:4548");
+  EXPECT_EQ(loaded.maps[0].second.spec().crs, "EPSG:4548");
+}
+
+}  // namespace
+}  // namespace parksim::calibrate
