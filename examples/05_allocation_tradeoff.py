@@ -21,7 +21,7 @@ from _settings import load, parser
 
 def main(argv=None):
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--targets", default="0,1000,2000,3000,4000,5000", help="health-industry floors, mu")
+    p.add_argument("--targets", default="0,2000,3000,4000,5000,6000,7000,8000", help="health-industry floors, mu")
     p.add_argument("--time-limit", type=float, default=None, help="CBC time limit per solve, s")
     args = p.parse_args(argv)
     base = load(args)
@@ -44,7 +44,13 @@ def main(argv=None):
             "diagnosis": "; ".join(a["diagnosis"]),
         })
     table = pd.DataFrame(rows)
-    print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print(table.drop(columns="diagnosis").to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    for _, r in table[table.diagnosis != ""].iterrows():
+        print(f"  {r.target_mu:.0f} mu: {r.diagnosis}")
+    feasible = table[table.status.isin(["optimal", "feasible"])]
+    binding = feasible[feasible.shadow_price.abs() > 1e-9].target_mu
+    print("Floors that cost suitability (shadow price > 0):",
+          ", ".join(f"{t:.0f} mu" for t in binding) if len(binding) else "none of the feasible ones")
     table.to_csv(f"{args.out}/05_tradeoff.csv", index=False)
 
     import matplotlib

@@ -77,7 +77,7 @@ def test_03_ensemble_dask(run_example):
 
 def test_04_calibrate(run_example):
     stdout, out = run_example("04_calibrate.py", "--candidates", "0.02,0.08,0.14")
-    assert "Best rate" in stdout
+    assert "Best rate by quantity_disagreement: 0.08/yr" in stdout
     assert (out / "04_calibration.png").stat().st_size > 1000
 
 
