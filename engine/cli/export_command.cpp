@@ -1,0 +1,155 @@
+// `parksim export`: a run's results.gpkg layers to a folder in one format, or to PostGIS in one transaction.
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "io/atomic.hpp"
+#include "io/postgis.hpp"
+#include "io/vector.hpp"
+
+namespace parksim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The bundle's results.gpkg; Error(input) naming what is missing when `bundle` is not an output bundle.
+fs::path results_of(const fs::path& bundle) {
+  if (!fs::is_directory(bundle)) {
+    throw Error(ErrorCode::input, "not a parksim output folder: it does not exist or is not a folder",
+                Context{.path = bundle.string()});
+  }
+  const fs::path gpkg = bundle / "results.gpkg";
+  if (!fs::is_regular_file(gpkg)) {
+    throw Error(ErrorCode::input, "not a parksim output bundle: results.gpkg is missing (write one with parksim run)",
+                Context{.path = gpkg.string()});
+  }
+  return gpkg;
+}
+
+// layer -> QML from results.gpkg's layer_styles table (empty when the bundle has none).
+std::map<std::string, std::string> styles_of(const fs::path& gpkg) {
+  std::map<std::string, std::string> styles;
+  io::Layer table;
+  try {
+    table = io::read_layer(gpkg, "layer_styles");
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::input) return styles;
+    throw;
+  }
+  const auto name = table.find_field("f_table_name");
+  const auto qml = table.find_field("styleQML");
+  if (!name || !qml) return styles;
+  for (const auto& feature : table.features) {
+    const auto n = io::as_text(feature.values[*name]);
+    const auto q = io::as_text(feature.values[*qml]);
+    if (n && q && !q->empty()) styles[std::string(*n)] = std::string(*q);
+  }
+  return styles;
+}
+
+bool has_features(const io::Layer& layer) {
+  return layer.geometry_type != io::GeometryType::none && !layer.features.empty();
+}
+
+constexpr std::size_t kDbfStringMaxBytes = 254;
+
+// Cuts strings a DBF cannot hold to kDbfStringMaxBytes at a UTF-8 character boundary, with a warning per field on
+// `err` (io never truncates; the export says so instead of failing on a long free-text field).
+void fit_dbf_strings(std::vector<io::Layer>& layers, std::ostream& err) {
+  for (auto& layer : layers) {
+    for (std::size_t f = 0; f < layer.fields.size(); ++f) {
+      std::size_t cut = 0;
+      for (auto& feature : layer.features) {
+        auto* text = f < feature.values.size() ? std::get_if<std::string>(&feature.values[f]) : nullptr;
+        if (text == nullptr || text->size() <= kDbfStringMaxBytes) continue;
+        std::size_t end = kDbfStringMaxBytes;
+        while (end > 0 && (static_cast<unsigned char>((*text)[end]) & 0xC0U) == 0x80U) --end;
+        text->resize(end);
+        ++cut;
+      }
+      if (cut > 0) {
+        err << fmt::format("parksim: warning: layer '{}' field '{}': {} value(s) longer than the Shapefile (DBF) "
+                           "limit of {} bytes cut to fit; the other formats keep them in full\n",
+                           layer.name, layer.fields[f].name, cut, kDbfStringMaxBytes);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int run_export(const ExportOptions& options, std::ostream& out, std::ostream& err) {
+  const fs::path gpkg = results_of(options.bundle);
+  const std::string& format = options.format;
+  const bool to_pg = io::is_pg_connection(options.to);
+  if (!to_pg && format != "gpkg" && format != "shp" && format != "fgb" && format != "geojson") {
+    throw Error(ErrorCode::usage, fmt::format("unknown format '{}' (gpkg, shp, fgb, geojson)", format),
+                Context{.key = "format"});
+  }
+  if (to_pg && !format.empty() && format != "pg" && format != "postgis") {
+    throw Error(ErrorCode::usage, fmt::format("--to PG:... writes to PostGIS; --format '{}' does not apply "
+                                              "(leave it out or use pg)", format),
+                Context{.key = "format"});
+  }
+  std::vector<io::Layer> layers;
+  for (const auto& info : io::list_layers(gpkg, true)) layers.push_back(io::read_layer(gpkg, info.name));
+  if (layers.empty()) {
+    throw Error(ErrorCode::input, "results.gpkg has no layers", Context{.path = gpkg.string()});
+  }
+  const std::map<std::string, std::string> styles = styles_of(gpkg);
+
+  if (to_pg) {
+    io::PostgisOptions pg;
+    pg.overwrite = options.overwrite;
+    for (const auto& [name, qml] : styles) {
+      for (const auto& layer : layers) {
+        if (layer.name == name) pg.layer_styles[name] = qml;
+      }
+    }
+    io::write_postgis(options.to, layers, pg);
+    out << fmt::format("exported {} tables to {}\n", layers.size(), io::mask_pg_password(options.to));
+    return 0;
+  }
+
+  const fs::path dest(options.to);
+  io::WriteOptions write;
+  write.overwrite = options.overwrite;
+  std::size_t files = 0;
+  if (format == "shp") {
+    fit_dbf_strings(layers, err);
+    for (const auto& [name, qml] : styles) write.extra_files[name + ".qml"] = qml;
+    io::write_shapefile_set(dest, layers, write);  // atomic as a directory
+    files = layers.size();
+  } else {
+    io::AtomicOutput folder(dest, io::AtomicOutput::Kind::directory, options.overwrite);
+    io::WriteOptions inner;  // files inside the fresh temporary folder
+    if (format == "gpkg") {
+      inner.layer_styles = styles;
+      io::write_gpkg(folder.temp_path() / "results.gpkg", layers, inner);
+      files = 1;
+    } else {
+      for (const auto& layer : layers) {
+        if (!has_features(layer)) continue;
+        if (format == "fgb") {
+          io::write_flatgeobuf(folder.temp_path() / (layer.name + ".fgb"), layer, inner);
+        } else {
+          io::write_geojson(folder.temp_path() / (layer.name + ".geojson"), layer, inner);
+        }
+        ++files;
+      }
+    }
+    folder.commit();
+  }
+  out << fmt::format("exported {} layers as {} to {} ({} files)\n", layers.size(), format, dest.string(), files);
+  return 0;
+}
+
+}  // namespace parksim::cli
