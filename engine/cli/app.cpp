@@ -27,6 +27,26 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "parksim 0.1.0");
   app.require_subcommand(1);
 
+  RunOptions run;
+  std::uint64_t seed = 0;
+  int runs = 0, threads = -1;
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario: simulate, allocate, and write the output bundle (results.gpkg, "
+                                            "rasters, indicators, report/index.html, manifest.json).");
+  run_cmd->add_option("SCENARIO", run.scenario, "scenario file (TOML)")->required();
+  run_cmd->add_option("--out", run.out, "output folder (DEFAULT out/<scenario name>)");
+  auto* seed_opt = run_cmd->add_option("--seed", seed, "seed of every random stream (overrides the scenario)");
+  auto* runs_opt = run_cmd->add_option("--runs", runs, "Monte Carlo runs (overrides the scenario)")->check(CLI::PositiveNumber);
+  auto* threads_opt =
+      run_cmd->add_option("--threads", threads, "worker threads, 0 = all cores (results do not depend on it)")
+          ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--format", run.formats, "extra vector formats: shp,fgb,geojson (gpkg is always written)");
+  run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output folder");
+  run_cmd->add_flag("--quiet", run.quiet, "no progress on stderr");
+  run_cmd->footer(
+      "Examples:\n  parksim run scenarios/baseline.toml\n"
+      "  parksim run scenarios/line19_2029.toml --out out/l19 --runs 20 --seed 7 --format shp,geojson\n"
+      "Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.");
+
   InfoOptions info;
   auto* info_cmd = app.add_subcommand("info", "Show a plan dataset's accounting: areas by phase, zone, land use and "
                                               "status against the 7.2 km2 plan, and its problems.");
@@ -48,6 +68,52 @@ int main(int argc, char** argv) {
   validate_cmd->footer(
       "Examples:\n  parksim validate scenarios/baseline.toml\n  parksim validate geodata/zgc_life_science_park.gpkg");
 
+  ExportOptions export_options;
+  auto* export_cmd = app.add_subcommand(
+      "export", "Export a run's layers (results.gpkg) to a folder in one format, or to PostGIS in one transaction.");
+  export_cmd->add_option("OUTDIR", export_options.bundle, "output folder of parksim run")->required();
+  export_cmd->add_option("--format", export_options.format, "gpkg, shp, fgb or geojson (folders; not with PG:)");
+  export_cmd->add_option("--to", export_options.to, "destination folder, or a PG: connection string")->required();
+  export_cmd->add_flag("--overwrite", export_options.overwrite, "replace an existing folder or existing tables");
+  export_cmd->footer(
+      "Examples:\n  parksim export out/baseline --format shp --to out/baseline_shp\n"
+      "  parksim export out/baseline --to \"PG:dbname=parks host=localhost user=planner\" --overwrite\n"
+      "PostGIS: every layer (and its QGIS style in layer_styles) in ONE transaction; on any failure nothing is "
+      "left.\nA password in the connection string is never printed; PGPASSWORD or ~/.pgpass also work.\n"
+      "Shapefiles: text longer than the DBF limit of 254 bytes is cut to fit, with a warning per field.");
+
+  CompareOptions compare;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Compare runs side by side: indicators of each run and their difference from the first run.");
+  compare_cmd->add_option("OUTDIR", compare.bundles, "output folders of parksim run (at least 2; the first is "
+                                                     "the reference)")->required();
+  compare_cmd->add_option("--out", compare.out, "folder for index.html and comparison.csv")->required();
+  compare_cmd->add_flag("--overwrite", compare.overwrite, "replace an existing folder");
+  compare_cmd->footer("Examples:\n  parksim compare out/baseline out/l19 --out out/compare\n"
+                      "  parksim compare out/a out/b out/c --out out/abc --overwrite");
+
+  CalibrateOptions calibrate;
+  auto* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Calibrate from a time series of land-use rasters: fit suitability on the first interval, tune the "
+                   "simulation parameters on the next, predict the last date and compare it with persistence.");
+  calibrate_cmd->add_option("--map", calibrate.maps, "YEAR=PATH of a class raster (any GDAL format; repeat, >= 3)")
+      ->required();
+  calibrate_cmd->add_option("--driver", calibrate.drivers, "NAME=PATH of a driver raster (repeat)");
+  calibrate_cmd->add_option("--exclude", calibrate.exclude, "raster of excluded cells (non-zero never changes)");
+  calibrate_cmd->add_option("--crs", calibrate.assume_crs, "CRS of rasters that have none, e.g. EPSG:4548");
+  calibrate_cmd->add_option("--runs-per-eval", calibrate.runs_per_evaluation, "simulations per evaluation (DEFAULT 2)")
+      ->check(CLI::PositiveNumber);
+  calibrate_cmd->add_option("--budget", calibrate.budget, "most evaluations of the search (DEFAULT 40)")
+      ->check(CLI::PositiveNumber);
+  calibrate_cmd->add_option("--seed", calibrate.seed, "seed of the samples and simulations (DEFAULT 1)");
+  calibrate_cmd->add_option("--out", calibrate.out, "folder for calibration.toml and calibration_metrics.csv")
+      ->required();
+  calibrate_cmd->add_flag("--overwrite", calibrate.overwrite, "replace existing calibration files");
+  calibrate_cmd->footer(
+      "Example:\n  parksim calibrate --map 2005=lu_2005.tif --map 2010=lu_2010.tif --map 2015=lu_2015.tif "
+      "--map 2020=lu_2020.tif \\\n      --driver dist_road_m=road.tif --driver slope_deg=slope.tif --out out/calib\n"
+      "Writes a scenario fragment ([sim] and [suitability.coefficients.class_<k>]) and the metrics table.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,7 +122,16 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*run_cmd) {
+      if (*seed_opt) run.seed = seed;
+      if (*runs_opt) run.runs = runs;
+      if (*threads_opt) run.threads = threads;
+      return run_run(run, std::cout, std::cerr);
+    }
     if (*info_cmd) return run_info(info, std::cout, std::cerr);
+    if (*calibrate_cmd) return run_calibrate(calibrate, std::cout, std::cerr);
+    if (*export_cmd) return run_export(export_options, std::cout, std::cerr);
+    if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);
     if (*validate_cmd) return run_validate(validate, std::cout, std::cerr);
   } catch (const Error& e) {
     std::cerr << fmt::format("parksim: error: {}\n", e.what());

@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace parksim::cli {
 
@@ -23,6 +26,46 @@ struct ValidateOptions {
   std::string assume_crs;
 };
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
+
+struct RunOptions {
+  std::filesystem::path scenario;
+  std::filesystem::path out;          ///< DEFAULT out/<scenario name>
+  std::optional<std::uint64_t> seed;  ///< overrides the scenario's seed
+  std::optional<int> runs;
+  std::optional<int> threads;
+  std::string formats;                ///< comma-separated; DEFAULT: the scenario's outputs.formats
+  bool overwrite = false;
+  bool quiet = false;
+};
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+struct ExportOptions {
+  std::filesystem::path bundle;  ///< a `parksim run` output folder
+  std::string format;            ///< gpkg, shp, fgb, geojson (folder destinations)
+  std::string to;                ///< a folder, or a "PG:..." connection string
+  bool overwrite = false;
+};
+int run_export(const ExportOptions& options, std::ostream& out, std::ostream& err);
+
+struct CompareOptions {
+  std::vector<std::filesystem::path> bundles;  ///< at least 2 output folders; the first is the reference
+  std::filesystem::path out;
+  bool overwrite = false;
+};
+int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& err);
+
+struct CalibrateOptions {
+  std::vector<std::string> maps;     ///< "YEAR=PATH" or "PATH" with the year in the file name; at least 3
+  std::vector<std::string> drivers;  ///< "NAME=PATH"
+  std::filesystem::path exclude;     ///< optional: non-zero cells never change
+  std::string assume_crs;            ///< --crs: CRS of rasters that have none
+  int runs_per_evaluation = 2;
+  int budget = 40;
+  std::uint64_t seed = 1;
+  std::filesystem::path out;
+  bool overwrite = false;
+};
+int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
 
 /// Entry point behind main(): parses the command line and runs a subcommand.
 int main(int argc, char** argv);

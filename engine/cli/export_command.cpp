@@ -90,6 +90,10 @@ int run_export(const ExportOptions& options, std::ostream& out, std::ostream& er
   const fs::path gpkg = results_of(options.bundle);
   const std::string& format = options.format;
   const bool to_pg = io::is_pg_connection(options.to);
+  if (!to_pg && format.empty()) {
+    throw Error(ErrorCode::usage, "--format is required for a folder destination (gpkg, shp, fgb, geojson)",
+                Context{.key = "format"});
+  }
   if (!to_pg && format != "gpkg" && format != "shp" && format != "fgb" && format != "geojson") {
     throw Error(ErrorCode::usage, fmt::format("unknown format '{}' (gpkg, shp, fgb, geojson)", format),
                 Context{.key = "format"});

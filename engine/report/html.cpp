@@ -123,7 +123,7 @@ footer{font-size:12px;color:#5b6b7b;padding:0 28px 30px;max-width:1320px;margin:
 <section id="allocation">
 <h2>Parcel allocation</h2>
 {{#has_allocation}}
-<p>Solver status: <strong>{{alloc_status}}</strong>; objective {{alloc_objective}}, gap {{alloc_gap}} %, solved in {{alloc_seconds}} s.</p>
+<p>Solver status: <strong>{{alloc_status}}</strong>; objective {{alloc_objective}}, gap {{alloc_gap}} % (solver time: see manifest.json).</p>
 <div class="cols">
 <figure>{{{allocation_map}}}<figcaption>Allocated land use per parcel (hover for details)</figcaption></figure>
 <div>
@@ -183,7 +183,7 @@ footer{font-size:12px;color:#5b6b7b;padding:0 28px 30px;max-width:1320px;margin:
 </section>
 </main>
 <footer>
-<p>parksim run: scenario {{scenario}}, seed {{seed}}, {{runs}} run(s), {{threads}} thread(s).
+<p>parksim run: scenario {{scenario}}, seed {{seed}}, {{runs}} run(s) (results do not depend on the thread count; run facts such as times and threads are in manifest.json).
 Libraries: {{#libraries}}{{name}} {{version}}; {{/libraries}}</p>
 <p>Inputs: {{#inputs}}{{.}}; {{/inputs}}</p>
 </footer>
@@ -459,7 +459,6 @@ void add_allocation(const RunResult& result, mu::data& page) {
     page.set("alloc_status", text(a.status));
     page.set("alloc_objective", text(auto_number(a.objective)));
     page.set("alloc_gap", text(number(a.gap_pct, 2)));
-    page.set("alloc_seconds", text(number(a.solve_seconds, 1)));
     mu::data constraints = list();
     for (const auto& c : a.constraints) {
       mu::data row;
@@ -481,7 +480,6 @@ void add_allocation(const RunResult& result, mu::data& page) {
     page.set("alloc_status", text("n/a"));
     page.set("alloc_objective", text("n/a"));
     page.set("alloc_gap", text("n/a"));
-    page.set("alloc_seconds", text("n/a"));
     page.set("has_diagnosis", mu::data(false));
   }
 
@@ -681,7 +679,6 @@ std::string render_html(const RunResult& result) {
                                     result.grid.rows, number(result.grid.cell_size_m, 0), result.plan.crs)));
   page.set("seed", text(std::to_string(result.seed)));
   page.set("runs", text(std::to_string(result.ensemble ? result.ensemble->runs : result.runs)));
-  page.set("threads", text(std::to_string(result.threads)));
   page.set("end_year", text(std::to_string(result.end_year)));
   const auto schematic_layers = result.plan.schematic_layers();
   mu::data schematic = list();

@@ -110,6 +110,8 @@ std::string manifest_json(const RunResult& result, const fs::path& bundle_dir, c
   m["end_year"] = result.end_year;
   m["started"] = started;
   m["finished"] = finished;
+  // Wall-clock facts of the run live here only: every other file of the bundle is byte-identical for a seed.
+  if (result.allocation) m["allocation_solve_seconds"] = result.allocation->solve_seconds;
   nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
   for (const auto& input : result.input_files) {
     const fs::path path(input);

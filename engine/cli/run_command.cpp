@@ -1,0 +1,138 @@
+// `parksim run`: scenario -> pipeline -> output bundle, with progress on stderr.
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
+#include "pipeline/pipeline.hpp"
+#include "report/bundle.hpp"
+#include "scenario/scenario.hpp"
+
+namespace parksim::cli {
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// Progress on stderr: a redrawn bar on a terminal, one line per stage otherwise, nothing with --quiet.
+Progress make_progress(std::ostream& err, bool quiet) {
+  if (quiet) return Progress();
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto last_message = std::make_shared<std::string>();
+  return Progress([&err, tty, last_message](double fraction, std::string_view message) {
+    const int percent = static_cast<int>(std::floor(100.0 * fraction));
+    if (tty) {
+      constexpr int width = 30;
+      const int filled = percent * width / 100;
+      err << fmt::format("\r[{}{}] {:3d}% {:<48.48}", std::string(static_cast<std::size_t>(filled), '#'),
+                         std::string(static_cast<std::size_t>(width - filled), ' '), percent, message);
+      if (fraction >= 1.0) err << "\n";
+      err.flush();
+    } else if (!message.empty() && message != *last_message) {
+      err << fmt::format("parksim: [{:3d}%] {}\n", percent, message);
+      *last_message = std::string(message);
+    }
+    return true;
+  });
+}
+
+std::set<std::string> formats_of(const RunOptions& options, const scenario::Scenario& s) {
+  std::set<std::string> formats = {"gpkg"};
+  std::vector<std::string> listed = s.get_text_list("outputs.formats");
+  if (!options.formats.empty()) {
+    listed.clear();
+    std::stringstream in(options.formats);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      if (!item.empty()) listed.push_back(item);
+    }
+  }
+  for (const auto& f : listed) {
+    if (f != "gpkg" && f != "shp" && f != "fgb" && f != "geojson") {
+      throw Error(ErrorCode::usage, fmt::format("unknown format '{}' (use gpkg, shp, fgb, geojson)", f),
+                  Context{.key = "--format"});
+    }
+    formats.insert(f);
+  }
+  return formats;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  const std::string start_time = utc_now();
+  const auto started = std::chrono::steady_clock::now();
+  scenario::Scenario s = scenario::Scenario::load(options.scenario);
+  const std::filesystem::path out_dir = options.out.empty() ? std::filesystem::path("out") / s.name() : options.out;
+  // Refuse before doing any work: the run may take a while, and the existing output stays untouched either way.
+  if (std::filesystem::exists(out_dir) && !options.overwrite) {
+    throw Error(ErrorCode::output_exists, "the output folder exists; use --overwrite to replace it",
+                Context{.path = out_dir.string()});
+  }
+  report::BundleOptions bundle;
+  bundle.formats = formats_of(options, s);
+  bundle.overwrite = options.overwrite;
+  bundle.rasters = s.get_bool("outputs.rasters");
+  bundle.html = s.get_bool("outputs.report");
+
+  pipeline::RunOptions run;
+  run.seed = options.seed;
+  run.runs = options.runs;
+  run.threads = options.threads;
+  const Progress progress = make_progress(err, options.quiet);
+  run.progress = progress.sub(0.0, 0.9);
+  const report::RunResult result = pipeline::run_scenario(s, run);
+
+  const Progress writing = progress.sub(0.9, 1.0);
+  bundle.progress = &writing;
+  bundle.start_time = start_time;
+  bundle.end_time = utc_now();
+  report::write_bundle(result, out_dir, bundle);
+  progress.report(1.0, "done");
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out << fmt::format("Scenario '{}' ({} to {}, seed {}, {} run(s)) finished in {:.1f} s\n", result.scenario_name,
+                     result.start_year, result.end_year, result.seed, result.runs, seconds);
+  if (!result.question.empty()) out << fmt::format("Question: {}\n", result.question);
+  auto show = [&](const char* id, const char* text, int year = 0) {
+    if (const report::Indicator* i = report::find_indicator(result, id, year)) {
+      if (std::isnan(i->value)) {
+        out << fmt::format("  {:<44} n/a\n", text);
+      } else {
+        out << fmt::format("  {:<44} {:.3f} {}\n", text, i->value, i->unit);
+      }
+    }
+  };
+  show("plan_total_km2", "planned area");
+  show("developed_km2", "developed land at the end", result.end_year);
+  show("health_industry_land_mu", "health-industry land after allocation");
+  show("alloc_gap_pct", "allocation optimality gap");
+  show("fillup_year_phase3", "phase 3 fill-up year");
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& p : result.problems) {
+    errors += p.severity == Severity::error ? 1 : 0;
+    warnings += p.severity == Severity::warning ? 1 : 0;
+  }
+  out << fmt::format("Problems: {} error(s), {} warning(s) (listed in the report)\n", errors, warnings);
+  if (bundle.html) out << fmt::format("Report: {}\n", (out_dir / "report" / "index.html").string());
+  out << fmt::format("Output: {}\n", out_dir.string());
+  return 0;
+}
+
+}  // namespace parksim::cli
