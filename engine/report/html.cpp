@@ -375,6 +375,20 @@ void add_compliance(const RunResult& result, mu::data& page) {
     row.set("row_class", text(t.met ? "met" : "unmet"));
     row.set("note", text(t.note));
     targets.push_back(row);
+    // The health-industry floor is a promise the allocation keeps: show the allocated figure next to today's.
+    const Indicator* allocated = find_indicator(result, "health_industry_land_mu");
+    if (t.id == "health_industry_land_mu" && allocated && !std::isnan(allocated->value)) {
+      mu::data after;
+      const bool met = allocated->value >= t.target;
+      after.set("label", text(label + " - after allocation / 配置后"));
+      after.set("target", text(t.comparison + " " + number(t.target, decimals)));
+      after.set("actual", text(number(allocated->value, decimals)));
+      after.set("unit", text(t.unit));
+      after.set("status", text(met ? "met" : "not met"));
+      after.set("row_class", text(met ? "met" : "unmet"));
+      after.set("note", text("the expansion's land use after this run's parcel allocation"));
+      targets.push_back(after);
+    }
   }
   page.set("targets", targets);
 

@@ -170,3 +170,27 @@ TEST(SvgMap, polygon_paths_flip_y_and_round_to_a_tenth_of_a_pixel) {
 
 }  // namespace
 }  // namespace parksim::report
+
+namespace parksim::report {
+namespace {
+
+TEST(HtmlCompliance, health_industry_floor_is_shown_before_and_after_allocation) {
+  RunResult result = testing::fixture_result();
+  const std::string page = render_html(result);
+  const auto row = page.find("after allocation");
+  ASSERT_NE(row, std::string::npos);
+  // Fixture: plan floor 300 mu, allocation gives 375 mu -> met.
+  const std::string after = page.substr(row, 400);
+  EXPECT_NE(after.find("375"), std::string::npos) << after;
+  EXPECT_NE(after.find(">met<"), std::string::npos) << after;
+
+  for (auto& indicator : result.indicators) {
+    if (indicator.id == "health_industry_land_mu") indicator.value = 250.0;
+  }
+  const std::string short_page = render_html(result);
+  const std::string short_row = short_page.substr(short_page.find("after allocation"), 400);
+  EXPECT_NE(short_row.find("not met"), std::string::npos) << short_row;
+}
+
+}  // namespace
+}  // namespace parksim::report
