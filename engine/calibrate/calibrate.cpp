@@ -626,7 +626,7 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
       << result.years.at(result.years.size() - 2) << "-" << result.years.back()
       << (result.validation_in_sample ? " (in-sample)" : "") << "\n";
   out << "# search: " << result.evaluations.size() << " evaluations (the grid at the same resolution: "
-      << fmt::format("{:.0f}", result.grid_evaluations) << "), mean Figure of Merit "
+      << fmt::format("{:.0f}", result.grid_evaluations) << "), objective (FoM - pattern mismatch) "
       << toml_number(result.best_objective) << "\n";
   out << "# tuned: ";
   for (std::size_t i = 0; i < result.tuned.size(); ++i) out << (i ? ", " : "") << result.tuned[i];
