@@ -84,7 +84,7 @@ Series load_series(std::span<const MapFile> maps, std::span<const DriverFile> dr
 /// Options of calibrate(). Plain value; DEFAULTs as given.
 struct CalibrationOptions {
   int budget = 40;                   ///< most objective evaluations of the search, >= 1. DEFAULT 40
-  int runs_per_evaluation = 2;       ///< simulations (seeds) averaged per evaluation, >= 1. DEFAULT 2
+  int runs_per_evaluation = 4;       ///< simulations (seeds) averaged per evaluation, >= 1. DEFAULT 4
   std::uint64_t seed = 1;            ///< seed of the training samples and simulations. DEFAULT 1
   std::int64_t sample_cells = 5000;  ///< training cells per group (changed / unchanged). DEFAULT 5000
   double max_distance_m = 10000.0;   ///< cap of the dist_class_<k>_m drivers, m. DEFAULT 10000

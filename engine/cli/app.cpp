@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--driver", calibrate.drivers, "NAME=PATH of a driver raster (repeat)");
   calibrate_cmd->add_option("--exclude", calibrate.exclude, "raster of excluded cells (non-zero never changes)");
   calibrate_cmd->add_option("--crs", calibrate.assume_crs, "CRS of rasters that have none, e.g. EPSG:4548");
-  calibrate_cmd->add_option("--runs-per-eval", calibrate.runs_per_evaluation, "simulations per evaluation (DEFAULT 2)")
+  calibrate_cmd->add_option("--runs-per-eval", calibrate.runs_per_evaluation, "simulations per evaluation (DEFAULT 4)")
       ->check(CLI::PositiveNumber);
   calibrate_cmd->add_option("--budget", calibrate.budget, "most evaluations of the search (DEFAULT 40)")
       ->check(CLI::PositiveNumber);

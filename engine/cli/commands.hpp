@@ -59,7 +59,7 @@ struct CalibrateOptions {
   std::vector<std::string> drivers;  ///< "NAME=PATH"
   std::filesystem::path exclude;     ///< optional: non-zero cells never change
   std::string assume_crs;            ///< --crs: CRS of rasters that have none
-  int runs_per_evaluation = 2;
+  int runs_per_evaluation = 4;
   int budget = 40;
   std::uint64_t seed = 1;
   std::filesystem::path out;

@@ -119,8 +119,10 @@ void write_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>
 }
 
 // Tolerances of the recovery, stated in the parameters' own units. neighbourhood_weight and patch_share are
-// identifiable from the growth pattern; patch_size_mean_cells only weakly (it changes the FoM little once the patch
-// share is small) and inertia_adaptation not at all with one growing class.
+// identifiable from the growth pattern; patch_size_mean_cells is not (recovered 22..40 cells for a true 10 over five
+// generator seeds) and inertia_adaptation not at all with one growing class. Measured over generator seeds 1, 2, 3,
+// 4 and 12345 with the DEFAULT options: neighbourhood_weight 0.77..0.86 (a bias towards edge growth of about +0.1),
+// patch_share 0.21..0.27 - all within these tolerances; with 2 runs per evaluation one seed of the five missed.
 constexpr double kNeighbourhoodWeightTolerance = 0.2;
 constexpr double kPatchShareTolerance = 0.15;
 
@@ -228,6 +230,65 @@ TEST(Calibrate, writes_fragment_and_metrics_and_refuses_to_overwrite) {
     EXPECT_EQ(e.code(), ErrorCode::output_exists);
   }
   EXPECT_NO_THROW(write_scenario_fragment(r, dir.path() / "out", true));
+}
+
+// Two classes growing side by side (1 near the road, 2 on the flat land away from it) with an excluded band:
+// inertia becomes identifiable and is searched, each class gets its own fit, excluded cells never change.
+Series two_class_series() {
+  Series s = synthetic_series();
+  grid::Grid<std::uint8_t> initial = s.maps[0].second;
+  grid::Grid<std::uint8_t> suit1(spec(), 0), suit2(spec(), 0), excluded(spec(), 0);
+  for (int r = 0; r < kSide; ++r) {
+    for (int c = 0; c < kSide; ++c) {
+      const double eta = -3.0 + 0.004 * std::abs(c - 40) * 30.0 - 0.3 * s.drivers[1].second(r, c);
+      suit2(r, c) = static_cast<std::uint8_t>(std::lround(255.0 / (1.0 + std::exp(-eta))));
+      const double eta1 = 3.0 - 0.005 * std::abs(c - 40) * 30.0 - 0.6 * s.drivers[1].second(r, c);
+      suit1(r, c) = static_cast<std::uint8_t>(std::lround(255.0 / (1.0 + std::exp(-eta1))));
+      if (r >= 100 && r < 104) excluded(r, c) = 1;
+      if (r >= 70 && r < 76 && c >= 95 && c < 101) initial(r, c) = 2;
+    }
+  }
+  sim::SimulationInput in;
+  in.initial_classes = initial;
+  in.class_count = 3;
+  in.suitability = {grid::Grid<std::uint8_t>(), suit1, suit2};
+  in.constraint = excluded;
+  in.start_year = 2000;
+  for (int y = 1; y <= 15; ++y) {
+    in.demand.push_back(sim::YearDemand{2000 + y, {sim::no_target, 4 * 81 + 100 * y, 36 + 60 * y}});
+  }
+  in.output_years = {2005, 2010, 2015};
+  const sim::SimulationResult res = sim::simulate(in, true_params(), 777);
+  Series out;
+  out.maps.emplace_back(2000, initial);
+  for (const auto& [year, map] : res.year_maps) out.maps.emplace_back(year, map);
+  out.drivers = s.drivers;
+  out.exclusion = excluded;
+  out.class_count = 3;
+  return out;
+}
+
+TEST(Calibrate, tunes_inertia_and_fits_each_class_when_two_classes_grow) {
+  const Series s = two_class_series();
+  CalibrationOptions o;
+  o.budget = 12;
+  const CalibrationResult r = calibrate(s, o);
+  ASSERT_EQ(r.fits.size(), 2U);
+  EXPECT_EQ(r.fits[0].class_id, 1);
+  EXPECT_EQ(r.fits[1].class_id, 2);
+  EXPECT_EQ(std::count(r.tuned.begin(), r.tuned.end(), "inertia_adaptation"), 1);
+  // Class 2 grows almost anywhere away from the road, so few cells can be placed exactly (measured FoM 0.039);
+  // persistence scores 0.
+  EXPECT_GT(r.validation.model.fom.figure_of_merit, 0.02);
+  EXPECT_EQ(r.validation.persistence.fom.figure_of_merit, 0.0);
+  EXPECT_TRUE(r.validation.beats_persistence_on_kappa_simulation());
+  const grid::Grid<std::uint8_t>& before = s.maps[2].second;
+  for (std::int64_t i = 0; i < before.size(); ++i) {
+    if (s.exclusion[i] != 0) {
+      ASSERT_EQ(r.predicted[i], before[i]) << "excluded cell " << i << " changed";
+    }
+  }
+  EXPECT_NE(scenario_fragment_toml(r).find("[suitability.coefficients.class_2]"), std::string::npos);
 }
 
 TEST(CalibrateSeries, reads_years_from_file_names) {
