@@ -59,28 +59,12 @@ bool has_features(const io::Layer& layer) {
   return layer.geometry_type != io::GeometryType::none && !layer.features.empty();
 }
 
-constexpr std::size_t kDbfStringMaxBytes = 254;
-
-// Cuts strings a DBF cannot hold to kDbfStringMaxBytes at a UTF-8 character boundary, with a warning per field on
-// `err` (io never truncates; the export says so instead of failing on a long free-text field).
+// io never truncates; the Shapefile export says what it cut instead of failing on a long free-text field.
 void fit_dbf_strings(std::vector<io::Layer>& layers, std::ostream& err) {
-  for (auto& layer : layers) {
-    for (std::size_t f = 0; f < layer.fields.size(); ++f) {
-      std::size_t cut = 0;
-      for (auto& feature : layer.features) {
-        auto* text = f < feature.values.size() ? std::get_if<std::string>(&feature.values[f]) : nullptr;
-        if (text == nullptr || text->size() <= kDbfStringMaxBytes) continue;
-        std::size_t end = kDbfStringMaxBytes;
-        while (end > 0 && (static_cast<unsigned char>((*text)[end]) & 0xC0U) == 0x80U) --end;
-        text->resize(end);
-        ++cut;
-      }
-      if (cut > 0) {
-        err << fmt::format("parksim: warning: layer '{}' field '{}': {} value(s) longer than the Shapefile (DBF) "
-                           "limit of {} bytes cut to fit; the other formats keep them in full\n",
-                           layer.name, layer.fields[f].name, cut, kDbfStringMaxBytes);
-      }
-    }
+  for (const auto& cut : io::shorten_for_dbf(layers)) {
+    err << fmt::format("parksim: warning: layer '{}' field '{}': {} value(s) longer than the Shapefile (DBF) "
+                       "limit of {} bytes cut to fit; the other formats keep them in full\n",
+                       cut.layer, cut.field, cut.values, io::dbf_string_max_bytes);
   }
 }
 

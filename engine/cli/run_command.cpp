@@ -103,6 +103,16 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   bundle.progress = &writing;
   bundle.start_time = start_time;
   bundle.end_time = utc_now();
+  // `--out a/b/c` (and the default out/<name>) may name folders that do not exist yet; create the parents only
+  // now, after the run succeeded, so a failed run leaves nothing behind.
+  if (out_dir.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir.parent_path(), ec);
+    if (ec) {
+      throw Error(ErrorCode::output, fmt::format("cannot create the folder for the output: {}", ec.message()),
+                  Context{.path = out_dir.parent_path().string()});
+    }
+  }
   report::write_bundle(result, out_dir, bundle);
   progress.report(1.0, "done");
 

@@ -152,4 +152,24 @@ std::vector<std::string> shapefile_field_names(std::span<const FieldDef> fields)
   return names;
 }
 
+std::vector<ShortenedField> shorten_for_dbf(std::vector<Layer>& layers) {
+  std::vector<ShortenedField> out;
+  for (auto& layer : layers) {
+    for (std::size_t f = 0; f < layer.fields.size(); ++f) {
+      std::size_t cut = 0;
+      for (auto& feature : layer.features) {
+        auto* text = f < feature.values.size() ? std::get_if<std::string>(&feature.values[f]) : nullptr;
+        if (text == nullptr || text->size() <= dbf_string_max_bytes) continue;
+        // Step back over UTF-8 continuation bytes (10xxxxxx) so no character is split.
+        std::size_t end = dbf_string_max_bytes;
+        while (end > 0 && (static_cast<unsigned char>((*text)[end]) & 0xC0U) == 0x80U) --end;
+        text->resize(end);
+        ++cut;
+      }
+      if (cut > 0) out.push_back({layer.name, layer.fields[f].name, cut});
+    }
+  }
+  return out;
+}
+
 }  // namespace parksim::io

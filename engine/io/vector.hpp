@@ -203,6 +203,21 @@ void write_shapefile_set(const std::filesystem::path& dir, std::span<const Layer
 /// transformation, 7 decimals, no "crs" member. The layer must have a CRS (else Error(ErrorCode::crs)).
 void write_geojson(const std::filesystem::path& path, const Layer& layer, const WriteOptions& options = {});
 
+/// The most bytes a DBF (Shapefile) string value can hold.
+inline constexpr std::size_t dbf_string_max_bytes = 254;
+
+/// A field whose values shorten_for_dbf() cut.
+struct ShortenedField {
+  std::string layer;
+  std::string field;
+  std::size_t values = 0;  ///< how many values of the field were cut
+};
+
+/// Prepares layers for write_shapefile_set(), which refuses strings over dbf_string_max_bytes: such values are cut
+/// at a UTF-8 character boundary to fit. Returns the fields that were cut, in layer and field order, so the caller
+/// tells the user (the other formats keep the full text). Nothing else changes.
+std::vector<ShortenedField> shorten_for_dbf(std::vector<Layer>& layers);
+
 /// FlatGeobuf (one layer per file) with its packed Hilbert R-tree; geometry in the layer's CRS. Format
 /// limits: the index stores features in Hilbert order (reading gives that order, not Layer::features'
 /// order), FIDs are not kept, a date field comes back as a date-time string ("2023-01-15T00:00:00.000"),

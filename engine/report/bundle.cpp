@@ -92,7 +92,19 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
     io::WriteOptions write;
     write.timestamp = options.timestamp;
     for (const auto& [layer, qml] : styles) write.extra_files[layer + ".qml"] = qml;
-    io::write_shapefile_set(dir / "shp", layers, write);
+    // DBF strings hold at most 254 bytes: longer texts (provenance notes) are cut for the Shapefiles only, and a
+    // README beside them says which, so nobody mistakes the cut text for the source.
+    std::vector<io::Layer> dbf_layers = layers;
+    const auto cuts = io::shorten_for_dbf(dbf_layers);
+    if (!cuts.empty()) {
+      std::string note = fmt::format(
+          "Shapefile (DBF) text values hold at most {} bytes. These values were longer and are cut here at a\n"
+          "character boundary; results.gpkg (and the other formats) keep them in full:\n",
+          io::dbf_string_max_bytes);
+      for (const auto& cut : cuts) note += fmt::format("  layer {}, field {}: {} value(s)\n", cut.layer, cut.field, cut.values);
+      write.extra_files["README.txt"] = note;
+    }
+    io::write_shapefile_set(dir / "shp", dbf_layers, write);
   }
   if (options.formats.count("fgb") != 0) {
     steps.next("writing FlatGeobuf layers");

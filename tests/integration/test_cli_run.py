@@ -153,3 +153,16 @@ def test_help_of_run_has_examples(run):
     r = run("run", "--help")
     assert r.returncode == 0
     assert "Examples:" in r.stdout and "--overwrite" in r.stdout
+
+
+def test_missing_parent_folders_of_the_output_are_created(run, tmp_path):
+    out = tmp_path / "not" / "yet" / "there"
+    r = run("run", BASELINE, "--out", out, "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert (out / "report" / "index.html").is_file()
+
+
+def test_default_output_folder_is_out_slash_scenario_name(run, tmp_path):
+    r = run("run", BASELINE, "--quiet", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "baseline" / "results.gpkg").is_file()

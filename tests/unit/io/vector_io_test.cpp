@@ -319,6 +319,29 @@ TEST(Shapefile, dbf_has_short_ascii_names_and_the_map_says_what_they_mean) {
             "land_use,用地性质,用地性质,land use,\n");
 }
 
+TEST(Shapefile, shorten_for_dbf_cuts_only_overlong_strings_at_character_boundaries) {
+  Layer layer;
+  layer.name = "notes";
+  layer.fields = {{"short", FieldType::string}, {"long", FieldType::string}, {"n", FieldType::integer}};
+  std::string ascii(300, 'a');
+  std::string cjk;
+  for (int i = 0; i < 90; ++i) cjk += "区";  // 270 bytes
+  layer.features.push_back({1, {}, {std::string("ok"), ascii, std::int64_t{5}}});
+  layer.features.push_back({2, {}, {std::string("ok"), cjk, std::int64_t{6}}});
+  std::vector<Layer> layers = {layer};
+  const auto cuts = shorten_for_dbf(layers);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].layer, "notes");
+  EXPECT_EQ(cuts[0].field, "long");
+  EXPECT_EQ(cuts[0].values, 2u);
+  EXPECT_EQ(std::get<std::string>(layers[0].features[0].values[1]).size(), dbf_string_max_bytes);
+  const auto& cut_cjk = std::get<std::string>(layers[0].features[1].values[1]);
+  EXPECT_EQ(cut_cjk.size(), 252u);  // 84 whole characters; a 3-byte character would cross 254
+  EXPECT_TRUE(is_valid_utf8(cut_cjk));
+  EXPECT_EQ(std::get<std::string>(layers[0].features[0].values[0]), "ok");
+  EXPECT_EQ(std::get<std::int64_t>(layers[0].features[1].values[2]), 6);
+}
+
 TEST(Shapefile, two_writes_of_the_same_layers_are_byte_identical) {
   TempDir dir;
   const Layer parcels = sample_parcels();

@@ -272,3 +272,35 @@ TEST(ResultLayers, crs_text_becomes_an_epsg_reference_or_stays_text) {
 
 }  // namespace
 }  // namespace parksim::report
+
+namespace parksim::report {
+namespace {
+
+TEST(BundleShapefiles, texts_over_the_dbf_limit_are_cut_in_the_shapefiles_only_and_said_so) {
+  testing::TempDir dir;
+  RunResult result = testing::fixture_result();
+  testing::add_input_files(result, dir.path());
+  // 100 CJK characters = 300 bytes of UTF-8: more than a DBF string holds.
+  std::string long_source;
+  for (int i = 0; i < 100; ++i) long_source += "园";
+  result.plan.phases[0].provenance.source = long_source;
+  BundleOptions options;
+  options.formats = {"gpkg", "shp"};
+  write_bundle(result, dir / "out", options);
+
+  const auto readme = dir / "out" / "shp" / "README.txt";
+  ASSERT_TRUE(std::filesystem::exists(readme));
+  EXPECT_NE(read_bytes(readme).find("layer phases, field source: 1 value(s)"), std::string::npos) << read_bytes(readme);
+
+  const io::Layer shp = io::read_layer(dir / "out" / "shp" / "phases.shp", "phases");
+  const auto cut = io::as_text(shp.value(shp.features[0], "source"));
+  ASSERT_TRUE(cut.has_value());
+  EXPECT_LE(cut->size(), io::dbf_string_max_bytes);
+  EXPECT_EQ(cut->size() % 3, 0u);  // whole characters only
+  EXPECT_TRUE(io::is_valid_utf8(*cut));
+  const io::Layer gpkg = io::read_layer(dir / "out" / "results.gpkg", "phases");
+  EXPECT_EQ(io::as_text(gpkg.value(gpkg.features[0], "source")), long_source);
+}
+
+}  // namespace
+}  // namespace parksim::report
