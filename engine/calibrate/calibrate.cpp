@@ -1,4 +1,5 @@
 #include "calibrate/calibrate.hpp"
+#include "io/csv.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -281,15 +282,6 @@ std::string toml_key(const std::string& key) {
   return q + "\"";
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
 
 }  // namespace
 
@@ -655,8 +647,8 @@ std::string metrics_csv(const CalibrationResult& result) {
   out << "id,scope,class_code,label,unit,value\n";
   auto row = [&](const std::string& id, const std::string& scope, const std::optional<std::uint8_t>& code,
                  const std::string& label, const std::string& unit, double value) {
-    out << csv_field(id) << "," << csv_field(scope) << "," << (code ? std::to_string(*code) : std::string()) << ","
-        << csv_field(label) << "," << csv_field(unit) << "," << toml_number(value) << "\n";
+    out << io::csv_cell(id) << "," << io::csv_cell(scope) << "," << (code ? std::to_string(*code) : std::string()) << ","
+        << io::csv_cell(label) << "," << io::csv_cell(unit) << "," << toml_number(value) << "\n";
   };
   for (const metrics::MetricRow& r : result.validation.to_rows()) {
     row(r.id, r.scope, r.class_code, r.label_en, r.unit, r.value);

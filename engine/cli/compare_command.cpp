@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "io/csv.hpp"
 #include "core/error.hpp"
 #include "io/atomic.hpp"
 #include "report/html.hpp"
@@ -181,15 +182,6 @@ report::RunResult load_bundle(const fs::path& bundle) {
   return run;
 }
 
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
 
 std::string number(double value) {
   if (!std::isfinite(value)) return "";
@@ -213,8 +205,8 @@ std::string comparison_csv(const std::vector<report::RunResult>& runs) {
   }
   std::string csv = "year,indicator_id,label_zh,label_en,unit";
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    csv += "," + csv_cell(runs[r].scenario_name);
-    if (r > 0) csv += "," + csv_cell("delta " + runs[r].scenario_name);
+    csv += "," + io::csv_cell(runs[r].scenario_name);
+    if (r > 0) csv += "," + io::csv_cell("delta " + runs[r].scenario_name);
   }
   csv += "\n";
   auto value_of = [](const report::RunResult& run, const std::pair<int, std::string>& key) {
@@ -226,7 +218,7 @@ std::string comparison_csv(const std::vector<report::RunResult>& runs) {
   for (const auto& key : keys) {
     const report::Indicator& label = *first[key];
     csv += fmt::format("{},{},{},{},{}", key.first == 0 ? std::string() : std::to_string(key.first),
-                       csv_cell(key.second), csv_cell(label.label_zh), csv_cell(label.label_en), csv_cell(label.unit));
+                       io::csv_cell(key.second), io::csv_cell(label.label_zh), io::csv_cell(label.label_en), io::csv_cell(label.unit));
     const double base = value_of(runs[0], key);
     for (std::size_t r = 0; r < runs.size(); ++r) {
       const double v = value_of(runs[r], key);

@@ -1,4 +1,5 @@
 #include "report/indicators.hpp"
+#include "io/csv.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -22,15 +23,6 @@ std::vector<const Indicator*> in_order(std::span<const Indicator> indicators) {
   return rows;
 }
 
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // Shortest round-trip text: the same double always gives the same characters, on every build.
 std::string number_text(double value) {
@@ -45,17 +37,17 @@ std::string number_text(double value) {
 std::string indicators_csv(std::span<const Indicator> indicators) {
   std::string out = "scenario,year,indicator_id,label_zh,label_en,unit,value\n";
   for (const Indicator* row : in_order(indicators)) {
-    out += csv_cell(row->scenario);
+    out += io::csv_cell(row->scenario);
     out += ',';
     if (row->year != 0) out += std::to_string(row->year);
     out += ',';
-    out += csv_cell(row->id);
+    out += io::csv_cell(row->id);
     out += ',';
-    out += csv_cell(row->label_zh);
+    out += io::csv_cell(row->label_zh);
     out += ',';
-    out += csv_cell(row->label_en);
+    out += io::csv_cell(row->label_en);
     out += ',';
-    out += csv_cell(row->unit);
+    out += io::csv_cell(row->unit);
     out += ',';
     out += number_text(row->value);
     out += '\n';

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "io/atomic.hpp"
+#include "io/csv.hpp"
 #include "io/detail/gdal.hpp"
 #include "io/vector.hpp"
 
@@ -415,15 +416,6 @@ Layer make_layer_styles(std::span<const Layer> layers, const WriteOptions& optio
   return styles;
 }
 
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void write_text_file(const fs::path& path, const std::string& content, const Context& where) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
