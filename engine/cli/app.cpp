@@ -48,15 +48,18 @@ int main(int argc, char** argv) {
       "Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.");
 
   InfoOptions info;
-  auto* info_cmd = app.add_subcommand("info", "Show a plan dataset's accounting: areas by phase, zone, land use and "
-                                              "status against the 7.2 km2 plan, and its problems.");
-  info_cmd->add_option("DATASET", info.dataset, "plan dataset (GeoPackage, Shapefile, GeoJSON, ... any GDAL source)")
+  auto* info_cmd = app.add_subcommand("info", "Show a plan dataset's accounting (areas by phase, zone, land use and "
+                                              "status against the 7.2 km2 plan, and its problems), or what a run's "
+                                              "output folder holds.");
+  info_cmd->add_option("DATASET", info.dataset,
+                       "plan dataset (GeoPackage, Shapefile, GeoJSON, ... any GDAL source) or a `parksim run` output "
+                       "folder")
       ->required();
   info_cmd->add_option("--mapping", info.mapping, "field-mapping TOML for data with other layer/field names");
   info_cmd->add_option("--crs", info.assume_crs, "CRS of layers that have none, e.g. EPSG:4548");
   info_cmd->add_flag("--json", info.json, "machine-readable output");
   info_cmd->footer(
-      "Examples:\n  parksim info geodata/zgc_life_science_park.gpkg\n"
+      "Examples:\n  parksim info geodata/zgc_life_science_park.gpkg\n  parksim info out/baseline --json\n"
       "  parksim info my_parcels.shp --mapping my_mapping.toml --crs EPSG:4548 --json");
 
   ValidateOptions validate;

@@ -1,4 +1,6 @@
 // `parksim info` and `parksim validate`: the plan's accounting and problems, for people and as JSON.
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -145,7 +147,60 @@ nlohmann::json info_json(const plan::Plan& plan, const plan::Accounting& a, cons
 
 }  // namespace
 
+namespace {
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::input, "cannot read it", Context{.path = path.string()});
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(ErrorCode::data, fmt::format("not valid JSON: {}", e.what()), Context{.path = path.string()});
+  }
+}
+
+// `parksim info OUTDIR`: what a run's bundle holds (from its manifest.json and indicators.json).
+int run_info_bundle(const InfoOptions& options, std::ostream& out) {
+  const auto manifest_path = options.dataset / "manifest.json";
+  const auto indicators_path = options.dataset / "indicators.json";
+  for (const auto& required : {manifest_path, indicators_path}) {
+    if (!std::filesystem::exists(required)) {
+      throw Error(ErrorCode::input,
+                  fmt::format("not a parksim output folder: {} is missing", required.filename().string()),
+                  Context{.path = options.dataset.string()});
+    }
+  }
+  const nlohmann::json manifest = read_json(manifest_path);
+  const nlohmann::json indicators = read_json(indicators_path);
+  if (options.json) {
+    out << nlohmann::json{{"folder", options.dataset.string()}, {"manifest", manifest},
+                          {"indicators", indicators.value("indicators", nlohmann::json::array())}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  out << fmt::format("Output folder: {}\n", options.dataset.string());
+  out << fmt::format("Scenario: {} ({} to {}, seed {}, {} run(s))\n", manifest.value("scenario", "?"),
+                     manifest.value("start_year", 0), manifest.value("end_year", 0),
+                     manifest.value("seed", std::uint64_t{0}), manifest.value("runs", 0));
+  if (manifest.contains("question")) out << fmt::format("Question: {}\n", manifest.value("question", ""));
+  out << fmt::format("Run: {} to {}\n\nIndicators\n", manifest.value("started", "?"), manifest.value("finished", "?"));
+  for (const auto& row : indicators.value("indicators", nlohmann::json::array())) {
+    const std::string year = row["year"].is_number() ? std::to_string(row["year"].get<int>()) : std::string();
+    const std::string value =
+        row["value"].is_number() ? fmt::format("{:.3f}", row["value"].get<double>()) : std::string("n/a");
+    out << fmt::format("  {:<34} {:>4} {:>14} {:<6} {}\n", row.value("indicator_id", ""), year, value,
+                       row.value("unit", ""), row.value("label_en", ""));
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_info(const InfoOptions& options, std::ostream& out, std::ostream& /*err*/) {
+  if (std::filesystem::is_directory(options.dataset) && std::filesystem::exists(options.dataset / "manifest.json")) {
+    return run_info_bundle(options, out);
+  }
   ProblemReporter problems;
   const plan::Plan plan =
       plan::load_plan(options.dataset, mapping_for(options.mapping, options.assume_crs), problems);

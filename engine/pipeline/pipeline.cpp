@@ -1157,10 +1157,10 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
     }
     throw Error(ErrorCode::internal, fmt::format("no class map of {}", year));
   };
+  // Every simulated year's map: the bundle writes a raster per year, Python reads any year; the report shows the
+  // key years only.
   result.class_maps.emplace_back(start, grids.classes);
-  for (int y : key_years) {
-    if (y != start) result.class_maps.emplace_back(y, map_of(y));
-  }
+  for (int y = start + 1; y <= end; ++y) result.class_maps.emplace_back(y, map_of(y));
 
   // Areas per year, zone and class.
   const double cell_m2 = result.grid.cell_area_m2();

@@ -444,6 +444,10 @@ void add_maps(const RunResult& result, mu::data& page) {
   const auto classes = raster_classes(result.classes);
   mu::data maps = list();
   for (const auto& [year, values] : result.class_maps) {
+    // The start year and the key years are shown (all maps when no key years are given).
+    const bool key = result.key_years.empty() || year == result.start_year ||
+                     std::find(result.key_years.begin(), result.key_years.end(), year) != result.key_years.end();
+    if (!key) continue;
     mu::data map;
     map.set("svg", text(raster_map(values, classes, result.plan, 380)));
     map.set("caption", text(year == result.start_year ? fmt::format("{} (start)", year) : std::to_string(year)));

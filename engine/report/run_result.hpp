@@ -107,7 +107,8 @@ struct RunResult {
   plan::Plan plan;
   grid::GridSpec grid;
   std::vector<SimClass> classes;
-  /// Class maps (nodata 255) of the start year and of the key years, ascending by year. Run 0 of an ensemble.
+  /// Class maps (nodata 255) of the start year and of every simulated year, ascending by year (the report shows the
+  /// start and the key_years; the bundle writes a raster per map). Run 0 of an ensemble.
   std::vector<std::pair<int, grid::Grid<std::uint8_t>>> class_maps;
   std::vector<YearArea> areas;           ///< every year, zone and class (run 0)
   std::map<std::string, int> phase_fillup_year;  ///< phase id -> year it filled up (-1 not by the end), run 0

@@ -166,3 +166,23 @@ def test_default_output_folder_is_out_slash_scenario_name(run, tmp_path):
     r = run("run", BASELINE, "--quiet", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "baseline" / "results.gpkg").is_file()
+
+
+def test_info_on_an_output_folder_summarises_the_run(run, baseline_run):
+    _, out = baseline_run
+    r = run("info", out)
+    assert r.returncode == 0, r.stderr
+    assert "Scenario: baseline (2025 to 2035, seed 20250101, 1 run(s))" in r.stdout
+    assert "health_industry_land_mu" in r.stdout
+    j = run("info", out, "--json")
+    assert j.returncode == 0, j.stderr
+    info = json.loads(j.stdout)
+    assert info["manifest"]["seed"] == 20250101
+    assert any(row["indicator_id"] == "plan_total_km2" for row in info["indicators"])
+
+
+def test_info_on_a_folder_that_is_not_a_bundle_is_an_input_error(run, tmp_path):
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    r = run("info", tmp_path)
+    assert r.returncode == EXIT_INPUT
+    assert "indicators.json is missing" in r.stderr

@@ -43,12 +43,13 @@ def test_map_cells_add_up_to_the_area_table(small_result):
         assert np.count_nonzero(m == k) * cell == pytest.approx(area)
 
 
-def test_years_are_the_start_and_key_years(small_result):
-    assert small_result.years == [2025, 2027, 2029]
+def test_years_are_the_start_and_every_simulated_year(small_result):
+    assert small_result.years == list(range(2025, 2030))
     import parksim
 
+    assert small_result.landuse(2026).shape == small_result.landuse(2025).shape  # every year has its map
     with pytest.raises(parksim.UsageError):
-        small_result.landuse(2026)
+        small_result.landuse(2031)  # after the end year
 
 
 def test_parcels_is_a_geodataframe_in_epsg_4548_with_the_result_columns(small_result):

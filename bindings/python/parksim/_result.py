@@ -27,7 +27,7 @@ def run(scenario, seed=None, runs=1, threads=None, progress=None):
 class Result:
     """What a run produced. Maps are read-only numpy views of engine memory: ``landuse(y).base is result.raw``.
 
-    Attributes: ``years`` (years with a map: the start year and outputs.key_years), ``start_year``, ``end_year``,
+    Attributes: ``years`` (years with a map: the start year and every simulated year), ``start_year``, ``end_year``,
     ``seed``, ``runs``, ``grid`` (GridSpec), ``classes`` (list of dicts: id, key, name_en, name_zh, colour, built),
     ``phase_fillup_year`` (phase id -> year it filled up in run 0; -1 = not by the end), ``raw`` (the engine's
     RunResult).
