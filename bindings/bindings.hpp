@@ -23,6 +23,7 @@
 
 #include "core/progress.hpp"
 #include "grid/grid.hpp"
+#include "report/run_result.hpp"
 
 namespace parksim::python {
 
@@ -31,10 +32,14 @@ namespace py = pybind11;
 void bind_core(py::module_& m);
 void bind_grid(py::module_& m);
 void bind_plan(py::module_& m);
+void bind_sim(py::module_& m);
 void bind_metrics(py::module_& m);
 void bind_report(py::module_& m);
 void bind_scenario(py::module_& m);
 void bind_pipeline(py::module_& m);
+
+/// The simulation classes as a list of dicts (id, key, name_en, name_zh, colour, built, landuse_codes).
+py::list class_list(const std::vector<report::SimClass>& classes);
 
 /// A read-only numpy view of `count` values at `data`, shaped `shape`, C order. `owner` must own the memory (the
 /// view holds a reference to it and numpy reports it as `base`). No copy.

@@ -157,7 +157,34 @@ void bind_core(py::module_& m) {
       .def_property_readonly("feature_key", [](const Problem& p) { return p.where.feature_key; })
       .def_property_readonly("key", [](const Problem& p) { return p.where.key; })
       .def("__str__", &Problem::to_string)
-      .def("__repr__", [](const Problem& p) { return "<Problem " + p.to_string() + ">"; });
+      .def("__repr__", [](const Problem& p) { return "<Problem " + p.to_string() + ">"; })
+      .def("__eq__", [](const Problem& a, const Problem& b) { return a == b; })
+      // Pickled whole (ensemble pieces carry their runs' Problems between Dask processes).
+      .def(py::pickle(
+          [](const Problem& p) {
+            const Context& w = p.where;
+            py::object xy = w.coordinate ? py::object(py::make_tuple(w.coordinate->x, w.coordinate->y)) : py::none();
+            return py::make_tuple(static_cast<int>(p.severity), p.code, p.message, w.path, w.layer, w.feature_id,
+                                  w.feature_key, w.key, w.line, xy);
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 10) throw Error(ErrorCode::usage, "not a pickled parksim Problem", Context{.key = "state"});
+            Problem p;
+            p.severity = static_cast<Severity>(t[0].cast<int>());
+            p.code = t[1].cast<std::string>();
+            p.message = t[2].cast<std::string>();
+            p.where.path = t[3].cast<std::string>();
+            p.where.layer = t[4].cast<std::string>();
+            p.where.feature_id = t[5].cast<std::optional<std::int64_t>>();
+            p.where.feature_key = t[6].cast<std::string>();
+            p.where.key = t[7].cast<std::string>();
+            p.where.line = t[8].cast<std::optional<int>>();
+            if (!t[9].is_none()) {
+              const auto xy = t[9].cast<std::pair<double, double>>();
+              p.where.coordinate = Coordinate{xy.first, xy.second};
+            }
+            return p;
+          }));
 
   m.attr("M2_PER_MU") = units::m2_per_mu;
   m.def("m2_to_mu", &units::m2_to_mu, py::arg("area_m2"), "m2 -> mu (1 mu = 2000/3 m2 exactly).");

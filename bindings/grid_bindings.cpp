@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "core/error.hpp"
 #include "grid/grid.hpp"
 
 namespace parksim::python {
@@ -10,6 +11,25 @@ void bind_grid(py::module_& m) {
   py::class_<grid::GridSpec>(m, "GridSpec",
                              "Where a grid lies: upper-left corner (m), square cell size (m), shape and CRS. "
                              "Row 0 is the northern row; flat index = row * cols + col.")
+      .def(py::init([](double origin_x, double origin_y, double cell_size_m, int rows, int cols, std::string crs) {
+             grid::GridSpec g{origin_x, origin_y, cell_size_m, cols, rows, std::move(crs)};
+             g.validate();
+             return g;
+           }),
+           py::arg("origin_x"), py::arg("origin_y"), py::arg("cell_size_m"), py::arg("rows"), py::arg("cols"),
+           py::arg("crs") = "EPSG:4548",
+           "A grid whose upper-left corner is (origin_x, origin_y), m. ConfigError for a non-positive cell size, "
+           "negative shape or non-finite origin.")
+      .def("__eq__", [](const grid::GridSpec& a, const grid::GridSpec& b) { return a == b; })
+      .def(py::pickle(
+          [](const grid::GridSpec& g) {
+            return py::make_tuple(g.origin_x, g.origin_y, g.cell_size_m, g.rows, g.cols, g.crs);
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 6) throw Error(ErrorCode::usage, "not a pickled parksim GridSpec", Context{.key = "state"});
+            return grid::GridSpec{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<double>(), t[4].cast<int>(),
+                                  t[3].cast<int>(), t[5].cast<std::string>()};
+          }))
       .def_readonly("origin_x", &grid::GridSpec::origin_x)
       .def_readonly("origin_y", &grid::GridSpec::origin_y)
       .def_readonly("cell_size_m", &grid::GridSpec::cell_size_m)

@@ -8,6 +8,7 @@ PYBIND11_MODULE(_parksim, m) {
   parksim::python::bind_core(m);
   parksim::python::bind_grid(m);
   parksim::python::bind_plan(m);
+  parksim::python::bind_sim(m);
   parksim::python::bind_metrics(m);
   parksim::python::bind_report(m);
   parksim::python::bind_scenario(m);

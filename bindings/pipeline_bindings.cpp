@@ -10,17 +10,28 @@
 
 namespace parksim::python {
 
+namespace {
+
+// The overrides both calls take, and the bridged progress.
+pipeline::RunOptions run_options(std::optional<std::uint64_t> seed, std::optional<int> runs, std::optional<int> threads,
+                                 const PyProgress& bridge) {
+  pipeline::RunOptions options;
+  options.seed = seed;
+  options.runs = runs;
+  options.threads = threads;
+  options.progress = bridge.progress();
+  return options;
+}
+
+}  // namespace
+
 void bind_pipeline(py::module_& m) {
   m.def(
       "run_scenario",
       [](const scenario::Scenario& scenario, std::optional<std::uint64_t> seed, std::optional<int> runs,
          std::optional<int> threads, py::object progress) {
         PyProgress bridge(std::move(progress));
-        pipeline::RunOptions options;
-        options.seed = seed;
-        options.runs = runs;
-        options.threads = threads;
-        options.progress = bridge.progress();
+        const pipeline::RunOptions options = run_options(seed, runs, threads, bridge);
         // The scenario is copied while the GIL is held: another Python thread may call set() on it meanwhile.
         const scenario::Scenario copy = scenario;
         return call_without_gil(&bridge, [&] {
@@ -32,6 +43,32 @@ void bind_pipeline(py::module_& m) {
       "Runs a scenario end to end (pipeline::run_scenario), exactly as `parksim run`. seed/runs/threads override the "
       "scenario's values. progress(fraction, message) is called with the GIL held; returning False cancels "
       "(CancelledError). Releases the GIL while the engine works.");
+
+  m.def(
+      "run_ensemble",
+      [](const scenario::Scenario& scenario, std::uint64_t first_run, std::optional<std::uint64_t> seed,
+         std::optional<int> runs, std::optional<int> threads, py::object progress) {
+        PyProgress bridge(std::move(progress));
+        const pipeline::RunOptions options = run_options(seed, runs, threads, bridge);
+        const scenario::Scenario copy = scenario;
+        auto piece = call_without_gil(&bridge, [&] { return pipeline::run_ensemble(copy, first_run, options); });
+        py::array_t<std::uint8_t> study({piece.study.rows(), piece.study.cols()});
+        std::copy(piece.study.data(), piece.study.data() + piece.study.size(), study.mutable_data());
+        py::dict out;
+        out["ensemble"] = std::make_shared<sim::EnsembleResult>(std::move(piece.ensemble));
+        out["study"] = study;
+        out["classes"] = class_list(piece.classes);
+        out["phase_ids"] = piece.phase_ids;
+        out["problems"] = piece.problems;
+        return out;
+      },
+      py::arg("scenario"), py::arg("first_run") = 0, py::arg("seed") = py::none(), py::arg("runs") = py::none(),
+      py::arg("threads") = py::none(), py::arg("progress") = py::none(),
+      "Runs only the simulation ensemble, runs first_run .. first_run + runs - 1 of the seed "
+      "(pipeline::run_ensemble): a piece of the ensemble run_scenario(runs=N) runs, on the same input. Returns a "
+      "dict of plain picklable values: ensemble (Ensemble; Ensemble.merge() joins consecutive pieces), study "
+      "(uint8 (rows, cols), 1 inside the study area), classes, phase_ids (order of Ensemble.phase_full_year), "
+      "problems (the preparation's; the runs' own are Ensemble.problems). Releases the GIL while the engine works.");
 }
 
 }  // namespace parksim::python

@@ -93,6 +93,22 @@ py::dict layer_dict(const io::Layer& layer) {
 
 }  // namespace
 
+py::list class_list(const std::vector<report::SimClass>& classes) {
+  py::list out;
+  for (const auto& c : classes) {
+    py::dict d;
+    d["id"] = c.id;
+    d["key"] = c.key;
+    d["name_en"] = c.name_en;
+    d["name_zh"] = c.name_zh;
+    d["colour"] = c.colour;
+    d["built"] = c.built;
+    d["landuse_codes"] = c.landuse_codes;
+    out.append(d);
+  }
+  return out;
+}
+
 void bind_report(py::module_& m) {
   py::class_<RunResult, std::shared_ptr<RunResult>>(
       m, "RunResult",
@@ -122,22 +138,8 @@ void bind_report(py::module_& m) {
                                return years;
                              },
                              "years with a land-use map (start year and key years), ascending")
-      .def_property_readonly("classes",
-                             [](const RunResult& r) {
-                               py::list out;
-                               for (const auto& c : r.classes) {
-                                 py::dict d;
-                                 d["id"] = c.id;
-                                 d["key"] = c.key;
-                                 d["name_en"] = c.name_en;
-                                 d["name_zh"] = c.name_zh;
-                                 d["colour"] = c.colour;
-                                 d["built"] = c.built;
-                                 d["landuse_codes"] = c.landuse_codes;
-                                 out.append(d);
-                               }
-                               return out;
-                             })
+      .def_property_readonly("classes", [](const RunResult& r) { return class_list(r.classes); },
+                             "the simulation classes: dicts id, key, name_en, name_zh, colour, built, landuse_codes")
       .def(
           "landuse",
           [](py::object self, int year) {

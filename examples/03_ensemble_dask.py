@@ -2,8 +2,9 @@
 
     PYTHONPATH=build/dev/python:bindings/python /usr/bin/python3 examples/03_ensemble_dask.py --runs 20
 
-parksim.ensemble() runs N members of the scenario (each a full run with its own seed derived from the root seed)
-on a Dask cluster and sums them. With no client it starts a LocalCluster on this machine (process workers, one
+parksim.ensemble() runs the engine's ensemble - runs 0..N-1 of the seed, the same runs as
+`parksim run --runs N` - cut into pieces of consecutive runs on a Dask cluster, and merges the pieces' integer
+counts. With no client it starts a LocalCluster on this machine (process workers, one
 thread each, listening on 127.0.0.1 only, no dashboard) and closes it afterwards. To use a real cluster, start a
 scheduler and workers whose Python can import parksim, and pass a client:
 
@@ -11,7 +12,9 @@ scheduler and workers whose Python can import parksim, and pass a client:
     PYTHONPATH=... dask-worker tcp://10.0.0.5:8786 --nthreads 1   # on each worker machine
     python3 examples/03_ensemble_dask.py --scheduler tcp://10.0.0.5:8786
 
-The result is the same for a seed whichever way it runs (in-process with --serial, local cluster, real cluster).
+The result is the same for a seed whichever way it runs (in-process with --serial, local cluster, real cluster) and
+equals the ensemble of parksim.run(sc, seed=..., runs=N). The bundled park data is schematic (geodata/PROVENANCE.md),
+so the map shows how the model behaves, not a forecast.
 Writes OUT/03_probability.png and OUT/03_fillup.csv.
 """
 
@@ -23,7 +26,7 @@ from _settings import load, parser
 
 def main(argv=None):
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--runs", type=int, default=20, help="ensemble members")
+    p.add_argument("--runs", type=int, default=20, help="runs in the ensemble")
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (tcp://host:8786)")
     p.add_argument("--serial", action="store_true", help="run in this process, no Dask")
     args = p.parse_args(argv)
@@ -42,7 +45,7 @@ def main(argv=None):
     print(ens)
 
     dist = ens.fillup_distribution("3")
-    print("Phase 3 fill-up year over the members (-1 = not by the end):")
+    print("Phase 3 fill-up year over the runs (-1 = not by the end):")
     print(dist.to_string())
     dist.to_csv(f"{args.out}/03_fillup.csv")
     filled = dist[dist.index > 0]
@@ -56,13 +59,13 @@ def main(argv=None):
     import matplotlib.pyplot as plt
 
     g = ens.grid
-    extent = (g["origin_x"], g["origin_x"] + g["cols"] * g["cell_size_m"],
-              g["origin_y"] - g["rows"] * g["cell_size_m"], g["origin_y"])
+    min_x, min_y, max_x, max_y = g.bounds
+    extent = (min_x, max_x, min_y, max_y)
     fig, ax = plt.subplots(figsize=(6, 6))
     im = ax.imshow(ens.built_probability(), extent=extent, cmap="magma_r", vmin=0, vmax=1)
     fig.colorbar(im, ax=ax, shrink=0.7, label=f"P(developed in {ens.end_year})")
-    ax.set_title(f"{ens.runs} members, seed {seed}")
-    ax.set_xlabel(f"easting, m ({g['crs']})")
+    ax.set_title(f"{ens.runs} runs, seed {seed} (schematic data)")
+    ax.set_xlabel(f"easting, m ({g.crs})")
     ax.set_ylabel("northing, m")
     out = f"{args.out}/03_probability.png"
     fig.tight_layout()

@@ -979,17 +979,28 @@ std::vector<std::pair<std::string, std::string>> library_versions() {
   return out;
 }
 
-}  // namespace
+// What the simulation needs and what the stages after it read: stages 1-5 of run_scenario (plan, grid, suitability,
+// demand, simulation input), shared by run_scenario and run_ensemble so that both simulate the same input.
+struct Prepared {
+  explicit Prepared(scenario::Scenario scenario) : s(std::move(scenario)) {}
+  scenario::Scenario s;  // with the RunOptions overrides applied (by prepare)
+  plan::Accounting accounting;
+  PlanGrids grids;
+  Classes classes;
+  Zones zones;
+  Demand demand;
+  std::vector<grid::Grid<std::uint8_t>> final_suitability;
+  sim::SimulationInput in;
+  sim::Params params;
+};
 
-report::RunResult run_scenario(const scenario::Scenario& input_scenario, const RunOptions& options) {
+// Runs stages 1-5 into `prepared` (whose scenario it first overrides with `options`), filling the run's identity, plan, grid and classes in `result`. Progress 0..0.3.
+void prepare(const RunOptions& options, report::RunResult& result, ProblemReporter& problems, Prepared& prepared) {
   const Progress& progress = options.progress;
-  scenario::Scenario s = input_scenario;
+  scenario::Scenario& s = prepared.s;
   if (options.seed) s.set("seed", static_cast<std::int64_t>(*options.seed));
   if (options.runs) s.set("runs", static_cast<std::int64_t>(*options.runs));
   if (options.threads) s.set("threads", static_cast<std::int64_t>(*options.threads));
-
-  report::RunResult result;
-  ProblemReporter problems;
   result.scenario_name = s.name();
   result.question = s.get_text("question");
   result.description = s.get_text("description");
@@ -1018,7 +1029,7 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   result.input_files.push_back(dataset.string());
   result.plan = plan::load_plan(dataset, mapping, problems, {}, progress.sub(0.0, 0.1));
   plan::Plan& plan = result.plan;
-  const plan::Accounting accounting = plan::account(plan);
+  prepared.accounting = plan::account(plan);
   apply_infrastructure(s, plan, problems);
 
   // 2. Grid.
@@ -1030,8 +1041,10 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   choice.corridor_margin_m = s.get_real("grid.corridor_margin_m");
   choice.max_cells = s.get_int("grid.max_cells");
   result.grid = choose_grid(plan, choice);
-  const PlanGrids grids = rasterize_plan(plan, result.grid, choice.extent == "corridor", problems);
-  const Classes classes = make_classes(plan, sim_class_names(dataset, mapping), s);
+  prepared.grids = rasterize_plan(plan, result.grid, choice.extent == "corridor", problems);
+  const PlanGrids& grids = prepared.grids;
+  prepared.classes = make_classes(plan, sim_class_names(dataset, mapping), s);
+  const Classes& classes = prepared.classes;
   result.classes = classes.info;
   const int K = classes.count;
   for (std::int64_t i = 0; i < grids.classes.size(); ++i) {
@@ -1039,7 +1052,7 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
       throw Error(ErrorCode::internal, "a rasterised class is outside the class table");
     }
   }
-  Zones zones;
+  Zones& zones = prepared.zones;
   for (const auto& z : plan.zones) zones.ids.push_back(z.id);
   zones.ids.push_back(kOutsideZone);
 
@@ -1061,9 +1074,9 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   const grid::Grid<float> factor =
       priority_factor(plan, grids, s.get_text("suitability.priority_tier"), s.get_real("suitability.priority_bonus"),
                       s.get_real("suitability.priority_radius_m"));
-  sim::SimulationInput in;
+  sim::SimulationInput& in = prepared.in;
   Suitability suit;
-  std::vector<grid::Grid<std::uint8_t>> final_suitability;
+  std::vector<grid::Grid<std::uint8_t>>& final_suitability = prepared.final_suitability;
   arena.execute([&] {
     const model::DriverSet set = drivers.build(start);
     suit = make_suitability(s, classes, grids, set, result.seed, problems);
@@ -1088,7 +1101,8 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
 
   // 4. Demand.
   progress.check(0.3, "land demand");
-  const Demand demand = make_demand(s, plan, classes, zones, grids, opening, start, end, problems);
+  prepared.demand = make_demand(s, plan, classes, zones, grids, opening, start, end, problems);
+  const Demand& demand = prepared.demand;
 
   // 5. Simulation.
   in.initial_classes = grids.classes;
@@ -1119,7 +1133,31 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   in.demand_by_zone = demand.by_zone;
   for (int y = start + 1; y <= end; ++y) in.output_years.push_back(y);
   in.layer = "simulation";
-  const sim::Params params = sim_params(s);
+  prepared.params = sim_params(s);
+}
+
+}  // namespace
+
+report::RunResult run_scenario(const scenario::Scenario& input_scenario, const RunOptions& options) {
+  const Progress& progress = options.progress;
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(input_scenario);
+  prepare(options, result, problems, prepared);
+  const scenario::Scenario& s = prepared.s;
+  const plan::Plan& plan = result.plan;
+  const plan::Accounting& accounting = prepared.accounting;
+  const PlanGrids& grids = prepared.grids;
+  const Classes& classes = prepared.classes;
+  const Zones& zones = prepared.zones;
+  const Demand& demand = prepared.demand;
+  const std::vector<grid::Grid<std::uint8_t>>& final_suitability = prepared.final_suitability;
+  const sim::SimulationInput& in = prepared.in;
+  const sim::Params& params = prepared.params;
+  const int start = result.start_year;
+  const int end = result.end_year;
+  const int K = classes.count;
+  tbb::task_arena arena(result.threads);
 
   sim::SimulationResult run0;
   std::optional<sim::EnsembleResult> ensemble;
@@ -1335,6 +1373,26 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   result.problems = problems.sorted();
   progress.check(1.0, "done");
   return result;
+}
+
+EnsembleRun run_ensemble(const scenario::Scenario& scenario, std::uint64_t first_run, const RunOptions& options) {
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(scenario);
+  prepare(options, result, problems, prepared);
+  EnsembleRun out;
+  tbb::task_arena arena(result.threads);
+  arena.execute([&] {
+    out.ensemble = sim::run_ensemble(prepared.in, prepared.params, result.seed, first_run,
+                                     static_cast<std::uint64_t>(result.runs), result.threads,
+                                     options.progress.sub(0.3, 1.0));
+  });
+  out.study = prepared.grids.study;
+  out.classes = std::move(result.classes);
+  for (const auto& ph : result.plan.phases) out.phase_ids.push_back(ph.id);
+  out.problems = problems.sorted();
+  options.progress.check(1.0, "done");
+  return out;
 }
 
 }  // namespace parksim::pipeline

@@ -10,10 +10,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/progress.hpp"
+#include "grid/grid.hpp"
 #include "report/run_result.hpp"
 #include "scenario/scenario.hpp"
+#include "sim/ensemble.hpp"
 
 namespace parksim::pipeline {
 
@@ -31,5 +35,25 @@ struct RunOptions {
 /// that do not sum to 1, method trend without demand.previous_map; Context names the key and file:line), input /
 /// data / crs (from loading the plan), cancelled.
 report::RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options = {});
+
+/// An ensemble cut into pieces: what run_ensemble returns for runs first_run .. first_run + runs - 1.
+struct EnsembleRun {
+  /// Integer class counts and per-run phase fill-up years; sim::merge() of consecutive pieces equals the ensemble
+  /// run in one piece, and the whole equals run_scenario's ensemble (RunResult::ensemble) for the same scenario,
+  /// seed and runs, value for value.
+  sim::EnsembleResult ensemble;
+  grid::Grid<std::uint8_t> study;             ///< 1 inside the study area (run_scenario's probability is NaN outside)
+  std::vector<report::SimClass> classes;      ///< the simulation classes (RunResult::classes)
+  std::vector<std::string> phase_ids;         ///< plan phase ids, in the order of ensemble.phase_full_year's entries
+  std::vector<Problem> problems;  ///< findings of the preparation (plan, grid, fit, demand), sorted; runs' own:
+                                  ///< ensemble.problems
+};
+
+/// Runs only the simulation ensemble of `scenario` - runs first_run .. first_run + runs - 1 of its seed (runs from
+/// options.runs, or the scenario's) - on the same input run_scenario simulates: no parcels, allocation or
+/// indicators. This is how an ensemble is spread over processes or machines (the Python parksim.ensemble() on Dask):
+/// each piece prepares the input itself (plan, grid, suitability fit, demand: deterministic for a seed) and the
+/// pieces are merged with sim::merge. Throws as run_scenario does.
+EnsembleRun run_ensemble(const scenario::Scenario& scenario, std::uint64_t first_run, const RunOptions& options = {});
 
 }  // namespace parksim::pipeline

@@ -22,6 +22,18 @@ SMALL = {
 }
 
 
+def small_variant(cell_size_m, end_year, **changes):
+    """SMALL on another cell size and end year (key years = start and end), with top-level `changes`."""
+    import copy
+
+    d = copy.deepcopy(SMALL)
+    d["grid"]["cell_size_m"] = float(cell_size_m)
+    d["years"]["end"] = int(end_year)
+    d["outputs"]["key_years"] = [d["years"]["start"], int(end_year)]
+    d.update(changes)
+    return d
+
+
 @pytest.fixture(scope="session")
 def parksim():
     import parksim as module

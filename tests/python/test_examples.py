@@ -70,7 +70,7 @@ def test_02_what_if_sweep(run_example):
 
 def test_03_ensemble_dask(run_example):
     stdout, out = run_example("03_ensemble_dask.py", "--runs", "4", "--cell-size", "200")
-    assert "4 members" in stdout
+    assert "4 runs of seed" in stdout
     assert (out / "03_probability.png").stat().st_size > 1000
     assert (out / "03_fillup.csv").is_file()
 

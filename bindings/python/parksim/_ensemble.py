@@ -1,107 +1,75 @@
-"""parksim.ensemble(): a Monte Carlo ensemble spread over a Dask cluster (or run in this process).
+"""parksim.ensemble(): the engine's Monte Carlo ensemble, spread over a Dask cluster (or run in this process).
 
-How it is split. The engine's RunOptions has no "first run" (pipeline::run_scenario always runs members 0..N-1 in
-one call), so an ensemble cannot be cut into chunks of the engine's own runs. parksim.ensemble() therefore runs N
-*members*, each a complete single run (``runs = 1``) with its own seed, derived from (seed, member index) by
-``numpy.random.SeedSequence([seed, index])`` - so members differ in everything the seed drives (the simulation and
-the suitability sample). Each task runs a contiguous chunk of members and returns integer counts (runs per class
-per cell) and fill-up years; the counts are summed. Integer sums do not depend on the order or the split, so for a
-seed the result is identical serially, on an in-process cluster and on process workers, for any number of
-workers. It is NOT the same ensemble as ``parksim.run(sc, seed, runs=N)`` (the engine's run-index streams).
-Members run with ``alloc.enabled = false`` (the allocation does not feed the maps or the fill-up years) and one
-engine thread each (Dask supplies the parallelism).
+How it is split. An ensemble of N runs is runs 0..N-1 of one seed (each run's random streams depend on the seed and
+the run index only). The engine runs any consecutive piece of them (pipeline::run_ensemble, ``first_run``) on the
+same input as ``parksim.run`` - the plan, grid, suitability fit and demand are deterministic for a seed, so each
+piece prepares them itself - and returns integer counts (runs per class per cell) and each run's phase fill-up
+years. Consecutive pieces merge (sim::merge) into exactly the ensemble run in one call. So for a seed the result is
+identical serially, on an in-process cluster, on process workers or on a real multi-machine cluster, for any number
+of pieces and threads - and equal to the ensemble of ``parksim.run(sc, seed=seed, runs=N)``: the same counts,
+the same probability maps bit for bit, the same fill-up years.
 """
-
-import copy
 
 import numpy as np
 
 from ._core import _parksim, module_search_path
 from ._scenario import load_scenario
 
-__all__ = ["ensemble", "EnsembleResult", "member_seeds", "local_cluster"]
-
-_MAX_SEED = 9_000_000_000_000_000  # the scenario schema's bound of `seed`
+__all__ = ["ensemble", "EnsembleResult", "local_cluster", "pieces"]
 
 
-def member_seeds(seed, runs):
-    """The engine seed of each member: SeedSequence([seed, i]) -> 64 bits, reduced into the schema's range."""
-    out = []
-    for i in range(int(runs)):
-        lo, hi = np.random.SeedSequence([int(seed), i]).generate_state(2, np.uint32)
-        out.append(int((int(hi) << 32 | int(lo)) % _MAX_SEED))
-    return out
-
-
-def _member_scenario(scenario):
-    sc = copy.copy(scenario)
-    sc.set("alloc.enabled", False)
-    end = sc.get("years.end")
-    sc.set("outputs.key_years", [int(end)])
-    return sc
-
-
-def _run_members(scenario, seeds, threads):
-    """One task: runs the members with these seeds; returns class counts, fill-up years and the run's layout."""
-    counts = None
-    fillup = []
-    for s in seeds:
-        raw = _parksim.run_scenario(scenario, seed=int(s), runs=1, threads=threads)
-        final = raw.landuse(raw.end_year)
-        if counts is None:
-            k = len(raw.classes)
-            counts = np.zeros((k,) + final.shape, dtype=np.uint32)
-            layout = {"classes": raw.classes, "grid": _grid_dict(raw.grid), "start_year": raw.start_year,
-                      "end_year": raw.end_year, "outside": final == 255, "phases": sorted(raw.phase_fillup_year)}
-        for c in range(counts.shape[0]):
-            counts[c] += final == c
-        fillup.append(dict(raw.phase_fillup_year))
-    return {"counts": counts, "fillup": fillup, "layout": layout}
-
-
-def _grid_dict(g):
-    return {"origin_x": g.origin_x, "origin_y": g.origin_y, "cell_size_m": g.cell_size_m, "rows": g.rows,
-            "cols": g.cols, "crs": g.crs}
-
-
-def _chunks(seeds, n):
-    n = max(1, min(n, len(seeds)))
-    size, extra = divmod(len(seeds), n)
+def pieces(runs, n):
+    """Splits runs 0..runs-1 into `n` (at most `runs`) consecutive pieces: [(first_run, count), ...]."""
+    n = max(1, min(int(n), int(runs)))
+    size, extra = divmod(int(runs), n)
     out, start = [], 0
     for i in range(n):
-        stop = start + size + (1 if i < extra else 0)
-        out.append(seeds[start:stop])
-        start = stop
+        count = size + (1 if i < extra else 0)
+        out.append((start, count))
+        start += count
     return out
 
 
-def ensemble(scenario, runs, seed, client=None, chunks=None, threads=1):
-    """Runs `runs` members of `scenario` for root `seed` and sums them into an :class:`EnsembleResult`.
+def _run_piece(scenario, seed, first_run, count, threads):
+    """One task: runs first_run .. first_run + count - 1 of the seed. Returns plain picklable values."""
+    return _parksim.run_ensemble(scenario, first_run=first_run, seed=seed, runs=count, threads=threads)
+
+
+def ensemble(scenario, runs, seed=None, client=None, chunks=None, threads=None, progress=None):
+    """Runs the ensemble of `runs` runs of `scenario` for `seed` (DEFAULT: the scenario's) -> :class:`EnsembleResult`.
 
     client=None  starts a Dask LocalCluster (local_cluster(): process workers, one thread each, nothing
                  listening beyond 127.0.0.1), runs there, and closes it;
     client=<distributed.Client>  uses that cluster (a LocalCluster or a real scheduler,
-                 ``Client("tcp://scheduler:8786")``; its workers must be able to import parksim);
-    client=False runs in this process, one member after the other.
-    chunks: number of tasks (DEFAULT: 2 per worker, at most `runs`); threads: engine threads per member
-    (DEFAULT 1). The result does not depend on the mode, on chunks or on threads.
+                 ``Client("tcp://scheduler:8786")``; its workers must be able to import parksim and read the
+                 scenario's geodata at the same path);
+    client=False runs in this process (the engine spreads the runs over `threads` threads).
+    chunks: number of pieces (DEFAULT: 2 per worker on a cluster, 1 in this process; at most `runs`).
+    threads: engine threads per piece (DEFAULT: 1 on a cluster, the scenario's `threads` in this process).
+    progress(done_runs, runs) is called as pieces finish; returning False cancels (CancelledError).
+    The result does not depend on the mode, on chunks or on threads, and equals parksim.run(..., runs=runs)'s
+    ensemble. Only the simulation runs (no allocation, no indicators).
     """
     sc = scenario if isinstance(scenario, _parksim.Scenario) else load_scenario(scenario)
     runs = int(runs)
     if runs < 1:
-        raise _parksim.UsageError("an ensemble needs runs >= 1")
-    member = _member_scenario(sc)
-    seeds = member_seeds(seed, runs)
+        raise _parksim.UsageError(f"an ensemble needs runs >= 1, got {runs}")
+    seed = int(seed) if seed is not None else int(sc.get("seed"))
     if client is False:
-        parts = [_run_members(member, chunk, threads) for chunk in _chunks(seeds, chunks or 1)]
+        parts = []
+        plan = pieces(runs, chunks or 1)
+        for first, count in plan:
+            parts.append(_run_piece(sc, seed, first, count, threads))
+            if progress is not None and progress(first + count, runs) is False:
+                raise _parksim.CancelledError("the ensemble was cancelled by the progress callback")
     elif client is None:
         from distributed import Client
 
         with local_cluster() as cluster, Client(cluster) as own:
-            parts = _on_client(own, member, seeds, chunks, threads)
+            parts = _on_client(own, sc, seed, runs, chunks, threads, progress)
     else:
-        parts = _on_client(client, member, seeds, chunks, threads)
-    return EnsembleResult._merge(parts, seed, seeds)
+        parts = _on_client(client, sc, seed, runs, chunks, threads, progress)
+    return EnsembleResult._merge(parts)
 
 
 def local_cluster(n_workers=2):
@@ -119,39 +87,63 @@ def local_cluster(n_workers=2):
                         env={"PYTHONPATH": ":".join(dict.fromkeys(path))})
 
 
-def _on_client(client, member, seeds, chunks, threads):
+def _on_client(client, sc, seed, runs, chunks, threads, progress):
+    from distributed import as_completed
+
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    parts = _chunks(seeds, chunks or 2 * workers)
-    futures = client.map(_run_members, [member] * len(parts), parts, [threads] * len(parts), pure=False)
-    return client.gather(futures)
+    plan = pieces(runs, chunks or 2 * workers)
+    futures = [client.submit(_run_piece, sc, seed, first, count, 1 if threads is None else threads, pure=False)
+               for first, count in plan]
+    try:
+        if progress is not None:
+            done = 0
+            counts = {f.key: count for f, (_, count) in zip(futures, plan)}
+            for f in as_completed(futures):
+                done += counts[f.key]
+                if progress(done, runs) is False:
+                    raise _parksim.CancelledError("the ensemble was cancelled by the progress callback")
+        return client.gather(futures)
+    finally:
+        client.cancel(futures)
 
 
 class EnsembleResult:
-    """The summed ensemble: ``counts`` (classes, rows, cols) uint32 runs per class per cell, ``fillup_years``
-    (phase id -> array of each member's fill-up year, -1 = not by the end, member order), ``seeds`` (member seeds),
-    ``classes``, ``grid`` (dict), ``start_year``, ``end_year``, ``runs``."""
+    """The ensemble of runs 0..runs-1 of a seed.
 
-    def __init__(self, counts, fillup_years, seeds, seed, layout):
-        self.counts = counts
-        self.fillup_years = fillup_years
-        self.seeds = seeds
-        self.seed = seed
-        self.runs = len(seeds)
+    ``counts`` (classes, rows, cols) uint16: runs ending in each class per cell (a view of the engine's counts);
+    ``fillup_years``: phase id -> int32 array of the year each run filled the phase (-1 = not by the end), run order;
+    ``classes``, ``grid`` (GridSpec), ``study`` (uint8, 1 inside the study area), ``seed``, ``runs``,
+    ``start_year``, ``end_year``, ``problems`` (every run's Problems), ``ensemble`` (the engine object)."""
+
+    def __init__(self, ensemble, layout):
+        self.ensemble = ensemble
+        self.seed = ensemble.seed
+        self.runs = ensemble.runs
+        self.start_year = ensemble.start_year
+        self.end_year = ensemble.end_year
+        self.grid = ensemble.grid
         self.classes = layout["classes"]
-        self.grid = layout["grid"]
-        self.start_year = layout["start_year"]
-        self.end_year = layout["end_year"]
-        self._outside = layout["outside"]
+        self.study = layout["study"]
+        self.problems = list(layout["problems"]) + list(ensemble.problems)
+        ids = layout["phase_ids"]
+        self.fillup_years = {
+            ph: np.array([y[i] if i < len(y) and y[i] != _parksim.NOT_FILLED else -1 for y in ensemble.phase_full_year],
+                         dtype=np.int32)
+            for i, ph in enumerate(ids)}
 
     @classmethod
-    def _merge(cls, parts, seed, seeds):
-        counts = parts[0]["counts"].copy()
+    def _merge(cls, parts):
+        whole = parts[0]["ensemble"]
         for p in parts[1:]:
-            counts += p["counts"]
-        fill = [f for p in parts for f in p["fillup"]]
-        layout = parts[0]["layout"]
-        years = {ph: np.array([f.get(ph, -1) for f in fill], dtype=np.int32) for ph in layout["phases"]}
-        return cls(counts, years, seeds, seed, layout)
+            whole.merge(p["ensemble"])
+        first = parts[0]
+        # Preparation findings are the same in every piece: one copy (the runs' own are in whole.problems).
+        return cls(whole, {"classes": first["classes"], "study": first["study"], "phase_ids": first["phase_ids"],
+                           "problems": first["problems"]})
+
+    @property
+    def counts(self):
+        return self.ensemble.counts
 
     def _class_id(self, cls):
         if isinstance(cls, str):
@@ -162,25 +154,27 @@ class EnsembleResult:
         return int(cls)
 
     def probability(self, cls=None):
-        """Share of members ending in class `cls` (id or key) per cell, float64, NaN outside the study area;
-        cls=None: all classes, shape (classes, rows, cols)."""
-        p = self.counts / float(self.runs)
-        p[:, self._outside] = np.nan
-        return p if cls is None else p[self._class_id(cls)]
+        """Share of runs ending in class `cls` (id or key) per cell, float32, NaN outside the study area - the same
+        values as parksim.run(..., runs=N).probability(cls); cls=None: all classes, shape (classes, rows, cols)."""
+        if cls is None:
+            return np.stack([self.probability(k) for k in range(len(self.classes))])
+        p = np.array(self.ensemble.probability(self._class_id(cls)))
+        p[self.study == 0] = np.nan
+        return p
 
     def built_probability(self):
-        """Share of members in which each cell ends developed (any built class)."""
+        """Share of runs in which each cell ends developed (any built class), float64, NaN outside."""
         built = [c["id"] for c in self.classes if c["built"]]
-        p = self.counts[built].sum(axis=0) / float(self.runs)
-        p[self._outside] = np.nan
+        p = self.counts[built].sum(axis=0, dtype=np.int64) / float(self.runs)
+        p[self.study == 0] = np.nan
         return p
 
     def fillup_distribution(self, phase="3"):
-        """pandas Series: members per fill-up year of `phase` (-1 = not filled by the end)."""
+        """pandas Series: runs per fill-up year of `phase` (-1 = not filled by the end)."""
         import pandas as pd
 
         values, counts = np.unique(self.fillup_years[phase], return_counts=True)
         return pd.Series(counts, index=pd.Index(values, name="fillup_year"), name="runs")
 
     def __repr__(self):
-        return f"<parksim.EnsembleResult {self.runs} members of seed {self.seed}, {self.start_year}-{self.end_year}>"
+        return f"<parksim.EnsembleResult {self.runs} runs of seed {self.seed}, {self.start_year}-{self.end_year}>"

@@ -241,6 +241,50 @@ TEST_F(Pipeline, ensembles_give_probabilities_and_fill_up_years_per_run) {
   }
 }
 
+TEST_F(Pipeline, ensemble_pieces_merge_into_the_ensemble_of_the_run) {
+  const fs::path file = write("base.toml", synthetic_scenario(m_gpkg));
+  const auto scenario = scenario::Scenario::load(file);
+  RunOptions options;
+  options.runs = 4;
+  options.seed = 21;
+  const auto whole = run_scenario(scenario, options);
+  ASSERT_TRUE(whole.ensemble.has_value());
+
+  // Runs 0..3 as pieces 0..0 and 1..3, on other thread counts.
+  options.runs = 1;
+  options.threads = 1;
+  EnsembleRun head = run_ensemble(scenario, 0, options);
+  options.runs = 3;
+  options.threads = 2;
+  const EnsembleRun tail = run_ensemble(scenario, 1, options);
+  EXPECT_EQ(tail.ensemble.first_run, 1u);
+  sim::merge(head.ensemble, tail.ensemble);
+  ASSERT_EQ(head.ensemble.runs, 4u);
+  ASSERT_EQ(head.classes.size(), whole.classes.size());
+  ASSERT_EQ(head.study.size(), whole.grid.cell_count());
+  for (int k = 0; k < head.ensemble.class_count; ++k) {
+    const grid::Grid<float> p = head.ensemble.probability_grid(k);
+    const auto& expected = whole.ensemble->probability[static_cast<std::size_t>(k)];
+    for (std::int64_t i = 0; i < p.size(); ++i) {
+      if (head.study[i] == 0) {
+        EXPECT_TRUE(std::isnan(expected[i]));
+      } else {
+        ASSERT_EQ(p[i], expected[i]) << "class " << k << " cell " << i;
+      }
+    }
+  }
+  ASSERT_EQ(head.phase_ids.size(), whole.ensemble->fillup_years.size());
+  for (std::size_t ph = 0; ph < head.phase_ids.size(); ++ph) {
+    EXPECT_EQ(head.phase_ids[ph], whole.ensemble->fillup_years[ph].first);
+    for (std::size_t r = 0; r < 4; ++r) {
+      const int y = head.ensemble.phase_full_year[r][ph];
+      EXPECT_EQ(y == sim::not_filled ? -1 : y, whole.ensemble->fillup_years[ph].second[r]) << "run " << r;
+    }
+  }
+  // The preparation's findings are the run's own (the pieces repeat none of the runs' messages).
+  for (const auto& p : head.problems) EXPECT_NE(p.message.rfind("run ", 0), 0u) << p.message;
+}
+
 TEST_F(Pipeline, a_station_opening_recomputes_suitability_and_infrastructure_can_move_it) {
   auto has = [](const report::RunResult& r, const std::string& code, const std::string& text) {
     for (const auto& p : r.problems) {
