@@ -16,10 +16,6 @@ namespace {
 using scenario::Scenario;
 using scenario::ValueKind;
 
-// Keys whose text value is a file path resolved against the file that set it (Scenario::get_path). Pickling writes
-// them resolved, so a scenario read back elsewhere (a Dask worker) still finds its data.
-constexpr const char* kPathKeys[] = {"geodata.path", "geodata.mapping", "demand.previous_map"};
-
 py::object get_value(const Scenario& s, const std::string& key) {
   const auto& schema = scenario::scenario_schema();
   const auto* spec = schema.find(key);
@@ -88,10 +84,13 @@ scenario::Value to_value(const std::string& key, const py::handle& value) {
               Context{.key = key});
 }
 
+// Path-valued keys (KeySpec::path) are written resolved, so a scenario read back elsewhere (a Dask worker) still
+// finds its data.
 py::tuple get_state(const Scenario& s) {
   Scenario copy = s;
-  for (const char* key : kPathKeys) {
-    if (copy.has(key) && !copy.get_text(key).empty()) copy.set(key, copy.get_path(key).string());
+  for (const auto& spec : scenario::scenario_schema().keys()) {
+    if (!spec.path) continue;
+    if (copy.has(spec.key) && !copy.get_text(spec.key).empty()) copy.set(spec.key, copy.get_path(spec.key).string());
   }
   return py::make_tuple(copy.to_toml(), s.path().string());
 }
@@ -152,6 +151,7 @@ void bind_scenario(py::module_& m) {
           d["unit"] = std::string(k.info.unit);
           d["description"] = std::string(k.info.description);
           d["required"] = k.required;
+          d["path"] = k.path;
           if (!k.has_default) {
             d["default"] = py::none();
           } else if (k.kind == ValueKind::text) {
@@ -172,7 +172,8 @@ void bind_scenario(py::module_& m) {
         }
         return out;
       },
-      "Every scenario key: key, kind, unit, default, min, max, choices, description.");
+      "Every scenario key: key, kind, unit, default, min, max, choices, description, required, path (a file path "
+      "resolved against the file that sets it).");
 }
 
 }  // namespace parksim::python

@@ -18,6 +18,13 @@ KeySpec text(std::string key, std::string_view default_text, std::string_view de
   return s;
 }
 
+// A text key naming a file, resolved against the folder of the file that sets it.
+KeySpec path(std::string key, std::string_view default_text, std::string_view description) {
+  KeySpec s = text(std::move(key), default_text, description);
+  s.path = true;
+  return s;
+}
+
 KeySpec integer(std::string key, double default_value, double min, double max, std::string_view unit,
                 std::string_view description) {
   KeySpec s{std::move(key), ValueKind::integer, {}};
@@ -128,7 +135,7 @@ void add_pipeline_sections(Schema& schema) {
                   "plan_target: share of a zone's convertible land developed by target_year"));
   schema.add(no_default(real("demand.table.*.*", 0, -1.0e9, 1.0e9, "m2",
                              "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
-  schema.add(text("demand.previous_map", "",
+  schema.add(path("demand.previous_map", "",
                   "trend: class raster of an earlier year on the simulation grid (not read yet: method trend is refused "
                   "with a message)"));
   schema.add(integer("demand.previous_year", 2020, 1990, 2100, "yr", "trend: year of previous_map"));
@@ -188,9 +195,9 @@ Schema build() {
   schema.add(integer("years.start", 2025, 1990, 2100, "yr", "first simulated year (the state of the data)"));
   schema.add(integer("years.end", 2035, 1990, 2100, "yr", "last simulated year (inclusive)"));
 
-  schema.add(text("geodata.path", "../geodata/zgc_life_science_park.gpkg",
+  schema.add(path("geodata.path", "../geodata/zgc_life_science_park.gpkg",
                   "plan dataset (any GDAL vector source); relative paths are relative to the file that sets it"));
-  schema.add(text("geodata.mapping", "", "TOML field-mapping file for a user's own parcel data (empty: none)"));
+  schema.add(path("geodata.mapping", "", "TOML field-mapping file for a user's own parcel data (empty: none)"));
   schema.add(text("geodata.crs", "",
                   "CRS to assume when the dataset has none, e.g. \"EPSG:4548\" (empty: refuse such data)"));
 

@@ -420,6 +420,11 @@ std::size_t Scenario::array_size(std::string_view key) const {
 }
 
 fs::path Scenario::get_path(std::string_view key) const {
+  const KeySpec* spec = scenario_schema().find(key);
+  if (spec == nullptr || !spec->path) {
+    throw Error(ErrorCode::usage, fmt::format("'{}' is not a file path key of the scenario schema", key),
+                Context{.key = std::string(key)});
+  }
   const fs::path value = get_text(key);
   if (value.empty() || value.is_absolute()) return value;
   const auto it = m_impl->origins.find(std::string(key));

@@ -51,7 +51,8 @@ class Scenario {
   std::vector<std::string> child_keys(std::string_view key) const;
   /// Number of entries of the array at `key`; 0 when absent.
   std::size_t array_size(std::string_view key) const;
-  /// A path-valued key resolved against the folder of the file that set it (absolute paths stay as they are).
+  /// A path-valued key (KeySpec::path) resolved against the folder of the file that set it (absolute paths stay
+  /// as they are; a value set() in code resolves against the working directory). Error(usage) for any other key.
   std::filesystem::path get_path(std::string_view key) const;
   /// "file.toml:12" of the file and line that set `key`, or "" for a default: for later stages' messages.
   std::string where(std::string_view key) const;

@@ -23,6 +23,7 @@ struct KeySpec {
   ParamInfo info;         ///< unit, DEFAULT, bounds, description, choices (info.name is unused)
   bool has_default = true;  ///< false: no default is written into the effective scenario
   bool required = false;    ///< the effective scenario must have it (from some file in the extends chain)
+  bool path = false;        ///< text naming a file, relative to the file that sets it (Scenario::get_path)
 };
 
 class Schema {

@@ -78,3 +78,17 @@ def test_schema_lists_keys_with_defaults_and_units(parksim):
     row = schema[schema.key == "demand.enterprise_growth_rate"].iloc[0]
     assert row.kind == "number" and row.description
     assert schema[schema.key == "grid.cell_size_m"].iloc[0]["unit"] == "m"
+
+
+def test_the_schema_says_which_keys_are_file_paths(parksim, tmp_path):
+    schema = parksim.scenario_schema()
+    assert set(schema[schema.path].key) == {"geodata.path", "geodata.mapping", "demand.previous_map"}
+    # A dict scenario's relative mapping file resolves against base_dir, like its geodata.
+    (tmp_path / "map.toml").write_text("", encoding="utf-8")
+    from conftest import SMALL
+
+    sc = parksim.load_scenario({**SMALL, "geodata": {"path": SMALL["geodata"]["path"], "mapping": "map.toml"}},
+                               base_dir=tmp_path)
+    assert sc.get_path("geodata.mapping") == tmp_path / "map.toml"
+    with pytest.raises(parksim.UsageError, match="not a file path key"):
+        sc.get_path("name")

@@ -31,14 +31,23 @@ def load_scenario(path_or_dict, base_dir=None):
     raise TypeError(f"load_scenario() takes a path or a dict, not {type(path_or_dict).__name__}")
 
 
-# Keys holding file paths, resolved against the folder of the file that sets them.
-_PATH_KEYS = (("extends",), ("geodata", "path"), ("geodata", "mapping"), ("demand", "previous_map"))
 _dict_folder = None
 
 
+def _path_keys():
+    """Keys holding file paths (the schema's `path` keys, and `extends`), as tuples of their parts."""
+    from ._core import _parksim
+
+    keys = [("extends",)]
+    keys += [tuple(k["key"].split(".")) for k in _parksim.scenario_schema() if k["path"]]
+    return keys
+
+
 def _resolve_paths(d, base):
+    """Relative file paths of a dict scenario, made absolute against `base` (a file would resolve them against
+    its own folder)."""
     out = copy.deepcopy(d)
-    for key in _PATH_KEYS:
+    for key in _path_keys():
         holder = out
         for part in key[:-1]:
             holder = holder.get(part) if isinstance(holder, dict) else None

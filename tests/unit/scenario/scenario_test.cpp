@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "scenario/schema.hpp"
 
 namespace parksim::scenario {
 namespace {
@@ -133,6 +134,24 @@ TEST_F(ScenarioFiles, relative_paths_resolve_against_the_file_that_set_them) {
   write("base.toml", "name = \"base\"\n[geodata]\npath = \"data/park.gpkg\"\n");
   const auto s = Scenario::load(write("sub/child.toml", "extends = \"../base.toml\"\nname = \"c\"\n"));
   EXPECT_EQ(s.get_path("geodata.path"), (m_dir / "data/park.gpkg").lexically_normal());
+}
+
+TEST(ScenarioSchema, declares_which_keys_are_file_paths) {
+  std::vector<std::string> paths;
+  for (const auto& spec : scenario_schema().keys()) {
+    if (!spec.path) continue;
+    paths.push_back(spec.key);
+    EXPECT_EQ(spec.kind, ValueKind::text) << spec.key;
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"geodata.path", "geodata.mapping", "demand.previous_map"}));
+  const auto s = Scenario::parse("name = \"n\"\n", "/tmp/x.toml");
+  try {
+    (void)s.get_path("name");
+    FAIL() << "get_path of a text key that is not a path";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::usage);
+    EXPECT_NE(std::string(e.what()).find("'name' is not a file path key"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(ScenarioFiles, wildcard_tables_and_table_arrays_are_validated) {
