@@ -22,6 +22,7 @@
 #include "geom/index.hpp"
 #include "grid/distance.hpp"
 #include "grid/rasterize.hpp"
+#include "io/raster.hpp"
 #include "io/vector.hpp"
 #include "io/versions.hpp"
 #include "metrics/compliance.hpp"
@@ -601,6 +602,124 @@ std::vector<double> class_split(const scenario::Scenario& s, const plan::Plan& p
   config_error(s, key, "no built parcel to take a default class mix from; give demand.class_share." + zone);
 }
 
+// The class map of demand.previous_map on the simulation grid: values are simulation class ids (0..K-1); the
+// raster's nodata and 255 are no data. Error(input) when unreadable, Error(config) naming the key and file when it
+// lies on another grid, Error(data) naming the file for a value that is no class.
+grid::Grid<std::uint8_t> read_previous_map(const scenario::Scenario& s, const grid::GridSpec& spec, int class_count,
+                                           ProblemReporter& problems) {
+  const std::string key = "demand.previous_map";
+  const fs::path path = s.get_path(key);
+  if (path.empty()) config_error(s, key, "demand.method = \"trend\" needs the class map of an earlier year here");
+  const io::RasterInfo info = io::read_raster(path, true);
+  const io::RasterGeometry& g = info.geometry;
+  const double tolerance = 1e-6 * spec.cell_size_m;
+  const bool same_grid = g.cols == spec.cols && g.rows == spec.rows && std::abs(g.cell_size - spec.cell_size_m) <= tolerance &&
+                         std::abs(g.origin_x - spec.origin_x) <= tolerance && std::abs(g.origin_y - spec.origin_y) <= tolerance;
+  const std::string grid_crs = spec.crs;
+  const bool crs_differs = g.crs.epsg && grid_crs.rfind("EPSG:", 0) == 0 && fmt::format("EPSG:{}", *g.crs.epsg) != grid_crs;
+  if (!same_grid || crs_differs) {
+    config_error(s, key,
+                 fmt::format("{} is not on the simulation grid: it has {} x {} cells of {} from ({}, {}){}; the run's "
+                             "grid is {} x {} cells of {} m from ({}, {}) in {}. Resample it onto that grid, e.g. "
+                             "gdalwarp -t_srs {} -te {} {} {} {} -tr {} {} -r mode IN OUT.tif",
+                             path.string(), g.rows, g.cols, g.cell_size, g.origin_x, g.origin_y,
+                             g.crs.epsg ? fmt::format(" in EPSG:{}", *g.crs.epsg) : std::string(), spec.rows, spec.cols,
+                             spec.cell_size_m, spec.origin_x, spec.origin_y, grid_crs, grid_crs, spec.min_x(),
+                             spec.min_y(), spec.max_x(), spec.max_y(), spec.cell_size_m, spec.cell_size_m));
+  }
+  if (g.crs.empty()) {
+    problems.report(Severity::warning, "demand.previous_map_crs",
+                    fmt::format("{} has no CRS; taken to be the run's {}", path.string(), grid_crs), Context{.key = key});
+  }
+  grid::Grid<std::uint8_t> out(spec, 255);
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const double v = info.values[static_cast<std::size_t>(i)];
+    if (std::isnan(v) || (info.nodata && v == *info.nodata) || v == 255.0) continue;
+    if (v < 0 || v >= class_count || v != std::floor(v)) {
+      throw Error(ErrorCode::data,
+                  fmt::format("{}: value {} at row {}, column {} is not a simulation class id (0..{}, 255 = no data)",
+                              path.string(), v, i / spec.cols, i % spec.cols, class_count - 1),
+                  Context{.path = path.string(), .key = key});
+    }
+    out[i] = static_cast<std::uint8_t>(v);
+  }
+  return out;
+}
+
+// demand.method = "trend": the Markov chain of the change from demand.previous_map (previous_year) to the initial
+// map, annualised and projected over the run (model::markov_demand); every built class whose projected area grows
+// gets that growth as its yearly target over the whole grid (the trend is per class, not per zone; a shrinking
+// class keeps its cells: built land never reverts). Demand beyond the open land is left to the simulation, which
+// reports it as unmet.
+Demand trend_demand(const scenario::Scenario& s, const Classes& classes, const PlanGrids& grids, int start_year,
+                    int end_year, ProblemReporter& problems) {
+  if (s.get_bool("demand.by_zone") && !s.where("demand.by_zone").empty()) {
+    config_error(s, "demand.by_zone", "the trend gives demand per class over the grid, not per zone: set it to false");
+  }
+  const int previous_year = static_cast<int>(s.get_int("demand.previous_year"));
+  if (previous_year >= start_year) {
+    config_error(s, "demand.previous_year", fmt::format("must be before years.start ({})", start_year));
+  }
+  const int K = classes.count;
+  const grid::Grid<std::uint8_t> before = read_previous_map(s, grids.spec, K, problems);
+  const model::TransitionMatrix tm =
+      model::estimate_transitions(before, grids.classes, K, static_cast<double>(start_year - previous_year), &grids.study);
+  const Eigen::MatrixXd annual = model::annualise(tm.probability, tm.years);
+  const double cell_m2 = grids.spec.cell_area_m2();
+  Eigen::VectorXd area = Eigen::VectorXd::Zero(K);
+  for (std::int64_t i = 0; i < grids.classes.size(); ++i) {
+    if (grids.classes[i] != 255 && grids.study[i] != 0) area(grids.classes[i]) += cell_m2;
+  }
+  std::vector<std::string> names;
+  for (const auto& c : classes.info) names.push_back(c.key);
+  model::DemandTable table = model::markov_demand(area, annual, names, start_year, end_year);
+  // Growth of the built classes only (their cumulative area never below today's).
+  model::DemandTable growth;
+  growth.years = table.years;
+  std::vector<int> grown;
+  for (int k = 0; k < K; ++k) {
+    if (!classes.built[static_cast<std::size_t>(k)] || table.new_area_m2.col(k).sum() <= 0.0) continue;
+    grown.push_back(k);
+    growth.categories.push_back(names[static_cast<std::size_t>(k)]);
+  }
+  const int years = end_year - start_year;
+  growth.new_area_m2 = Eigen::MatrixXd::Zero(years, static_cast<Eigen::Index>(grown.size()));
+  for (std::size_t j = 0; j < grown.size(); ++j) {
+    double cumulative = 0.0, floor = 0.0;
+    for (int t = 0; t < years; ++t) {
+      cumulative += table.new_area_m2(t, grown[j]);
+      const double step = std::max(cumulative, floor) - floor;  // never below what was already demanded
+      growth.new_area_m2(t, static_cast<Eigen::Index>(j)) = step;
+      floor += step;
+    }
+  }
+  const auto cells = model::demand_cells(growth, cell_m2);
+  problems.report(Severity::info, "demand.trend",
+                  fmt::format("Markov trend {}-{} projected to {}: built classes growing: {}", previous_year, start_year,
+                              end_year, grown.empty() ? std::string("none") : fmt::format("{}", fmt::join(growth.categories, ", "))),
+                  Context{.key = "demand.method"});
+
+  Demand out;
+  out.by_zone = false;
+  out.capacity_cut_m2.assign(static_cast<std::size_t>(years), 0.0);
+  std::vector<std::int64_t> total(static_cast<std::size_t>(K), 0);
+  for (std::int64_t i = 0; i < grids.classes.size(); ++i) {
+    if (grids.classes[i] != 255) ++total[grids.classes[i]];
+  }
+  for (int t = 0; t < years; ++t) {
+    sim::YearDemand yd;
+    yd.year = start_year + 1 + t;
+    yd.cells.assign(static_cast<std::size_t>(K), sim::no_target);
+    for (std::size_t j = 0; j < grown.size(); ++j) {
+      auto& target = total[static_cast<std::size_t>(grown[j])];
+      target += cells(t, static_cast<Eigen::Index>(j));
+      yd.cells[static_cast<std::size_t>(grown[j])] = target;
+    }
+    out.years.push_back(std::move(yd));
+  }
+  return out;
+}
+
 Demand make_demand(const scenario::Scenario& s, const plan::Plan& plan, const Classes& classes, const Zones& zones,
                    const PlanGrids& grids, const std::vector<int>& opening, int start_year, int end_year,
                    ProblemReporter& problems) {
@@ -628,6 +747,7 @@ Demand make_demand(const scenario::Scenario& s, const plan::Plan& plan, const Cl
     }
   }
 
+  if (method == "trend") return trend_demand(s, classes, grids, start_year, end_year, problems);
   model::DemandTable table;
   if (method == "enterprise") {
     const auto shares = zone_shares(s, plan, zones, problems);
@@ -680,11 +800,6 @@ Demand make_demand(const scenario::Scenario& s, const plan::Plan& plan, const Cl
       }
     }
     table = model::exogenous_demand(ys, cats, m);
-  } else {  // trend
-    config_error(s, "demand.method",
-                 "the Markov trend needs a second, earlier class map on the simulation grid (demand.previous_map); "
-                 "the bundled dataset has only today's land use, and reading a previous map is not supported yet - "
-                 "use \"enterprise\", \"plan_target\" or \"table\"");
   }
 
   // Land that cannot take the demand (phase not open, zone full) is reported and dropped.

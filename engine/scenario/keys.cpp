@@ -110,7 +110,8 @@ void add_pipeline_sections(Schema& schema) {
                   "enterprise: enterprise growth x land per enterprise; plan_target: path to build-out by "
                   "target_year; trend: Markov chain from previous_map to the initial map; table: demand.table",
                   "enterprise,plan_target,trend,table"));
-  schema.add(boolean("demand.by_zone", true, "demand per zone (zone growth) instead of per class over the grid"));
+  schema.add(boolean("demand.by_zone", true,
+                     "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
   schema.add(real("demand.base_enterprises", 1000, 1, 1.0e7, "enterprises",
                   "enterprises in the park at years.start (published: 1,000+ in 2025)"));
   schema.add(real("demand.enterprise_growth_rate", 0.08, -0.5, 2, "1/yr",
@@ -136,8 +137,7 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(real("demand.table.*.*", 0, -1.0e9, 1.0e9, "m2",
                              "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
   schema.add(path("demand.previous_map", "",
-                  "trend: class raster of an earlier year on the simulation grid (not read yet: method trend is refused "
-                  "with a message)"));
+                  "trend: class raster (simulation class ids, 255 = no data) of previous_year on the simulation grid"));
   schema.add(integer("demand.previous_year", 2020, 1990, 2100, "yr", "trend: year of previous_map"));
 
   // sim (mirrors sim::Params::info())

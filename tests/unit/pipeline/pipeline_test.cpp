@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "io/raster.hpp"
 #include "model/demand.hpp"
 #include "pipeline/plan_grids.hpp"
 #include "pipeline_fixture.hpp"
@@ -45,6 +46,16 @@ class Pipeline : public PipelineDir {
     fs::path file = write("base.toml", synthetic_scenario(m_gpkg));
     if (!extra.empty()) file = write("what_if.toml", "extends = \"base.toml\"\n" + extra);
     return run_scenario(scenario::Scenario::load(file), options);
+  }
+  // The Error a run with `extra` throws (a test failure when it throws none).
+  Error error_of(const std::string& extra) {
+    try {
+      run(extra);
+    } catch (const Error& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error for " << extra;
+    return Error(ErrorCode::internal, "none");
   }
 };
 
@@ -301,23 +312,83 @@ TEST_F(Pipeline, a_station_opening_recomputes_suitability_and_infrastructure_can
 }
 
 TEST_F(Pipeline, scenario_values_the_data_contradicts_are_config_errors_naming_the_key) {
-  auto error_of = [&](const std::string& extra) {
-    try {
-      run(extra);
-    } catch (const Error& e) {
-      return e;
-    }
-    ADD_FAILURE() << "no error for " << extra;
-    return Error(ErrorCode::internal, "none");
-  };
   Error e = error_of("[demand.zone_share]\nbeauty = 0.0\n");
   EXPECT_EQ(e.code(), ErrorCode::config);
   EXPECT_EQ(e.context().key, "demand.zone_share.beauty");
   e = error_of("[demand]\nmethod = \"trend\"\n");
-  EXPECT_EQ(e.context().key, "demand.method");
-  EXPECT_NE(std::string(e.what()).find("previous_map"), std::string::npos);
+  EXPECT_EQ(e.context().key, "demand.previous_map");
   e = error_of("[phases.open_year]\n\"9\" = 2027\n");
   EXPECT_EQ(e.context().key, "phases.open_year.9");
+}
+
+// A previous map of 2020: the start map with `moved` R&D cells of phases 1-2 still non-built.
+fs::path write_previous_map(const fs::path& path, const report::RunResult& r, int moved, std::int64_t* non_built_now) {
+  const auto& start = map_at(r, r.start_year);
+  std::vector<std::uint8_t> values(start.data(), start.data() + start.size());
+  *non_built_now = 0;
+  for (std::uint8_t v : values) *non_built_now += v == 0 ? 1 : 0;
+  int done = 0;
+  for (std::size_t i = 0; i < values.size() && done < moved; ++i) {
+    if (values[i] == 2) {
+      values[i] = 0;
+      ++done;
+    }
+  }
+  EXPECT_EQ(done, moved);
+  io::RasterGeometry g{r.grid.origin_x, r.grid.origin_y, r.grid.cell_size_m, r.grid.cols, r.grid.rows,
+                       io::CrsRef::from_epsg(4548)};
+  std::vector<io::RasterClass> classes;
+  for (const auto& c : r.classes) classes.push_back({c.id, c.key, c.colour});
+  io::write_class_cog(path, g, values, classes);
+  return path;
+}
+
+TEST_F(Pipeline, trend_demand_projects_the_markov_chain_of_two_maps) {
+  const auto today = run();
+  std::int64_t s0 = 0;
+  const int moved = 40;
+  write_previous_map(m_dir / "lu_2020.tif", today, moved, &s0);
+  const auto r = run(kAllYears + "[demand]\nmethod = \"trend\"\nprevious_map = \"lu_2020.tif\"\nprevious_year = 2020\n"
+                     "[alloc]\nenabled = false\n");
+  // Two-state chain non-built -> R&D over 5 years: P(stay) = s0 / (s0 + moved); one year: its fifth root.
+  const double q = std::pow(static_cast<double>(s0) / static_cast<double>(s0 + moved), 1.0 / 5.0);
+  auto rd_cells = [&](int year) {
+    const auto& m = map_at(r, year);
+    std::int64_t n = 0;
+    for (std::int64_t i = 0; i < m.size(); ++i) n += m[i] == 2 ? 1 : 0;
+    return n;
+  };
+  for (int year = 2026; year <= 2030; ++year) {
+    const double expected = static_cast<double>(s0) * (1.0 - std::pow(q, year - 2025));
+    EXPECT_NEAR(static_cast<double>(rd_cells(year) - rd_cells(2025)), expected, 1.0) << year;
+  }
+  // Industry had no transitions: it does not grow.
+  auto industry = [&](int year) {
+    const auto& m = map_at(r, year);
+    std::int64_t n = 0;
+    for (std::int64_t i = 0; i < m.size(); ++i) n += m[i] == 3 ? 1 : 0;
+    return n;
+  };
+  EXPECT_EQ(industry(2030), industry(2025));
+}
+
+TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
+  const auto today = run();
+  std::int64_t s0 = 0;
+  write_previous_map(m_dir / "lu_2020.tif", today, 10, &s0);
+  auto error_of = [&](const std::string& extra) { return Pipeline::error_of("[demand]\nmethod = \"trend\"\n" + extra); };
+  Error e = error_of("previous_map = \"lu_2020.tif\"\n[grid]\ncell_size_m = 100.0\n");
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "demand.previous_map");
+  EXPECT_NE(std::string(e.what()).find("is not on the simulation grid"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("gdalwarp -t_srs EPSG:4548"), std::string::npos) << e.what();
+  e = error_of("previous_map = \"lu_2020.tif\"\nprevious_year = 2025\n");
+  EXPECT_EQ(e.context().key, "demand.previous_year");
+  e = error_of("previous_map = \"lu_2020.tif\"\nby_zone = true\n");
+  EXPECT_EQ(e.context().key, "demand.by_zone");
+  e = error_of("previous_map = \"missing.tif\"\n");
+  EXPECT_EQ(e.code(), ErrorCode::input);
+  EXPECT_NE(std::string(e.what()).find("missing.tif"), std::string::npos) << e.what();
 }
 
 TEST_F(Pipeline, plan_target_demand_builds_out_the_zones_by_the_target_year) {
