@@ -37,6 +37,7 @@ void bind_metrics(py::module_& m);
 void bind_report(py::module_& m);
 void bind_scenario(py::module_& m);
 void bind_pipeline(py::module_& m);
+void bind_calibrate(py::module_& m);
 
 /// The simulation classes as a list of dicts (id, key, name_en, name_zh, colour, built, landuse_codes).
 py::list class_list(const std::vector<report::SimClass>& classes);

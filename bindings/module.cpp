@@ -13,4 +13,5 @@ PYBIND11_MODULE(_parksim, m) {
   parksim::python::bind_report(m);
   parksim::python::bind_scenario(m);
   parksim::python::bind_pipeline(m);
+  parksim::python::bind_calibrate(m);
 }

@@ -76,8 +76,19 @@ def test_03_ensemble_dask(run_example):
 
 
 def test_04_calibrate(run_example):
-    stdout, out = run_example("04_calibrate.py", "--candidates", "0.02,0.08,0.14")
-    assert "Best rate by quantity_disagreement: 0.08/yr" in stdout
+    stdout, out = run_example("04_calibrate.py", "--budget", "20", "--candidates", "0.02,0.08,0.14")
+    assert "Series: 4 maps 2025, 2026, 2028, 2029" in stdout
+    assert "Suitability fitted on 2025-2026:" in stdout
+    assert "Tuned on 2026-2028: " in stdout
+    tuned = [line.split() for line in stdout.splitlines() if line.strip().startswith("neighbourhood_weight")]
+    assert len(tuned) == 1 and float(tuned[0][2]) == 0.5  # tuned value next to the known one
+    assert 0.0 <= float(tuned[0][1]) <= 1.0
+    assert "Validation of 2029 predicted from 2028:" in stdout and "persistence" in stdout
+    assert "calibrate_key: best enterprise growth rate by quantity_disagreement: 0.08/yr" in stdout
+    fragment = (out / "04_calibration" / "calibration.toml").read_text(encoding="utf-8")
+    assert "[sim]\nneighbourhood_weight = " in fragment and "[suitability.coefficients.class_" in fragment
+    assert (out / "04_calibration" / "calibration_metrics.csv").read_text().startswith("id,scope,class_code")
+    assert len((out / "04_evaluations.csv").read_text().splitlines()) >= 2
     assert (out / "04_calibration.png").stat().st_size > 1000
 
 

@@ -34,7 +34,7 @@ from ._core import (  # noqa: F401  (re-exported)
 )
 from ._core import GridSpec, Problem, Scenario, m2_to_mu, mu_to_m2  # noqa: F401
 from . import metrics, plan  # noqa: F401
-from ._calibrate import CalibrationResult, calibrate  # noqa: F401
+from ._calibrate import CalibrationResult, calibrate, calibrate_key  # noqa: F401
 from ._ensemble import EnsembleResult, ensemble, local_cluster  # noqa: F401
 from ._result import Result, run  # noqa: F401
 from ._scenario import load_scenario, scenario_schema  # noqa: F401
@@ -42,7 +42,8 @@ from ._scenario import load_scenario, scenario_schema  # noqa: F401
 __version__ = _parksim.__version__
 
 __all__ = [
-    "load_scenario", "scenario_schema", "run", "ensemble", "local_cluster", "calibrate", "plan", "metrics",
+    "load_scenario", "scenario_schema", "run", "ensemble", "local_cluster", "calibrate", "calibrate_key", "plan",
+    "metrics",
     "Scenario", "Result", "EnsembleResult", "CalibrationResult", "GridSpec", "Problem", "m2_to_mu", "mu_to_m2",
     "ParksimError", "UsageError", "ConfigError", "IoError", "DataError", "CrsError", "GeometryError", "OutputError",
     "OutputExistsError", "CancelledError", "InfeasibleError", "DatabaseError", "InternalError",
