@@ -141,6 +141,22 @@ void bind_report(py::module_& m) {
       .def_property_readonly("classes", [](const RunResult& r) { return class_list(r.classes); },
                              "the simulation classes: dicts id, key, name_en, name_zh, colour, built, landuse_codes")
       .def(
+          "drivers",
+          [](py::object self) {
+            const auto& r = self.cast<const RunResult&>();
+            py::dict out;
+            for (const auto& d : r.drivers) out[py::str(d.name)] = grid_view(d.values, self);
+            return out;
+          },
+          "The suitability drivers at the start year: name -> float32 (rows, cols), read-only views, no copy "
+          "(distances in m, capped at suitability.max_distance_m).")
+      .def_property_readonly("driver_units",
+                             [](const RunResult& r) {
+                               py::dict out;
+                               for (const auto& d : r.drivers) out[py::str(d.name)] = d.unit;
+                               return out;
+                             })
+      .def(
           "landuse",
           [](py::object self, int year) {
             const auto& r = self.cast<const RunResult&>();

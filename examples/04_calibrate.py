@@ -6,8 +6,10 @@ SCHEMATIC DATA, SYNTHETIC "OBSERVATIONS". No surveyed land-use maps of the park 
 schematic, geodata/PROVENANCE.md), so this is a *twin experiment*: the engine runs the scenario with KNOWN
 simulation parameters (--true-*), its maps of the start year and of three later years are the "observed" series,
 and parksim.calibrate() - the engine's calibration - has to find the parameters again from those maps alone:
-  1. a suitability model per growing class fitted on the first interval (here on the distance to the class's own
-     cells only: the drivers the generating run used - road and station distances, zoning - are not given to it);
+  1. a suitability model per growing class fitted on the first interval, on the run's own driver grids
+     (Result.drivers(): distances to G6, G7, stations, Beiqing Road, corridor tier) plus the distance to the
+     class's own cells (--no-drivers: that distance only); what the generating run also used - zoning, phase
+     opening, the priority bonus - is not given to it;
   2. neighbourhood_weight, inertia_adaptation, patch_share and patch_size_mean_cells tuned on the second interval;
   3. the last map predicted from the one before and scored against the "observed" map next to persistence.
 The tuned values are printed next to the known ones: where they differ, the calibration compensates for the
@@ -40,6 +42,7 @@ def main(argv=None):
     p.add_argument("--true-rate", type=float, default=0.08, help="growth rate of the calibrate_key twin")
     p.add_argument("--candidates", default="0.02,0.08,0.14", help="growth rates tried by calibrate_key")
     p.add_argument("--metric", default="quantity_disagreement", help="score calibrate_key optimises")
+    p.add_argument("--no-drivers", action="store_true", help="fit suitability on the distance to each class only")
     args = p.parse_args(argv)
     sc = load(args)
     sc["alloc.enabled"] = False
@@ -60,7 +63,10 @@ def main(argv=None):
     classes = {c["id"]: c["key"] for c in observed_run.classes}
 
     # -- the engine's calibration from the maps alone
-    cal = parksim.calibrate(maps, grid=observed_run.grid, budget=args.budget,
+    # The run's drivers at the start year; dist_built_m is left out (the calibration adds the distance to each
+    # class's own cells at the start of each interval itself).
+    drivers = {} if args.no_drivers else {k: v for k, v in observed_run.drivers().items() if k != "dist_built_m"}
+    cal = parksim.calibrate(maps, grid=observed_run.grid, drivers=drivers, budget=args.budget,
                             runs_per_evaluation=args.runs_per_evaluation, seed=args.seed or 1)
     print(cal)
     print(f"Series: {len(years)} maps {', '.join(map(str, years))} on {observed_run.grid.rows} x "

@@ -1194,6 +1194,7 @@ void prepare(const RunOptions& options, report::RunResult& result, ProblemReport
   std::vector<grid::Grid<std::uint8_t>>& final_suitability = prepared.final_suitability;
   arena.execute([&] {
     const model::DriverSet set = drivers.build(start);
+    for (std::size_t d = 0; d < set.size(); ++d) result.drivers.push_back({set.names()[d], set.unit(d), set.values(d)});
     suit = make_suitability(s, classes, grids, set, result.seed, problems);
     in.suitability = suitability_grids(suit, set, grids, factor);
     final_suitability = in.suitability;

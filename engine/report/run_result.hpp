@@ -110,6 +110,13 @@ struct RunResult {
   /// Class maps (nodata 255) of the start year and of every simulated year, ascending by year (the report shows the
   /// start and the key_years; the bundle writes a raster per map). Run 0 of an ensemble.
   std::vector<std::pair<int, grid::Grid<std::uint8_t>>> class_maps;
+  /// The suitability drivers of the run at years.start (suitability.drivers, DEFAULT all): name, unit, values on
+  /// `grid` (distances capped at suitability.max_distance_m). Not written to the bundle; for analysis (Python).
+  struct Driver {
+    std::string name, unit;
+    grid::Grid<float> values;
+  };
+  std::vector<Driver> drivers;
   std::vector<YearArea> areas;           ///< every year, zone and class (run 0)
   std::map<std::string, int> phase_fillup_year;  ///< phase id -> year it filled up (-1 not by the end), run 0
 

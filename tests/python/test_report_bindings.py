@@ -103,3 +103,18 @@ def test_results_gpkg_parcels_match_the_in_memory_frame(small_result, tmp_path):
     in_memory = small_result.parcels()
     assert list(on_disk.parcel_id) == list(in_memory.parcel_id)
     assert np.allclose(on_disk.dev_probability, in_memory.dev_probability)
+
+
+def test_drivers_are_zero_copy_views_of_the_start_year_drivers(small_result):
+    drivers = small_result.drivers()
+    assert list(drivers) == ["dist_g6_m", "dist_g7_m", "dist_station_m", "dist_beiqing_m", "dist_built_m",
+                             "corridor_tier"]
+    for name, grid in drivers.items():
+        assert grid.dtype == np.float32 and grid.shape == small_result.grid.shape, name
+        assert grid.base is small_result.raw and not grid.flags.writeable
+        assert np.all(np.isfinite(grid)), name
+    assert small_result.raw.driver_units["dist_g6_m"] == "m"
+    # dist_built_m is 0 on cells built at the start and positive elsewhere.
+    start = small_result.landuse(small_result.years[0])
+    built = np.isin(start, [c["id"] for c in small_result.classes if c["built"]])
+    assert np.all(drivers["dist_built_m"][built] == 0) and np.all(drivers["dist_built_m"][~built & (start != 255)] > 0)

@@ -58,6 +58,12 @@ class Result:
         year with a map), run 0. A read-only view of engine memory; ``np.array(view)`` copies it if needed."""
         return self.raw.landuse(self.years[-1] if year is None else int(year))
 
+    def drivers(self):
+        """The suitability drivers of the run at the start year: {name: float32 (rows, cols)} read-only views of
+        engine memory (distances in m, capped at suitability.max_distance_m; corridor_tier 1-4). Units:
+        ``raw.driver_units``. They are what parksim.calibrate() needs to fit suitability on the run's own drivers."""
+        return self.raw.drivers()
+
     def probability(self, cls=None):
         """Ensemble (runs > 1): share of runs ending in class `cls` (id or key) per cell, float32, NaN outside.
         A read-only view, no copy. With cls=None, a (classes, rows, cols) array stacked from those views (a copy)."""
