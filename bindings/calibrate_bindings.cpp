@@ -307,6 +307,7 @@ void bind_calibrate(py::module_& m) {
   py::class_<CalibrationResult, std::shared_ptr<CalibrationResult>>(
       m, "CalibrationResult", "What calibrate::calibrate found: fits, tuned sim parameters, search, validation.")
       .def_readonly("years", &CalibrationResult::years)
+      .def_readonly("class_keys", &CalibrationResult::class_keys, "the class key of each code (empty: class_<k>)")
       .def_readonly("fits", &CalibrationResult::fits, "growing classes, ascending class id")
       .def_property_readonly(
           "params",
@@ -362,8 +363,9 @@ void bind_calibrate(py::module_& m) {
       "calibrate",
       [](std::shared_ptr<LoadedSeries> series, int budget, int runs_per_evaluation, std::uint64_t seed,
          std::int64_t sample_cells, double max_distance_m, bool distance_to_class_driver, double pattern_weight,
-         double min_step, py::object progress) {
+         double min_step, std::vector<std::string> class_keys, py::object progress) {
         calibrate::CalibrationOptions options;
+        options.class_keys = std::move(class_keys);
         options.budget = budget;
         options.runs_per_evaluation = runs_per_evaluation;
         options.seed = seed;
@@ -383,7 +385,7 @@ void bind_calibrate(py::module_& m) {
       py::arg("series"), py::kw_only(), py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4,
       py::arg("seed") = 1, py::arg("sample_cells") = 5000, py::arg("max_distance_m") = 10000.0,
       py::arg("distance_to_class_driver") = true, py::arg("pattern_weight") = 1.0, py::arg("min_step") = 1.0 / 32.0,
-      py::arg("progress") = py::none(),
+      py::arg("class_keys") = std::vector<std::string>{}, py::arg("progress") = py::none(),
       "Calibrates the simulation on a CalibrationSeries (calibrate::calibrate, as `parksim calibrate`); options as "
       "calibrate::CalibrationOptions (ConfigError when out of range). progress(fraction, message) is called with "
       "the GIL held; returning False cancels (CancelledError). Releases the GIL while the engine works.");

@@ -163,7 +163,8 @@ struct Prepared {
     model::DriverSet ds(area.spec(), &area);
     for (const auto& [name, values] : series->drivers) ds.add(name, values, "");
     if (options->distance_to_class_driver) {
-      ds.add(fmt::format("dist_class_{}_m", class_id),
+      ds.add(options->class_keys.empty() ? fmt::format("dist_class_{}_m", class_id)
+                                         : "dist_class_" + options->class_keys.at(static_cast<std::size_t>(class_id)) + "_m",
              model::distance_driver_m(model::class_mask(map, static_cast<std::uint8_t>(class_id)),
                                       options->max_distance_m),
              "m");
@@ -418,7 +419,18 @@ void CalibrationOptions::validate() const {
   if (sample_cells < 10) bad("sample_cells", fmt::format("{} must be >= 10", sample_cells));
   if (!(max_distance_m > 0)) bad("max_distance_m", "must be > 0");
   if (!(min_step > 0 && min_step <= 0.5)) bad("min_step", "must be in (0, 0.5]");
+  for (std::size_t k = 0; k < class_keys.size(); ++k) {
+    const std::string& key = class_keys[k];
+    const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!plain) bad("class_keys", fmt::format("class key {} '{}' must be ASCII letters, digits and '_'", k, key));
+    for (std::size_t j = 0; j < k; ++j) {
+      if (class_keys[j] == key) bad("class_keys", fmt::format("class key '{}' is given for codes {} and {}", key, j, k));
+    }
+  }
 }
+
 
 std::vector<SearchDimension> search_box() {
   return {{"neighbourhood_weight", 0.0, 1.0},
@@ -431,6 +443,12 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   series.validate();
   options.validate();
   options.base.validate(series.class_count);
+  if (!options.class_keys.empty() && static_cast<int>(options.class_keys.size()) < series.class_count) {
+    throw Error(ErrorCode::config,
+                fmt::format("{} class keys for {} class codes: give one key per code 0..{}", options.class_keys.size(),
+                            series.class_count, series.class_count - 1),
+                Context{.key = "calibrate.class_keys"});
+  }
 
   Prepared p;
   p.series = &series;
@@ -453,6 +471,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
 
   CalibrationResult result;
   result.years = p.years;
+  result.class_keys = options.class_keys;
 
   // 1. Suitability on [t0, t1].
   progress.check(0.0, "fitting suitability");
@@ -636,7 +655,10 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
     for (Eigen::Index j = 0; j < f.model.standard_errors.size(); ++j) {
       out << " " << toml_number(f.model.standard_errors[j]);
     }
-    out << "\n[suitability.coefficients.class_" << f.class_id << "]\n";
+    const std::string name = f.class_id < static_cast<int>(result.class_keys.size())
+                                 ? result.class_keys[static_cast<std::size_t>(f.class_id)]
+                                 : fmt::format("class_{}", f.class_id);
+    out << "\n[suitability.coefficients." << name << "]\n";
     for (const auto& [name, value] : f.raw_coefficients) out << toml_key(name) << " = " << toml_number(value) << "\n";
   }
   return out.str();

@@ -96,8 +96,14 @@ struct CalibrationOptions {
   double min_step = 1.0 / 32.0;      ///< search stops when its step (normalised box) falls below. DEFAULT 1/32
   /// Parameters not searched (window, inertia_max, rounds, ...) and the search's starting point. DEFAULT sim::Params{}
   sim::Params base;
+  /// The scenario's key of each class code (index = code), e.g. the simulation classes of the run that made the
+  /// maps. With them, the fitted models and the scenario fragment name classes by key ("[suitability.coefficients.
+  /// r_d]", driver "dist_class_r_d_m") and the fragment runs as it is in a scenario (the pipeline knows the
+  /// dist_class_<key>_m drivers). DEFAULT empty: "class_<k>" and "dist_class_<k>_m".
+  std::vector<std::string> class_keys;
 
-  /// Throws Error(config, key "calibrate.<name>") for an out-of-range option.
+  /// Throws Error(config, key "calibrate.<name>") for an out-of-range option, an empty or repeated class key, or a
+  /// class key with characters other than ASCII letters, digits and '_'.
   void validate() const;
 };
 
@@ -129,6 +135,7 @@ struct Evaluation {
 
 struct CalibrationResult {
   std::vector<int> years;              ///< the series' years
+  std::vector<std::string> class_keys; ///< CalibrationOptions::class_keys
   std::vector<ClassFit> fits;          ///< growing classes, ascending class id
   sim::Params params;                  ///< base with the tuned values
   std::vector<std::string> tuned;      ///< names of the searched parameters (see Identifiability)
@@ -148,7 +155,8 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
 
 /// The tuned [sim] keys and the fitted coefficients (raw units) as a scenario TOML fragment:
 /// [sim] neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells, patch_size_sd_cells;
-/// [suitability] mode = "given"; [suitability.coefficients.class_<k>] intercept and one key per driver.
+/// [suitability] mode = "given"; [suitability.coefficients.<class>] intercept and one key per driver, <class> the
+/// class key (CalibrationOptions::class_keys) or "class_<k>" (then rename the tables to the scenario's classes).
 /// Deterministic text (shortest round-trip numbers).
 std::string scenario_fragment_toml(const CalibrationResult& result);
 

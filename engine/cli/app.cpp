@@ -109,13 +109,17 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--budget", calibrate.budget, "most evaluations of the search (DEFAULT 40)")
       ->check(CLI::PositiveNumber);
   calibrate_cmd->add_option("--seed", calibrate.seed, "seed of the samples and simulations (DEFAULT 1)");
+  calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
+                            "the scenario's class key of each code, comma-separated from code 0 (e.g. the classes of "
+                            "the run that wrote the maps): the fragment then names classes by key and runs as it is");
   calibrate_cmd->add_option("--out", calibrate.out, "folder for calibration.toml and calibration_metrics.csv")
       ->required();
   calibrate_cmd->add_flag("--overwrite", calibrate.overwrite, "replace existing calibration files");
   calibrate_cmd->footer(
       "Example:\n  parksim calibrate --map 2005=lu_2005.tif --map 2010=lu_2010.tif --map 2015=lu_2015.tif "
       "--map 2020=lu_2020.tif \\\n      --driver dist_road_m=road.tif --driver slope_deg=slope.tif --out out/calib\n"
-      "Writes a scenario fragment ([sim] and [suitability.coefficients.class_<k>]) and the metrics table.");
+      "Writes a scenario fragment ([sim] and [suitability.coefficients.class_<k>], or .<key> with --class-keys) and "
+      "the metrics table.");
 
   try {
     app.parse(argc, argv);

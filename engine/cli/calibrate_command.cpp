@@ -65,6 +65,17 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   co.budget = options.budget;
   co.runs_per_evaluation = options.runs_per_evaluation;
   co.seed = options.seed;
+  if (!options.class_keys.empty()) {
+    std::string key;
+    for (char c : options.class_keys + ",") {
+      if (c != ',') {
+        key += c;
+        continue;
+      }
+      co.class_keys.push_back(key);
+      key.clear();
+    }
+  }
   calibrate::CalibrationResult result = calibrate::calibrate(series, co);
   problems.insert(problems.begin(), result.problems.begin(), result.problems.end());
   calibrate::write_scenario_fragment(result, options.out, options.overwrite);

@@ -62,6 +62,7 @@ struct CalibrateOptions {
   int runs_per_evaluation = 4;
   int budget = 40;
   std::uint64_t seed = 1;
+  std::string class_keys;            ///< --class-keys: "key0,key1,..." by class code (empty: class_<k>)
   std::filesystem::path out;
   bool overwrite = false;
 };

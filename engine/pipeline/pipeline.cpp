@@ -267,6 +267,16 @@ void apply_infrastructure(const scenario::Scenario& s, plan::Plan& plan, Problem
 const std::vector<std::string> kAllDrivers = {"dist_g6_m",      "dist_g7_m",    "dist_station_m",
                                               "dist_beiqing_m", "dist_built_m", "corridor_tier"};
 
+// The class of a "dist_class_<class key>_m" driver (distance to the class's cells at the start year), or -1.
+int class_distance_driver(const std::string& name, const Classes& classes) {
+  const std::string prefix = "dist_class_", suffix = "_m";
+  if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return -1;
+  }
+  return classes.find(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
+}
+
 bool is_beiqing(const plan::Feature& f) {
   return f.name == "Beiqing Road" || f.name_zh == "北清路" || f.name_zh == "北清路快速路";
 }
@@ -328,6 +338,12 @@ struct DriverBuilder {
       if (name == "dist_g7_m") set.add(name, model::distance_driver_m(g7, max_distance_m), "m");
       if (name == "dist_built_m") set.add(name, model::distance_driver_m(built, max_distance_m), "m");
       if (name == "corridor_tier") set.add(name, tier, "tier");
+      if (const int k = class_distance_driver(name, classes); k >= 0) {
+        // Static: the class's cells at the start year (as the calibration's distance at an interval's start).
+        set.add(name, model::distance_driver_m(model::class_mask(grids.classes, static_cast<std::uint8_t>(k)),
+                                               max_distance_m),
+                "m");
+      }
       if (name == "dist_station_m") {
         std::vector<grid::Point> open;
         for (const auto& f : plan.stations) {
@@ -1185,6 +1201,22 @@ void prepare(const RunOptions& options, report::RunResult& result, ProblemReport
   progress.check(0.2, "fitting suitability");
   std::vector<std::string> driver_names = s.get_text_list("suitability.drivers");
   if (driver_names.empty()) driver_names = kAllDrivers;
+  if (s.get_text("suitability.mode") == "given") {
+    // Every driver the given coefficients name (a calibration fragment may name dist_class_<class>_m).
+    for (const auto& key : s.child_keys("suitability.coefficients")) {
+      for (const auto& d : s.child_keys("suitability.coefficients." + key)) {
+        if (d == "intercept" || std::find(driver_names.begin(), driver_names.end(), d) != driver_names.end()) continue;
+        if (std::find(kAllDrivers.begin(), kAllDrivers.end(), d) == kAllDrivers.end() &&
+            class_distance_driver(d, classes) < 0) {
+          config_error(s, "suitability.coefficients." + key + "." + d,
+                       fmt::format("no driver '{}'; drivers: {}, or dist_class_<class>_m with a simulation class "
+                                   "(e.g. dist_class_{}_m)",
+                                   d, fmt::join(kAllDrivers, ", "), classes.info.front().key));
+        }
+        driver_names.push_back(d);
+      }
+    }
+  }
   const DriverBuilder drivers(plan, grids, classes, driver_names, s.get_real("suitability.max_distance_m"));
   const grid::Grid<float> factor =
       priority_factor(plan, grids, s.get_text("suitability.priority_tier"), s.get_real("suitability.priority_bonus"),

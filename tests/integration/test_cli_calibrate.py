@@ -74,6 +74,19 @@ def test_calibrates_a_series_and_writes_the_fragment(run, tmp_path):
     assert (out / "calibration.toml").read_bytes() == first
 
 
+def test_class_keys_name_the_classes_of_the_fragment(run, tmp_path):
+    paths, road = _series(tmp_path)
+    out = tmp_path / "calib"
+    r = run("calibrate", *[a for p in paths for a in ("--map", p)], "--driver", f"dist_road_m={road}", "--budget", "4",
+            "--class-keys", "open,urban", "--out", out)
+    assert r.returncode == 0, r.stderr
+    toml = (out / "calibration.toml").read_text()
+    assert "[suitability.coefficients.urban]" in toml and "\ndist_class_urban_m = " in toml
+    assert "class_1" not in toml
+    bad = run("calibrate", *[a for p in paths for a in ("--map", p)], "--class-keys", "open", "--out", tmp_path / "b")
+    assert bad.returncode == 3 and "1 class keys for 2 class codes" in bad.stderr
+
+
 def test_mismatched_raster_is_a_data_error_naming_the_file(run, tmp_path):
     paths, _ = _series(tmp_path)
     bad = tmp_path / "shifted_2015.tif"

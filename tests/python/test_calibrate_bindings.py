@@ -280,3 +280,35 @@ def test_calibrate_key_finds_the_growth_rate_of_a_twin(parksim, small_scenario):
     with pytest.raises(parksim.UsageError, match="unknown metric"):
         parksim.calibrate_key(small_scenario, observed, key="demand.enterprise_growth_rate", values=[0.08],
                               metric="accuracy")
+
+
+def test_a_fragment_with_class_keys_runs_in_the_scenario_that_made_the_maps(parksim):
+    # Calibrate -> apply -> run: maps and drivers from a run, classes named by its keys.
+    from conftest import small_variant
+
+    sc = parksim.load_scenario(small_variant(100, 2031, alloc={"enabled": False}))
+    res = parksim.run(sc, seed=3)
+    maps = {y: res.landuse(y) for y in (2025, 2027, 2029, 2031)}
+    drivers = {k: v for k, v in res.drivers().items() if k != "dist_built_m"}
+    cal = parksim.calibrate(maps, grid=res.grid, drivers=drivers, class_keys=res.classes, budget=6,
+                            runs_per_evaluation=1)
+    keys = {c["id"]: c["key"] for c in res.classes}
+    fragment = cal.scenario_fragment()
+    assert cal.fits
+    for f in cal.fits:
+        assert f"[suitability.coefficients.{keys[f.class_id]}]" in fragment
+        assert f"dist_class_{keys[f.class_id]}_m" in f.raw_coefficients
+    assert "class_" not in fragment.replace("dist_class_", "")
+    applied = cal.apply(sc)
+    assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "fit"
+    for name in SEARCHED:
+        assert applied[f"sim.{name}"] == pytest.approx(cal.params[name])
+    run = parksim.run(applied, seed=3)
+    fitted = {keys[f.class_id] for f in cal.fits}
+    uniform = [p.message for p in run.raw.problems if p.code == "suitability.uniform"]
+    assert not [m for m in uniform if any(f"'{k}'" in m for k in fitted)], uniform
+    # Without class keys only [sim] applies: "class_<k>" tables name no class of the scenario.
+    plain = parksim.calibrate(maps, grid=res.grid, budget=2, runs_per_evaluation=1).apply(sc)
+    assert plain["suitability.mode"] == "fit"
+    with pytest.raises(parksim.ConfigError, match="must be ASCII letters"):
+        parksim.calibrate(maps, grid=res.grid, budget=2, class_keys=["a b"] * 8)

@@ -86,7 +86,8 @@ def test_04_calibrate(run_example):
     assert "Validation of 2029 predicted from 2028:" in stdout and "persistence" in stdout
     assert "calibrate_key: best enterprise growth rate by quantity_disagreement: 0.08/yr" in stdout
     fragment = (out / "04_calibration" / "calibration.toml").read_text(encoding="utf-8")
-    assert "[sim]\nneighbourhood_weight = " in fragment and "[suitability.coefficients.class_" in fragment
+    assert "[sim]\nneighbourhood_weight = " in fragment and "[suitability.coefficients.r_d]" in fragment
+    assert "2025-2029 from the start map, calibrated (the fragment applied): Figure of Merit " in stdout
     assert (out / "04_calibration" / "calibration_metrics.csv").read_text().startswith("id,scope,class_code")
     assert len((out / "04_evaluations.csv").read_text().splitlines()) >= 2
     assert (out / "04_calibration.png").stat().st_size > 1000

@@ -24,7 +24,8 @@ __all__ = ["calibrate", "CalibrationResult", "calibrate_key", "KeyCalibrationRes
 
 def calibrate(maps, grid=None, drivers=None, exclusion=None, class_count=None, nodata=255, assume_crs="",
               budget=40, runs_per_evaluation=4, seed=1, sample_cells=5000, max_distance_m=10000.0,
-              distance_to_class_driver=True, pattern_weight=1.0, min_step=1.0 / 32.0, progress=None):
+              distance_to_class_driver=True, pattern_weight=1.0, min_step=1.0 / 32.0, class_keys=None,
+              progress=None):
     """Calibrates the land-use simulation on a time series of class maps, exactly as ``parksim calibrate``.
 
     maps: at least 3 dated maps, either ARRAYS - ``{year: 2-D integer array of class codes}`` or
@@ -40,7 +41,9 @@ def calibrate(maps, grid=None, drivers=None, exclusion=None, class_count=None, n
     (DEFAULT 40), ``runs_per_evaluation`` simulations averaged per evaluation (DEFAULT 4), ``seed`` (DEFAULT 1),
     ``sample_cells`` training cells per group (DEFAULT 5000), ``max_distance_m`` cap of the distance-to-class
     drivers (DEFAULT 10000), ``distance_to_class_driver`` (DEFAULT True), ``pattern_weight`` of the change-pattern
-    term of the objective (DEFAULT 1; 0 = Figure of Merit only), ``min_step`` of the search (DEFAULT 1/32).
+    term of the objective (DEFAULT 1; 0 = Figure of Merit only), ``min_step`` of the search (DEFAULT 1/32),
+    ``class_keys`` the scenario's key of each class code (a list from code 0, or ``Result.classes``; DEFAULT none:
+    "class_<k>"): with them the fragment names classes by key and ``CalibrationResult.apply(scenario)`` can run it.
     ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError). The GIL
     is released while the engine works. The same inputs and seed give the same result, for any thread count.
 
@@ -52,8 +55,20 @@ def calibrate(maps, grid=None, drivers=None, exclusion=None, class_count=None, n
     raw = _parksim.calibrate(series, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
                              seed=int(seed), sample_cells=int(sample_cells), max_distance_m=float(max_distance_m),
                              distance_to_class_driver=bool(distance_to_class_driver),
-                             pattern_weight=float(pattern_weight), min_step=float(min_step), progress=progress)
+                             pattern_weight=float(pattern_weight), min_step=float(min_step),
+                             class_keys=_class_keys(class_keys), progress=progress)
     return CalibrationResult(raw, series)
+
+
+def _class_keys(class_keys):
+    """None -> []; a list of keys (by code) as is; Result.classes (dicts with id and key) -> keys by id."""
+    if class_keys is None:
+        return []
+    keys = list(class_keys)
+    if keys and isinstance(keys[0], dict):
+        by_id = {int(c["id"]): str(c["key"]) for c in keys}
+        return [by_id.get(k, f"class_{k}") for k in range(max(by_id) + 1)]
+    return [str(k) for k in keys]
 
 
 class CalibrationResult:
@@ -122,6 +137,26 @@ class CalibrationResult:
     def scenario_fragment(self):
         """The tuned [sim] keys and fitted coefficients as scenario TOML (the text of calibration.toml)."""
         return self.raw.scenario_fragment()
+
+    def apply(self, scenario):
+        """A copy of `scenario` with the fragment's keys set: the tuned [sim] values and, with class keys, the
+        fitted suitability (``suitability.mode = "given"``, its coefficients, and dist_class_<class>_m drivers the
+        pipeline computes at the start year). Without class keys only [sim] is applied (the "class_<k>" tables
+        name no class of a scenario). ConfigError when the scenario has no such class or driver."""
+        import tomllib
+
+        from ._scenario import load_scenario
+
+        sc = load_scenario(scenario)
+        fragment = tomllib.loads(self.scenario_fragment())
+        for key, value in fragment["sim"].items():
+            sc.set(f"sim.{key}", value)
+        if self.raw.class_keys:
+            sc.set("suitability.mode", "given")
+            for cls, coefficients in fragment["suitability"]["coefficients"].items():
+                for driver, value in coefficients.items():
+                    sc.set(f"suitability.coefficients.{cls}.{driver}", value)
+        return sc
 
     def metrics_csv(self):
         """The text of calibration_metrics.csv."""

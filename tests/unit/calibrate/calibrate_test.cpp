@@ -190,6 +190,43 @@ TEST(Calibrate, same_seed_gives_identical_fragment_bytes) {
   EXPECT_NE(a.find("[suitability.coefficients.class_1]\nintercept = "), std::string::npos);
 }
 
+TEST(Calibrate, class_keys_name_the_fragment_tables_and_distance_drivers) {
+  CalibrationOptions o;
+  o.budget = 4;
+  const Series sr = series();
+  for (int k = 0; k < sr.class_count; ++k) o.class_keys.push_back(k == 1 ? "r_d" : "class" + std::to_string(k) + "x");
+  const CalibrationResult r = calibrate(sr, o);
+  const std::string toml = scenario_fragment_toml(r);
+  EXPECT_NE(toml.find("[suitability.coefficients.r_d]\nintercept = "), std::string::npos) << toml;
+  EXPECT_NE(toml.find("\ndist_class_r_d_m = "), std::string::npos) << toml;
+  EXPECT_EQ(toml.find("class_1"), std::string::npos) << toml;
+  // The same search: only names differ.
+  CalibrationOptions plain = o;
+  plain.class_keys.clear();
+  EXPECT_EQ(calibrate(sr, plain).best_objective, r.best_objective);
+
+  auto error_of = [&](std::vector<std::string> keys) {
+    CalibrationOptions bad = o;
+    bad.class_keys = std::move(keys);
+    try {
+      (void)calibrate(sr, bad);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::config);
+      EXPECT_EQ(e.context().key, "calibrate.class_keys");
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "no error";
+    return std::string();
+  };
+  EXPECT_NE(error_of({"a"}).find("class keys for"), std::string::npos);
+  std::vector<std::string> twice(static_cast<std::size_t>(sr.class_count), "same");
+  EXPECT_NE(error_of(twice).find("is given for codes 0 and 1"), std::string::npos);
+  std::vector<std::string> spaced(static_cast<std::size_t>(sr.class_count), "");
+  for (int k = 0; k < sr.class_count; ++k) spaced[static_cast<std::size_t>(k)] = "k" + std::to_string(k);
+  spaced[0] = "r d";
+  EXPECT_NE(error_of(spaced).find("must be ASCII letters"), std::string::npos);
+}
+
 TEST(Calibrate, three_dates_are_validated_in_sample_with_a_problem) {
   CalibrationOptions o;
   o.budget = 4;

@@ -391,6 +391,37 @@ TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
   EXPECT_NE(std::string(e.what()).find("missing.tif"), std::string::npos) << e.what();
 }
 
+TEST_F(Pipeline, given_coefficients_may_use_the_distance_to_a_class_as_a_calibration_fragment_does) {
+  // Mean row (north = 0) of the R&D cells new in 2026, with the distance to today's R&D (phases 1-2, south of the
+  // expansion) favoured or penalised.
+  auto mean_new_row = [&](double coefficient) {
+    const auto r = run(kAllYears + "[suitability]\nmode = \"given\"\n[suitability.coefficients.r_d]\nintercept = 2.0\n"
+                       "dist_class_r_d_m = " + std::to_string(coefficient) + "\n[alloc]\nenabled = false\n");
+    const auto& before = map_at(r, 2025);
+    const auto& after = map_at(r, 2026);
+    double sum = 0.0;
+    std::int64_t n = 0;
+    for (std::int64_t i = 0; i < after.size(); ++i) {
+      if (after[i] == 2 && before[i] != 2) {
+        sum += static_cast<double>(i / r.grid.cols);
+        ++n;
+      }
+    }
+    EXPECT_GT(n, 0);
+    for (const auto& p : r.problems) {
+      EXPECT_FALSE(p.code == "suitability.uniform" && p.message.find("'r_d'") != std::string::npos) << p.message;
+    }
+    return sum / static_cast<double>(std::max<std::int64_t>(n, 1));
+  };
+  // Seen: mean row 22.0 against 16.9 (cells of 50 m).
+  EXPECT_GT(mean_new_row(-0.01), mean_new_row(0.01) + 2.0);  // near today's R&D = further south
+
+  const Error e = error_of("[suitability]\nmode = \"given\"\n[suitability.coefficients.r_d]\ndist_class_nope_m = 1.0\n");
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "suitability.coefficients.r_d.dist_class_nope_m");
+  EXPECT_NE(std::string(e.what()).find("dist_class_<class>_m"), std::string::npos) << e.what();
+}
+
 TEST_F(Pipeline, plan_target_demand_builds_out_the_zones_by_the_target_year) {
   const auto r = run(kAllYears + "[demand]\nmethod = \"plan_target\"\ntarget_year = 2030\nbuildout_share = 0.5\n");
   // Half of the convertible farmland of phase 3 (20 parcels of 4 ha) by 2030.
