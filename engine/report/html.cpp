@@ -504,7 +504,7 @@ void add_allocation(const RunResult& result, mu::data& page) {
   const detail::Frame frame = detail::Frame::fit_box(plan_envelope(result.plan), 560, 560);
   std::string svg = svg_open(frame);
   std::set<std::string> used;
-  bool kept_any = false, none_any = false;
+  bool kept_any = false, none_any = false, existing_any = false;
   for (std::size_t i = 0; i < result.plan.parcels.size(); ++i) {
     const auto& parcel = result.plan.parcels[i];
     const ParcelResult* r = i < result.parcels.size() ? &result.parcels[i] : nullptr;
@@ -523,6 +523,15 @@ void add_allocation(const RunResult& result, mu::data& page) {
         title += " (kept as built)";
         kept_any = true;
       }
+    } else if (const plan::LandUseClass* cls = result.plan.find_class(parcel.landuse);
+               !plan::is_expansion(parcel.phase) || cls == nullptr || !cls->developable) {
+      // Outside the allocation (phases 1-2, green, roads): drawn in its current use, faded, so the map shows the
+      // whole park and not a hole where the built park is.
+      fill = safe_colour(cls != nullptr ? cls->colour : std::string());
+      extra = R"( fill-opacity="0.3")";
+      title = fmt::format("{}: {} {} (current use; not part of the allocation)", parcel.id, parcel.landuse,
+                          cls != nullptr ? cls->name_en : std::string());
+      existing_any = true;
     } else {
       none_any = true;
     }
@@ -544,6 +553,12 @@ void add_allocation(const RunResult& result, mu::data& page) {
     mu::data item;
     item.set("colour", text("#9AA3AD"));
     item.set("label", text("pale with dark outline: built parcel kept as it is"));
+    legend.push_back(item);
+  }
+  if (existing_any) {
+    mu::data item;
+    item.set("colour", text("#D5D9DE"));
+    item.set("label", text("faded: current use, outside the allocation (phases 1-2, green, roads)"));
     legend.push_back(item);
   }
   if (none_any) {

@@ -95,12 +95,17 @@ TEST(Html, plan_compliance_table_shows_targets_zone_shares_and_fillup_years) {
 }
 
 TEST(Html, nan_values_read_n_a_and_the_allocation_map_has_one_path_per_parcel) {
-  const auto r = fixture_result();
+  auto r = fixture_result();
+  r.parcels[6].alloc_landuse.clear();  // P3-7, developable farmland of the expansion, left without an option
+  r.parcels[6].alloc_zone.clear();
   const std::string html = render_html(r);
   EXPECT_NE(html.find("<td class=\"num\">n/a</td>"), std::string::npos);
   EXPECT_EQ(html.find(">nan<"), std::string::npos);
   EXPECT_EQ(count(html, "<path class=\"parcel\""), r.plan.parcels.size());
-  EXPECT_NE(html.find("P3-8: not allocated"), std::string::npos);
+  EXPECT_NE(html.find("P3-7: not allocated"), std::string::npos);
+  // Green land is outside the allocation: drawn in its current use, not as a hole.
+  EXPECT_NE(html.find("P3-8: 1401 Park green (current use; not part of the allocation)"), std::string::npos);
+  EXPECT_NE(html.find("faded: current use, outside the allocation"), std::string::npos);
   EXPECT_NE(html.find("health-industry land ≥ 300 mu"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"num\">2035</td><td>yr</td>"), std::string::npos);  // a year, not "2,035"
 }
