@@ -389,6 +389,19 @@ TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
   e = error_of("previous_map = \"missing.tif\"\n");
   EXPECT_EQ(e.code(), ErrorCode::input);
   EXPECT_NE(std::string(e.what()).find("missing.tif"), std::string::npos) << e.what();
+
+  // A value that is no simulation class (5 classes here) is a data error naming the file and the cell.
+  const auto& g = today.grid;
+  std::vector<std::uint8_t> values(static_cast<std::size_t>(g.cell_count()), 0);
+  values[static_cast<std::size_t>(g.cols + 2)] = 9;
+  io::write_class_cog(m_dir / "bad.tif",
+                      io::RasterGeometry{g.origin_x, g.origin_y, g.cell_size_m, g.cols, g.rows, io::CrsRef::from_epsg(4548)},
+                      values, std::vector<io::RasterClass>{{0, "a", "#000000"}, {9, "b", "#FFFFFF"}});
+  e = error_of("previous_map = \"bad.tif\"\n");
+  EXPECT_EQ(e.code(), ErrorCode::data);
+  EXPECT_NE(std::string(e.what()).find("bad.tif: value 9 at row 1, column 2 is not a simulation class id"),
+            std::string::npos)
+      << e.what();
 }
 
 TEST_F(Pipeline, given_coefficients_may_use_the_distance_to_a_class_as_a_calibration_fragment_does) {
