@@ -67,7 +67,7 @@ std::span<const ParamInfo> param_table() noexcept {
     return ParamInfo{name, "", value ? 1.0 : 0.0, description, 0.0, 1.0, ParamKind::boolean};
   };
   static constexpr std::array<ParamInfo, 13> table{{
-      {"time_limit_s", "s", 30.0, "wall-clock limit of each CBC search", 0.1, 86400.0},
+      {"time_limit_s", "s", 30.0, "wall-clock limit of the allocation (LP relaxation and search together)", 0.1, 86400.0},
       {"relative_gap", "1", 0.01, "stop once the proven optimality gap is at most this (0.01 = 1 %)", 0.0, 1.0},
       boolean("area_weighted_score", true, "weight each parcel's suitability by its area in ha"),
       {"neighbour_bonus_per_m", "objective/m", 0.001,
@@ -679,10 +679,49 @@ void report_constraints(const AllocationProblem& p, const Model& m, const detail
   }
 }
 
+// True when `x` meets every row and column bound of the model (tolerance 1e-6 x max(1, |bound|)) and its integer
+// columns are integral: a start CBC never got to look at may then stand as the answer.
+bool satisfies(const detail::LinearModel& lp, const std::vector<double>& x) {
+  if (x.size() != static_cast<std::size_t>(lp.num_cols())) return false;
+  auto within = [](double v, double lo, double up) {
+    return v >= lo - 1e-6 * std::max(1.0, std::abs(lo)) && v <= up + 1e-6 * std::max(1.0, std::abs(up));
+  };
+  for (std::size_t c = 0; c < x.size(); ++c) {
+    if (!within(x[c], lp.m_col_lower[c], lp.m_col_upper[c])) return false;
+    if (lp.m_integer[c] && x[c] != std::round(x[c])) return false;
+  }
+  std::vector<double> activity(static_cast<std::size_t>(lp.num_rows()), 0.0);
+  for (std::size_t k = 0; k < lp.m_trip_value.size(); ++k) {
+    activity[static_cast<std::size_t>(lp.m_trip_row[k])] += lp.m_trip_value[k] * x[static_cast<std::size_t>(lp.m_trip_col[k])];
+  }
+  for (std::size_t r = 0; r < activity.size(); ++r) {
+    if (!within(activity[r], lp.m_row_lower[r], lp.m_row_upper[r])) return false;
+  }
+  return true;
+}
+
+// The "LP solution" of a parcel taking its best-scoring option: what heuristic_start rounds and repairs when the
+// LP relaxation did not finish within the time limit (large models), so CBC still starts from an assignment that
+// meets the targets instead of searching from nothing.
+std::vector<double> best_score_indicator(const Model& m) {
+  std::vector<double> x(static_cast<std::size_t>(m.lp.num_cols()), 0.0);
+  for (const auto& cols : m.cols_of) {
+    int best = -1;
+    for (int c : cols) {
+      if (best < 0 || m.lp.m_objective[static_cast<std::size_t>(c)] < m.lp.m_objective[static_cast<std::size_t>(best)]) {
+        best = c;
+      }
+    }
+    if (best >= 0) x[static_cast<std::size_t>(best)] = 1.0;
+  }
+  return x;
+}
+
 AllocationResult allocate_impl(const AllocationProblem& p, const std::vector<char>& excluded) {
   validate(p);
   AllocationResult out;
   const Params& q = p.params;
+  const auto started = std::chrono::steady_clock::now();
   Model m = build(p, false, -1, excluded, &out.problems);
 
   // The LP relaxation gives the shadow prices and the rounding that seeds CBC.
@@ -693,12 +732,34 @@ AllocationResult allocate_impl(const AllocationProblem& p, const std::vector<cha
     out.solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   auto options = milp_options(q, q.relative_gap);
-  if (q.mip_start && lp.optimal) {
+  if (q.mip_start && (lp.optimal || lp.stopped)) {
     const auto t0 = std::chrono::steady_clock::now();
-    options.start = heuristic_start(p, m, lp.x);
+    options.start = heuristic_start(p, m, lp.optimal ? lp.x : best_score_indicator(m));
     out.solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (lp.stopped) {
+      out.problems.push_back(Problem{Severity::info, "alloc.greedy_start",
+                                     options.start.empty()
+                                         ? std::string("the LP relaxation did not finish within the time limit and "
+                                                       "the greedy start missed a target: CBC starts from nothing")
+                                         : std::string("the LP relaxation did not finish within the time limit: CBC "
+                                                       "starts from the best-score assignment, repaired to meet "
+                                                       "the targets"),
+                                     Context{.key = "time_limit_s"}});
+    }
   }
-  const auto sol = detail::solve_milp(m.lp, options);
+  // One time limit for the LP and the search together: CBC gets what the LP and the start left. With less than a
+  // second left and a start, CBC is not run (its root LP alone would overrun) and the start stands (no_solution
+  // below turns a checked start into the answer).
+  options.time_limit_s =
+      q.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  detail::MilpSolution sol;
+  if (options.time_limit_s < 1.0 && !options.start.empty()) {
+    sol.status = detail::MilpStatus::no_solution;
+    sol.best_bound = -std::numeric_limits<double>::infinity();
+  } else {
+    options.time_limit_s = std::max(options.time_limit_s, 1.0);
+    sol = detail::solve_milp(m.lp, options);
+  }
   out.solve_seconds += sol.seconds;
   switch (sol.status) {
     case detail::MilpStatus::optimal:
@@ -728,6 +789,31 @@ AllocationResult allocate_impl(const AllocationProblem& p, const std::vector<cha
       report_constraints(p, m, nullptr, out);
       break;
     case detail::MilpStatus::no_solution:
+      if (!options.start.empty() && satisfies(m.lp, options.start)) {
+        // CBC ran out of time before its root LP and never used the start (large models): the start - the
+        // repaired LP rounding or best-score assignment, checked against every row here - is the answer, with
+        // the LP relaxation as the bound when it was solved.
+        out.status = AllocationStatus::feasible;
+        out.option = decode(m, p.parcels.size(), options.start);
+        out.objective = evaluate_objective(p, out.option);
+        out.best_bound = lp.optimal ? std::max(-lp.objective, out.objective) : std::numeric_limits<double>::infinity();
+        const double diff = std::abs(out.best_bound - out.objective);
+        out.gap_pct = !std::isfinite(diff) ? std::numeric_limits<double>::infinity()
+                      : diff <= 1e-9       ? 0.0
+                      : out.objective != 0.0 ? 100.0 * diff / std::abs(out.objective)
+                                             : std::numeric_limits<double>::infinity();
+        const bool priced = q.compute_shadow_prices && lp.optimal;
+        if (priced) out.lp_relaxation_objective = -lp.objective;
+        report_constraints(p, m, priced ? &lp : nullptr, out);
+        out.problems.push_back(Problem{
+            Severity::warning, "alloc.time_limit",
+            fmt::format("time limit of {} s reached before the branch and bound found an assignment: the result is "
+                        "the heuristic start (LP rounding or best scores, repaired to meet the targets); gap to the "
+                        "LP relaxation {:.3g} %",
+                        q.time_limit_s, out.gap_pct),
+            Context{.key = "time_limit_s"}});
+        break;
+      }
       out.status = AllocationStatus::no_solution;
       out.best_bound = -sol.best_bound;
       out.problems.push_back(Problem{Severity::error, "alloc.time_limit",

@@ -104,7 +104,8 @@ Target health_industry_target(double area_mu = 3000.0);
 
 /// Solver and model parameters. Each member's DEFAULT is the initialiser; param_table() lists them.
 struct Params {
-  double time_limit_s = 30.0;          ///< wall-clock limit of each CBC search, s
+  double time_limit_s = 30.0;          ///< wall-clock limit of the LP relaxation and the search together, s (the
+                                       ///< infeasibility diagnosis gives each of its searches this limit)
   double relative_gap = 0.01;          ///< stop once the proven gap ≤ this fraction (0.01 = 1 %)
   bool area_weighted_score = true;     ///< weight each parcel's score by its area in ha
   double neighbour_bonus_per_m = 0.001;  ///< objective per metre of boundary shared by two parcels of one zone

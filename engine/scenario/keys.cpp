@@ -174,7 +174,8 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(real("alloc.zone_max_km2.*", 0, 0, 1.0e4, "km2", "most area allocated to a zone")));
   schema.add(no_default(real("alloc.phase_max_km2.*", 0, 0, 1.0e4, "km2",
                              "most area (built included) allocated in a phase")));
-  schema.add(real("alloc.time_limit_s", 30, 0.1, 86400, "s", "wall-clock limit of each CBC search"));
+  schema.add(real("alloc.time_limit_s", 30, 0.1, 86400, "s",
+                  "wall-clock limit of the allocation (LP relaxation and search together)"));
   schema.add(real("alloc.gap_pct", 1.0, 0, 100, "%", "stop once the proven optimality gap is at most this"));
   schema.add(real("alloc.neighbour_bonus_per_m", 0.001, 0, 1000, "objective/m",
                   "bonus per metre of boundary shared by two parcels given options of the same zone"));

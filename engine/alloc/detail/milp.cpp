@@ -188,6 +188,7 @@ LpSolution solve_lp(const LinearModel& model, double time_limit_s) {
   Clp_setMaximumSeconds(clp.get(), std::max(time_limit_s, 0.01));
   Clp_initialSolve(clp.get());
   out.optimal = Clp_status(clp.get()) == 0;
+  out.stopped = Clp_status(clp.get()) == 3;
   if (!out.optimal) return out;
   const double* x = Clp_primalColumnSolution(clp.get());
   const double* act = Clp_primalRowSolution(clp.get());

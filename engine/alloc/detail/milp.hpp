@@ -61,6 +61,7 @@ MilpSolution solve_milp(const LinearModel& model, const MilpOptions& options);
 
 struct LpSolution {
   bool optimal = false;
+  bool stopped = false;  ///< stopped by the time limit before optimality (Clp status 3)
   std::vector<double> x;
   std::vector<double> row_activity;
   /// ∂(minimum objective)/∂(row bound) at the optimum (Clp's sign convention for minimisation).

@@ -552,6 +552,32 @@ TEST(AllocateSolver, reports_a_proven_gap_within_the_requested_one) {
   EXPECT_GT(result.solve_seconds, 0.0);
 }
 
+TEST(AllocateSolver, a_time_limit_spent_on_the_lp_leaves_the_checked_start_as_the_answer) {
+  // Under a second for the whole allocation: the LP relaxation and its repaired rounding fit, CBC is not run, and
+  // the start - which meets the target - is the answer, with the LP relaxation as its bound.
+  auto p = random_grid(114, 15, 20, 4);
+  p.params.time_limit_s = 0.5;
+  const double target_mu = 0.5 * total_area_mu(p);
+  p.targets.push_back(health_industry_target(target_mu));
+  const auto result = allocate(p);
+  ASSERT_EQ(result.status, AllocationStatus::feasible);
+  ASSERT_EQ(result.constraints.size(), 1u);
+  EXPECT_GE(result.constraints[0].lhs, target_mu - kAreaToleranceMu);
+  EXPECT_NEAR(evaluate_objective(p, result.option), result.objective, 1e-12);
+  ASSERT_TRUE(std::isfinite(result.gap_pct));
+  EXPECT_GE(result.best_bound, result.objective - 1e-9);
+  EXPECT_LT(result.gap_pct, 5.0);
+  const bool said = std::any_of(result.problems.begin(), result.problems.end(), [](const Problem& pr) {
+    return pr.code == "alloc.time_limit" && pr.message.find("the heuristic start") != std::string::npos;
+  });
+  EXPECT_TRUE(said);
+  // With time for the search, the same problem is solved to optimality and is at least as good.
+  p.params.time_limit_s = 30.0;
+  const auto solved = allocate(p);
+  ASSERT_EQ(solved.status, AllocationStatus::optimal);
+  EXPECT_GE(solved.objective, result.objective - 1e-9);
+}
+
 TEST(AllocateSolver, objective_equals_the_evaluated_assignment) {
   auto p = random_grid(113, 6, 6, 4);
   p.params.neighbour_bonus_per_m = 0.002;
