@@ -39,6 +39,7 @@ function(parksim_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main
                                         parksim_dev_flags parksim_sanitize)
+  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/tests/unit")  # shared test helpers
   target_compile_definitions(${name} PRIVATE
     PARKSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     PARKSIM_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")

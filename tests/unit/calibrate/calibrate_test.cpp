@@ -2,15 +2,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
 #include "io/raster.hpp"
 #include "sim/simulation.hpp"
+#include "temp_dir.hpp"
 
 namespace parksim::calibrate {
 namespace {
@@ -84,31 +82,9 @@ const CalibrationResult& calibrated() {
   return r;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static int n = 0;
-    m_path = std::filesystem::temp_directory_path() /
-             ("parksim_calibrate_test_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    std::filesystem::remove_all(m_path);
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  const std::filesystem::path& path() const { return m_path; }
+using test_support::TempDir;
 
- private:
-  std::filesystem::path m_path;
-};
-
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string read_text(const std::filesystem::path& p) { return test_support::read_bytes(p); }
 
 void write_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>& g, bool with_crs = true,
                double origin_x = 440000.0) {

@@ -1,61 +1,24 @@
 #pragma once
-// Helpers for the io tests: unique temporary directories, hand-made WKB, file bytes, a sample layer.
+// Helpers for the io tests: hand-made WKB, file bytes, a sample layer (TempDir: tests/unit/temp_dir.hpp).
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 #include "io/vector.hpp"
+#include "temp_dir.hpp"
 
 namespace parksim::io::test {
 
-/// A fresh directory per test (named after the running test), removed with everything in it afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const std::string name = info != nullptr ? std::string(info->test_suite_name()) + "." + info->name() : "io";
-    m_path = std::filesystem::temp_directory_path() /
-             ("parksim-io-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + "-" + name);
-    std::filesystem::remove_all(m_path);
-    std::filesystem::create_directories(m_path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
-  /// Names of the entries directly in the directory, sorted.
-  std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    for (const auto& entry : std::filesystem::directory_iterator(m_path)) out.push_back(entry.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  std::filesystem::path m_path;
-};
-
-inline std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using test_support::read_bytes;
+using test_support::TempDir;
 
 inline void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
