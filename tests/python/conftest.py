@@ -34,6 +34,33 @@ def small_variant(cell_size_m, end_year, **changes):
     return d
 
 
+def ticks_during(call):
+    """Runs call() while a Python thread counts ~1 ms sleeps; returns (ticks, elapsed seconds). With the GIL held
+    for the whole call the ticker gets about one tick; released, it ticks about every millisecond."""
+    import threading
+    import time
+
+    ticks = 0
+    stop = threading.Event()
+
+    def ticker():
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=ticker)
+    thread.start()
+    started = time.perf_counter()
+    try:
+        call()
+    finally:
+        elapsed = time.perf_counter() - started
+        stop.set()
+        thread.join()
+    return ticks, elapsed
+
+
 @pytest.fixture(scope="session")
 def parksim():
     import parksim as module

@@ -2,8 +2,6 @@
 parksim.calibrate_key() (a grid search over one scenario key)."""
 import os
 import subprocess
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -134,26 +132,11 @@ def test_predicted_is_a_read_only_view_that_keeps_the_result_alive(parksim, seri
 
 
 def test_the_gil_is_released_while_calibrating(parksim):
+    from conftest import ticks_during
+
     maps, road = ring_series(side=120, first=160, per_date=480)
-    ticks = 0
-    stop = threading.Event()
-
-    def ticker():
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.001)
-
-    thread = threading.Thread(target=ticker)
-    thread.start()
-    started = time.perf_counter()
-    try:
-        parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, budget=12, runs_per_evaluation=4)
-    finally:
-        elapsed = time.perf_counter() - started
-        stop.set()
-        thread.join()
-    # With the GIL held for the whole call the ticker would get about one tick; released, it ticks every ~1 ms.
+    ticks, elapsed = ticks_during(lambda: parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road},
+                                                            budget=12, runs_per_evaluation=4))
     assert elapsed > 0.05
     assert ticks >= max(10, int(elapsed * 1000 * 0.1))
 

@@ -1,6 +1,4 @@
 """pipeline: parksim.run() - determinism, GIL released during the run, progress and cancellation, ensembles."""
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -23,25 +21,9 @@ def test_growth_changes_the_simulation(parksim, small_scenario):
 
 
 def test_the_gil_is_released_while_the_engine_runs(parksim, small_scenario):
-    ticks = 0
-    stop = threading.Event()
+    from conftest import ticks_during
 
-    def ticker():
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0.001)
-
-    thread = threading.Thread(target=ticker)
-    thread.start()
-    started = time.perf_counter()
-    try:
-        parksim.run(small_scenario, seed=5, threads=1)
-    finally:
-        elapsed = time.perf_counter() - started
-        stop.set()
-        thread.join()
-    # With the GIL held for the whole run the ticker would get about one tick; released, it ticks every ~1 ms.
+    ticks, elapsed = ticks_during(lambda: parksim.run(small_scenario, seed=5, threads=1))
     assert elapsed > 0.05
     assert ticks >= max(10, int(elapsed * 1000 * 0.1))
 
