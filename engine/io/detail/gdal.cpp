@@ -1,6 +1,8 @@
 #include "io/detail/gdal.hpp"
 #include "io/versions.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -146,6 +148,66 @@ OGRwkbGeometryType to_ogr(GeometryType type) noexcept {
     case GeometryType::geometry_collection: return wkbGeometryCollection;
   }
   return wkbUnknown;
+}
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<std::array<int, 3>> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  std::array<int, 3> ymd{};
+  const std::string_view parts[3] = {text.substr(0, 4), text.substr(5, 2), text.substr(8, 2)};
+  for (int k = 0; k < 3; ++k) {
+    if (!is_digits(parts[k])) return std::nullopt;
+    std::from_chars(parts[k].data(), parts[k].data() + parts[k].size(), ymd[static_cast<std::size_t>(k)]);
+  }
+  if (ymd[1] < 1 || ymd[1] > 12 || ymd[2] < 1 || ymd[2] > 31) return std::nullopt;
+  return ymd;
+}
+
+void set_value(OGRFeatureH feature, int index, const FieldDef& field, const Value& value,
+               std::size_t max_string_bytes, const Context& at) {
+  auto mismatch = [&](const char* kind) {
+    throw Error(ErrorCode::output,
+                fmt::format("a {} value cannot go into field of type {}", kind,
+                            field.type == FieldType::integer ? "integer"
+                            : field.type == FieldType::real  ? "real"
+                            : field.type == FieldType::date  ? "date"
+                                                             : "string"),
+                at);
+  };
+  if (std::holds_alternative<std::monostate>(value)) {
+    OGR_F_SetFieldNull(feature, index);
+  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    if (field.type == FieldType::integer) {
+      OGR_F_SetFieldInteger64(feature, index, static_cast<GIntBig>(*i));
+    } else if (field.type == FieldType::real) {
+      OGR_F_SetFieldDouble(feature, index, static_cast<double>(*i));
+    } else {
+      mismatch("integer");
+    }
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    if (field.type != FieldType::real) mismatch("real");
+    OGR_F_SetFieldDouble(feature, index, *d);
+  } else {
+    const auto& text = std::get<std::string>(value);
+    if (!is_valid_utf8(text)) throw Error(ErrorCode::output, "string is not valid UTF-8", at);
+    if (field.type == FieldType::date) {
+      const auto ymd = parse_date(text);
+      if (!ymd) throw Error(ErrorCode::output, fmt::format("'{}' is not a date YYYY-MM-DD", text), at);
+      OGR_F_SetFieldDateTimeEx(feature, index, (*ymd)[0], (*ymd)[1], (*ymd)[2], 0, 0, 0.0f, 0);
+    } else if (field.type == FieldType::string) {
+      if (max_string_bytes > 0 && text.size() > max_string_bytes) {
+        throw Error(ErrorCode::output,
+                    fmt::format("string of {} bytes exceeds the DBF limit of {} bytes", text.size(), max_string_bytes),
+                    at);
+      }
+      OGR_F_SetFieldString(feature, index, text.c_str());
+    } else {
+      mismatch("string");
+    }
+  }
 }
 
 }  // namespace parksim::io::detail

@@ -9,9 +9,11 @@
 #include <cpl_error.h>
 #include <cpl_string.h>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -112,5 +114,16 @@ CrsRef to_crs_ref(OGRSpatialReferenceH srs);
 
 GeometryType from_ogr(OGRwkbGeometryType type) noexcept;
 OGRwkbGeometryType to_ogr(GeometryType type) noexcept;
+
+/// True when `s` is non-empty and all ASCII digits.
+bool is_digits(std::string_view s);
+/// (year, month, day) of "YYYY-MM-DD" (month 1-12, day 1-31), or nullopt.
+std::optional<std::array<int, 3>> parse_date(std::string_view text);
+
+/// Sets field `index` of `feature` to `value`, checked against the field's type (Error(output) naming `at`):
+/// null -> null; integer -> integer or real field; real -> real field; text -> string field (valid UTF-8, at most
+/// `max_string_bytes` bytes when that is > 0, the DBF limit) or date field (YYYY-MM-DD).
+void set_value(OGRFeatureH feature, int index, const FieldDef& field, const Value& value, std::size_t max_string_bytes,
+               const Context& at);
 
 }  // namespace parksim::io::detail

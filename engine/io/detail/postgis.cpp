@@ -97,30 +97,6 @@ GeometryPtr make_geometry(const Feature& feature, OGRwkbGeometryType want, const
   return geometry;
 }
 
-void set_value(OGRFeatureH feature, int index, const FieldDef& field, const Value& value, const Context& at) {
-  if (std::holds_alternative<std::monostate>(value)) {
-    OGR_F_SetFieldNull(feature, index);
-  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    if (field.type == FieldType::integer) {
-      OGR_F_SetFieldInteger64(feature, index, static_cast<GIntBig>(*i));
-    } else if (field.type == FieldType::real) {
-      OGR_F_SetFieldDouble(feature, index, static_cast<double>(*i));
-    } else {
-      throw Error(ErrorCode::output, "an integer value cannot go into a text or date column", at);
-    }
-  } else if (const auto* d = std::get_if<double>(&value)) {
-    if (field.type != FieldType::real) throw Error(ErrorCode::output, "a real value needs a real column", at);
-    OGR_F_SetFieldDouble(feature, index, *d);
-  } else {
-    const auto& text = std::get<std::string>(value);
-    if (!is_valid_utf8(text)) throw Error(ErrorCode::output, "string is not valid UTF-8", at);
-    if (field.type == FieldType::integer || field.type == FieldType::real) {
-      throw Error(ErrorCode::output, "a string value cannot go into a numeric column", at);
-    }
-    OGR_F_SetFieldString(feature, index, text.c_str());  // dates as YYYY-MM-DD, which OGR parses
-  }
-}
-
 class Ticker {
  public:
   Ticker(const Progress* progress, std::size_t total) : m_progress(progress), m_total(total) {}
@@ -193,7 +169,7 @@ void write_table(GDALDatasetH ds, const Layer& layer, bool overwrite, const Cont
     for (std::size_t i = 0; i < layer.fields.size(); ++i) {
       Context field_at = at;
       field_at.key = layer.fields[i].name;
-      set_value(f.get(), static_cast<int>(i), layer.fields[i], feature.values[i], field_at);
+      detail::set_value(f.get(), static_cast<int>(i), layer.fields[i], feature.values[i], 0, field_at);
     }
     const OGRErr err = OGR_L_CreateFeature(out, f.get());
     if (err != OGRERR_NONE || errors.has_failure()) {

@@ -35,10 +35,6 @@ const char* driver_for(Format format) {
   return "";
 }
 
-bool is_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // YYYY-MM-DDTHH:MM:SS.sssZ: the exact form GeoPackage uses, so OGR_CURRENT_DATE can be passed through as is.
 void check_timestamp(const std::string& timestamp) {
   const std::string_view t = timestamp;
@@ -50,18 +46,6 @@ void check_timestamp(const std::string& timestamp) {
     throw Error(ErrorCode::config, fmt::format("timestamp '{}' is not YYYY-MM-DDTHH:MM:SS.sssZ", timestamp),
                 Context{.key = "timestamp"});
   }
-}
-
-std::optional<std::array<int, 3>> parse_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  std::array<int, 3> ymd{};
-  const std::string_view parts[3] = {text.substr(0, 4), text.substr(5, 2), text.substr(8, 2)};
-  for (int k = 0; k < 3; ++k) {
-    if (!is_digits(parts[k])) return std::nullopt;
-    std::from_chars(parts[k].data(), parts[k].data() + parts[k].size(), ymd[static_cast<std::size_t>(k)]);
-  }
-  if (ymd[1] < 1 || ymd[1] > 12 || ymd[2] < 1 || ymd[2] > 31) return std::nullopt;
-  return ymd;
 }
 
 enum class Family { none, point, line, polygon, collection, other };
@@ -157,51 +141,6 @@ std::size_t total_features(std::span<const Layer> layers) {
   std::size_t n = 0;
   for (const auto& layer : layers) n += layer.features.size();
   return n;
-}
-
-void set_value(OGRFeatureH feature, int index, const FieldDef& field, const Value& value, Format format,
-               const Context& at) {
-  auto mismatch = [&](const char* kind) {
-    throw Error(ErrorCode::output,
-                fmt::format("a {} value cannot go into field of type {}", kind,
-                            field.type == FieldType::integer ? "integer"
-                            : field.type == FieldType::real  ? "real"
-                            : field.type == FieldType::date  ? "date"
-                                                             : "string"),
-                at);
-  };
-  if (std::holds_alternative<std::monostate>(value)) {
-    OGR_F_SetFieldNull(feature, index);
-  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
-    if (field.type == FieldType::integer) {
-      OGR_F_SetFieldInteger64(feature, index, static_cast<GIntBig>(*i));
-    } else if (field.type == FieldType::real) {
-      OGR_F_SetFieldDouble(feature, index, static_cast<double>(*i));
-    } else {
-      mismatch("integer");
-    }
-  } else if (const auto* d = std::get_if<double>(&value)) {
-    if (field.type != FieldType::real) mismatch("real");
-    OGR_F_SetFieldDouble(feature, index, *d);
-  } else {
-    const auto& text = std::get<std::string>(value);
-    if (!is_valid_utf8(text)) throw Error(ErrorCode::output, "string is not valid UTF-8", at);
-    if (field.type == FieldType::date) {
-      const auto ymd = parse_date(text);
-      if (!ymd) throw Error(ErrorCode::output, fmt::format("'{}' is not a date YYYY-MM-DD", text), at);
-      OGR_F_SetFieldDateTimeEx(feature, index, (*ymd)[0], (*ymd)[1], (*ymd)[2], 0, 0, 0.0f, 0);
-    } else if (field.type == FieldType::string) {
-      if (format == Format::shapefile && text.size() > dbf_string_max_bytes) {
-        throw Error(ErrorCode::output,
-                    fmt::format("string of {} bytes exceeds the DBF limit of {} bytes", text.size(),
-                                dbf_string_max_bytes),
-                    at);
-      }
-      OGR_F_SetFieldString(feature, index, text.c_str());
-    } else {
-      mismatch("string");
-    }
-  }
 }
 
 // Makes the OGR geometry of one feature: parse, check its family, promote, reproject.
@@ -315,7 +254,8 @@ void write_layer(GDALDatasetH ds, const Layer& layer, LayerPlan& plan, Format fo
     for (std::size_t i = 0; i < layer.fields.size(); ++i) {
       Context field_at = at;
       field_at.key = layer.fields[i].name;
-      set_value(f.get(), static_cast<int>(i), layer.fields[i], feature.values[i], format, field_at);
+      set_value(f.get(), static_cast<int>(i), layer.fields[i], feature.values[i],
+                format == Format::shapefile ? dbf_string_max_bytes : 0, field_at);
     }
     const OGRErr err = OGR_L_CreateFeature(out, f.get());
     if (err != OGRERR_NONE || errors.has_failure()) {
