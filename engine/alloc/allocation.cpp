@@ -761,20 +761,27 @@ AllocationResult allocate_impl(const AllocationProblem& p, const std::vector<cha
     sol = detail::solve_milp(m.lp, options);
   }
   out.solve_seconds += sol.seconds;
+  // The result of an assignment (model columns `x`) and the bound on the optimum (+inf: none known).
+  auto accept = [&](AllocationStatus status, const std::vector<double>& x, double bound) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    out.status = status;
+    out.option = decode(m, p.parcels.size(), x);
+    out.objective = evaluate_objective(p, out.option);
+    out.best_bound = std::max(bound, out.objective);
+    const double diff = std::abs(out.best_bound - out.objective);
+    out.gap_pct = !std::isfinite(diff)     ? kInf
+                  : diff <= 1e-9           ? 0.0
+                  : out.objective != 0.0   ? 100.0 * diff / std::abs(out.objective)
+                                           : kInf;
+    const bool priced = q.compute_shadow_prices && lp.optimal;
+    if (priced) out.lp_relaxation_objective = -lp.objective;
+    report_constraints(p, m, priced ? &lp : nullptr, out);
+  };
   switch (sol.status) {
     case detail::MilpStatus::optimal:
     case detail::MilpStatus::feasible: {
-      out.status = sol.status == detail::MilpStatus::optimal ? AllocationStatus::optimal : AllocationStatus::feasible;
-      out.option = decode(m, p.parcels.size(), sol.x);
-      out.objective = evaluate_objective(p, out.option);
-      out.best_bound = std::max(-sol.best_bound, out.objective);
-      const double diff = std::abs(out.best_bound - out.objective);
-      out.gap_pct = diff <= 1e-9 ? 0.0
-                    : out.objective != 0.0 ? 100.0 * diff / std::abs(out.objective)
-                                           : std::numeric_limits<double>::infinity();
-      const bool priced = q.compute_shadow_prices && lp.optimal;
-      if (priced) out.lp_relaxation_objective = -lp.objective;
-      report_constraints(p, m, priced ? &lp : nullptr, out);
+      accept(sol.status == detail::MilpStatus::optimal ? AllocationStatus::optimal : AllocationStatus::feasible, sol.x,
+             -sol.best_bound);
       if (out.status == AllocationStatus::feasible) {
         out.problems.push_back(Problem{Severity::warning, "alloc.time_limit",
                                        fmt::format("time limit of {} s reached; proven gap {:.3g} %",
@@ -793,18 +800,8 @@ AllocationResult allocate_impl(const AllocationProblem& p, const std::vector<cha
         // CBC ran out of time before its root LP and never used the start (large models): the start - the
         // repaired LP rounding or best-score assignment, checked against every row here - is the answer, with
         // the LP relaxation as the bound when it was solved.
-        out.status = AllocationStatus::feasible;
-        out.option = decode(m, p.parcels.size(), options.start);
-        out.objective = evaluate_objective(p, out.option);
-        out.best_bound = lp.optimal ? std::max(-lp.objective, out.objective) : std::numeric_limits<double>::infinity();
-        const double diff = std::abs(out.best_bound - out.objective);
-        out.gap_pct = !std::isfinite(diff) ? std::numeric_limits<double>::infinity()
-                      : diff <= 1e-9       ? 0.0
-                      : out.objective != 0.0 ? 100.0 * diff / std::abs(out.objective)
-                                             : std::numeric_limits<double>::infinity();
-        const bool priced = q.compute_shadow_prices && lp.optimal;
-        if (priced) out.lp_relaxation_objective = -lp.objective;
-        report_constraints(p, m, priced ? &lp : nullptr, out);
+        accept(AllocationStatus::feasible, options.start,
+               lp.optimal ? -lp.objective : std::numeric_limits<double>::infinity());
         out.problems.push_back(Problem{
             Severity::warning, "alloc.time_limit",
             fmt::format("time limit of {} s reached before the branch and bound found an assignment: the result is "
