@@ -47,7 +47,7 @@ Raster read_on_reference(const std::filesystem::path& path, const std::string& a
     }
     crs = assume_crs;
   }
-  r.spec = grid::GridSpec{g.origin_x, g.origin_y, g.cell_size, g.cols, g.rows, crs};
+  r.spec = grid::GridSpec{g.origin_x, g.origin_y, g.cell_size, g.cols, g.rows, crs, g.cell_height};
   if (reference != nullptr) {
     const grid::GridSpec& ref = *reference;
     const double tol = 1e-6 * ref.cell_size_m;
@@ -146,7 +146,7 @@ double get_param(const sim::Params& p, const std::string& name) {
 
 metrics::CategoricalMapView view(const grid::Grid<std::uint8_t>& g) {
   return metrics::CategoricalMapView{std::span<const std::uint8_t>(g.data(), static_cast<std::size_t>(g.size())),
-                                     g.rows(), g.cols(), g.spec().cell_size_m, kNodata};
+                                     g.rows(), g.cols(), g.spec().cell_size_m, kNodata, g.spec().cell_height_m};
 }
 
 // Everything calibrate() derives once from the series.

@@ -101,6 +101,78 @@ void row_pass(std::int64_t* row, int n, Envelope& env) {
   }
 }
 
+// Pass 2 for cells of width w and height h (w != h): d(q) = min_p ( f(p) + w^2 (q - p)^2 ) with f the squared
+// vertical distance in m^2, in double precision (the envelope of parabolas of the same opening, as above).
+struct EnvelopeM {
+  std::vector<int> site;
+  std::vector<double> z;
+  std::vector<double> f;
+};
+
+void row_pass_m2(double* row, int n, double w2, EnvelopeM& env) {
+  env.f.assign(row, row + n);
+  env.site.resize(static_cast<std::size_t>(n));
+  env.z.resize(static_cast<std::size_t>(n) + 1);
+  int k = -1;
+  for (int q = 0; q < n; ++q) {
+    const double fq = env.f[static_cast<std::size_t>(q)];
+    if (std::isinf(fq)) continue;
+    while (k >= 0) {
+      const int v = env.site[static_cast<std::size_t>(k)];
+      const double fv = env.f[static_cast<std::size_t>(v)];
+      const double s = ((fq + w2 * q * static_cast<double>(q)) - (fv + w2 * v * static_cast<double>(v))) /
+                       (2.0 * w2 * (q - v));
+      if (k > 0 && s <= env.z[static_cast<std::size_t>(k)]) {
+        --k;
+        continue;
+      }
+      ++k;
+      env.site[static_cast<std::size_t>(k)] = q;
+      env.z[static_cast<std::size_t>(k)] = s;
+      break;
+    }
+    if (k < 0) {
+      k = 0;
+      env.site[0] = q;
+    }
+  }
+  if (k < 0) return;
+  const int last = k;
+  k = 0;
+  for (int q = 0; q < n; ++q) {
+    while (k < last && env.z[static_cast<std::size_t>(k) + 1] <= q) ++k;
+    const int v = env.site[static_cast<std::size_t>(k)];
+    const double d = q - v;
+    row[q] = env.f[static_cast<std::size_t>(v)] + w2 * d * d;
+  }
+}
+
+// Distance in metres on a grid of non-square cells: the column pass in rows, scaled by the cell height, then the
+// row pass with the cell width.
+Grid<float> distance_m_rectangular(const Grid<std::uint8_t>& sources) {
+  const Grid<std::int64_t> rows2 = column_pass(sources);
+  const GridSpec& spec = sources.spec();
+  const double h2 = spec.cell_height() * spec.cell_height();
+  const double w2 = spec.cell_width() * spec.cell_width();
+  Grid<float> out(spec, 0.0f);
+  const int cols = spec.cols;
+  tbb::parallel_for(tbb::blocked_range<int>(0, spec.rows, 16), [&](const tbb::blocked_range<int>& range) {
+    EnvelopeM env;
+    std::vector<double> row(static_cast<std::size_t>(cols));
+    for (int r = range.begin(); r < range.end(); ++r) {
+      const std::int64_t* in = rows2.row_data(r);
+      for (int c = 0; c < cols; ++c) {
+        row[static_cast<std::size_t>(c)] =
+            in[c] == kNone ? std::numeric_limits<double>::infinity() : static_cast<double>(in[c]) * h2;
+      }
+      row_pass_m2(row.data(), cols, w2, env);
+      float* o = out.row_data(r);
+      for (int c = 0; c < cols; ++c) o[c] = static_cast<float>(std::sqrt(row[static_cast<std::size_t>(c)]));
+    }
+  });
+  return out;
+}
+
 }  // namespace
 
 Grid<std::int64_t> squared_distance_cells(const Grid<std::uint8_t>& sources) {
@@ -114,6 +186,7 @@ Grid<std::int64_t> squared_distance_cells(const Grid<std::uint8_t>& sources) {
 }
 
 Grid<float> distance_m(const Grid<std::uint8_t>& sources) {
+  if (!sources.spec().square_cells()) return distance_m_rectangular(sources);
   const Grid<std::int64_t> d2 = squared_distance_cells(sources);
   Grid<float> out(sources.spec(), 0.0f);
   const double s = sources.spec().cell_size_m;

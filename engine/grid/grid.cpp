@@ -33,6 +33,10 @@ void GridSpec::validate() const {
     throw Error(ErrorCode::config, "grid cell size must be a positive number of metres",
                 Context{.key = "grid.cell_size_m"});
   }
+  if (!(cell_height_m >= 0.0) || !std::isfinite(cell_height_m)) {
+    throw Error(ErrorCode::config, "grid cell height must be 0 (square cells) or a positive number of metres",
+                Context{.key = "grid.cell_height_m"});
+  }
   if (rows < 0 || cols < 0) {
     throw Error(ErrorCode::config, "grid shape must not be negative", Context{.key = "grid"});
   }
@@ -43,7 +47,7 @@ void GridSpec::validate() const {
 
 std::optional<Cell> GridSpec::cell_at(double x, double y) const noexcept {
   const double c = std::floor((x - origin_x) / cell_size_m);
-  const double r = std::floor((origin_y - y) / cell_size_m);
+  const double r = std::floor((origin_y - y) / cell_height());
   if (!(c >= 0.0 && c < cols && r >= 0.0 && r < rows)) return std::nullopt;
   return Cell{static_cast<int>(r), static_cast<int>(c)};
 }

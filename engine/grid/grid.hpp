@@ -33,15 +33,18 @@ struct Cell {
   friend bool operator==(const Cell&, const Cell&) = default;
 };
 
-/// Where a grid lies: origin (upper-left corner, m), square cell size (m), shape and CRS.
-/// Plain value type: copyable, comparable (exact equality of every member), thread-safe to read.
+/// Where a grid lies: origin (upper-left corner, m), cell size (m), shape and CRS.
+/// Cells are square unless cell_height_m is set: a user's raster may have cells of, say, 99.92 m x 99.95 m, and
+/// a run on that raster's grid keeps them (its outputs compare cell by cell with the user's maps).
+/// Plain value type: copyable, comparable (every member, the cell height as cell_height()), thread-safe to read.
 struct GridSpec {
   double origin_x = 0.0;     ///< x of the upper-left corner, m
   double origin_y = 0.0;     ///< y of the upper-left corner, m
-  double cell_size_m = 1.0;  ///< side of a square cell, m (> 0)
+  double cell_size_m = 1.0;  ///< width of a cell (x), m (> 0); also its height when cell_height_m is 0
   int cols = 0;              ///< number of columns (>= 0)
   int rows = 0;              ///< number of rows (>= 0)
   std::string crs;           ///< CRS identifier of the coordinates ("EPSG:4548"); not interpreted here
+  double cell_height_m = 0.0;  ///< height of a cell (y), m; 0 = square cells (= cell_size_m). DEFAULT 0
 
   /// Smallest grid of `cell_size_m` cells whose corners are multiples of `cell_size_m` and which covers
   /// the box [min_x, max_x] x [min_y, max_y]. Throws Error(config) on a non-positive cell size or an
@@ -53,9 +56,13 @@ struct GridSpec {
   void validate() const;
 
   std::int64_t cell_count() const noexcept { return static_cast<std::int64_t>(rows) * cols; }
-  double cell_area_m2() const noexcept { return cell_size_m * cell_size_m; }
+  /// Width (x) and height (y) of a cell, m.
+  double cell_width() const noexcept { return cell_size_m; }
+  double cell_height() const noexcept { return cell_height_m > 0.0 ? cell_height_m : cell_size_m; }
+  bool square_cells() const noexcept { return cell_height() == cell_size_m; }
+  double cell_area_m2() const noexcept { return cell_size_m * cell_height(); }
   double width_m() const noexcept { return cols * cell_size_m; }
-  double height_m() const noexcept { return rows * cell_size_m; }
+  double height_m() const noexcept { return rows * cell_height(); }
   double min_x() const noexcept { return origin_x; }
   double max_x() const noexcept { return origin_x + width_m(); }
   double min_y() const noexcept { return origin_y - height_m(); }
@@ -72,13 +79,16 @@ struct GridSpec {
   /// x of the centre of column `col` / y of the centre of row `row`, m. These two are THE cell-centre
   /// formulas: the rasteriser and the distance transform use exactly them.
   double col_centre_x(int col) const noexcept { return origin_x + (col + 0.5) * cell_size_m; }
-  double row_centre_y(int row) const noexcept { return origin_y - (row + 0.5) * cell_size_m; }
+  double row_centre_y(int row) const noexcept { return origin_y - (row + 0.5) * cell_height(); }
   Point cell_centre(int row, int col) const noexcept { return Point{col_centre_x(col), row_centre_y(row)}; }
 
   /// The cell containing (x, y) under the half-open rule above, or nullopt outside the grid.
   std::optional<Cell> cell_at(double x, double y) const noexcept;
 
-  friend bool operator==(const GridSpec&, const GridSpec&) = default;
+  friend bool operator==(const GridSpec& a, const GridSpec& b) noexcept {
+    return a.origin_x == b.origin_x && a.origin_y == b.origin_y && a.cell_size_m == b.cell_size_m &&
+           a.cols == b.cols && a.rows == b.rows && a.crs == b.crs && a.cell_height() == b.cell_height();
+  }
 };
 
 /// Values of type T on a GridSpec, stored in a row-major Eigen array (rows x cols).

@@ -66,8 +66,8 @@ void append_polygon_spans(const GridSpec& spec, const Polygon& shape, std::vecto
   }
   // Rows whose centre may lie in [min_y, max_y]; the crossing test decides exactly.
   const int row_first =
-      clamp_index(std::floor((spec.origin_y - max_y) / spec.cell_size_m - 0.5), 0, spec.rows - 1);
-  const int row_last = clamp_index(std::ceil((spec.origin_y - min_y) / spec.cell_size_m - 0.5), -1, spec.rows - 1);
+      clamp_index(std::floor((spec.origin_y - max_y) / spec.cell_height() - 0.5), 0, spec.rows - 1);
+  const int row_last = clamp_index(std::ceil((spec.origin_y - min_y) / spec.cell_height() - 0.5), -1, spec.rows - 1);
   for (int r = row_first; r <= row_last; ++r) {
     const double y = spec.row_centre_y(r);
     xs.clear();
@@ -102,7 +102,7 @@ void normalise(std::vector<RowSpan>& spans) {
 
 // Closed cell bounds, computed by one formula everywhere (the tests' brute force uses the same).
 inline double cell_left(const GridSpec& g, int c) noexcept { return g.origin_x + c * g.cell_size_m; }
-inline double cell_top(const GridSpec& g, int r) noexcept { return g.origin_y - r * g.cell_size_m; }
+inline double cell_top(const GridSpec& g, int r) noexcept { return g.origin_y - r * g.cell_height(); }
 
 // Columns whose closed x-range meets [x_low, x_high], as [first, last] (empty when first > last).
 std::pair<int, int> touched_cols(const GridSpec& g, double x_low, double x_high) {
@@ -115,9 +115,9 @@ std::pair<int, int> touched_cols(const GridSpec& g, double x_low, double x_high)
 
 // Rows whose closed y-range meets [y_low, y_high], as [first, last].
 std::pair<int, int> touched_rows(const GridSpec& g, double y_low, double y_high) {
-  int r0 = clamp_index(std::floor((g.origin_y - y_high) / g.cell_size_m) - 1, 0, g.rows);
+  int r0 = clamp_index(std::floor((g.origin_y - y_high) / g.cell_height()) - 1, 0, g.rows);
   while (r0 < g.rows && cell_top(g, r0 + 1) > y_high) ++r0;      // bottom of r0 must be <= y_high
-  int r1 = clamp_index(std::floor((g.origin_y - y_low) / g.cell_size_m) + 1, -1, g.rows - 1);
+  int r1 = clamp_index(std::floor((g.origin_y - y_low) / g.cell_height()) + 1, -1, g.rows - 1);
   while (r1 >= 0 && cell_top(g, r1) < y_low) --r1;               // top of r1 must be >= y_low
   return {r0, r1};
 }

@@ -29,10 +29,12 @@ namespace parksim::io {
 struct RasterGeometry {
   double origin_x = 0.0;     ///< x of the upper-left corner, CRS units
   double origin_y = 0.0;     ///< y of the upper-left corner, CRS units
-  double cell_size = 1.0;    ///< side of a square cell, CRS units (> 0)
+  double cell_size = 1.0;    ///< width of a cell (x), CRS units (> 0); also its height when cell_height is 0
   int cols = 0;              ///< > 0
   int rows = 0;              ///< > 0
   CrsRef crs;                ///< may be empty (no CRS written)
+  double cell_height = 0.0;  ///< height of a cell (y), CRS units; 0 = square cells. DEFAULT 0
+  bool north_up = true;      ///< false when the geotransform rotates or shears (read_raster only)
   friend bool operator==(const RasterGeometry&, const RasterGeometry&) = default;
 };
 
@@ -75,6 +77,14 @@ void write_real_cog(const std::filesystem::path& path, const RasterGeometry& geo
 std::vector<std::uint8_t> encode_class_png(int cols, int rows, std::span<const std::uint8_t> values,
                                            std::span<const RasterClass> classes);
 
+/// One row of a raster attribute table that names a cell value (read_raster).
+struct RasterCategory {
+  int value = 0;
+  std::string name;    ///< from the name column (usage GFU_Name, or a column called name/class/label)
+  std::string colour;  ///< "#RRGGBB" from red/green/blue columns, "" when the table has none
+  friend bool operator==(const RasterCategory&, const RasterCategory&) = default;
+};
+
 /// What read_raster() reports about a raster's first band.
 struct RasterInfo {
   std::string driver;                ///< "GTiff", "PNG", ...
@@ -84,6 +94,7 @@ struct RasterInfo {
   std::optional<double> nodata;      ///< band 1 nodata (NaN when the nodata is NaN)
   std::vector<std::string> colour_table;  ///< "#RRGGBB" per palette index (index = value); empty without palette
   std::vector<std::string> category_names;  ///< band 1 category names, by value
+  std::vector<RasterCategory> attribute_table;  ///< band 1 raster attribute table rows with a value, by row
   std::map<std::string, std::string> image_structure;  ///< IMAGE_STRUCTURE metadata (LAYOUT=COG, COMPRESSION=...)
   int overview_count = 0;
   std::vector<double> values;        ///< band 1, row-major (only when read_raster's `with_values`)

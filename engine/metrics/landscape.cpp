@@ -206,7 +206,7 @@ LandscapeMetrics landscape_metrics(const CategoricalMapView& map, const Landscap
   check_map(map, "map");
   const int rows = map.rows, cols = map.cols;
   const std::uint8_t nodata = map.nodata;
-  std::array<std::int64_t, kCodes> cells{}, like{}, edges{};
+  std::array<std::int64_t, kCodes> cells{}, like{}, edges{}, side_edges{};  // side_edges: between row neighbours
   PatchCounter patches(cols, params.connectivity);
 
   const std::uint8_t* above = nullptr;
@@ -221,8 +221,8 @@ LandscapeMetrics landscape_metrics(const CategoricalMapView& map, const Landscap
         if (row[c - 1] == v) {
           ++like[v];
         } else {
-          ++edges[v];
-          ++edges[row[c - 1]];
+          ++side_edges[v];
+          ++side_edges[row[c - 1]];
         }
       }
       if (above != nullptr && above[c] != nodata) {
@@ -263,7 +263,8 @@ LandscapeMetrics landscape_metrics(const CategoricalMapView& map, const Landscap
     m.largest_patch_cells = patches.largest(k);
     m.largest_patch_index = static_cast<double>(m.largest_patch_cells) / total * 100.0;
     m.mean_patch_area_ha = m.area_ha / static_cast<double>(m.patch_count);
-    m.edge_length_m = static_cast<double>(edges[k]) * map.cell_size_m;
+    // Cells side by side in a row share a side of the cell's height, cells one above the other one of its width.
+    m.edge_length_m = static_cast<double>(edges[k]) * map.cell_size_m + static_cast<double>(side_edges[k]) * map.cell_height();
     m.edge_density_m_per_ha = m.edge_length_m / landscape_m2 * units::m2_per_ha;
     m.like_adjacencies = like[k];
     const std::int64_t max_like = max_like_adjacencies(cells[k]);

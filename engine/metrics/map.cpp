@@ -36,7 +36,7 @@ void require_same_shape(const CategoricalMapView& a, std::string_view name_a, co
                             b.cols, name_a, a.rows, a.cols),
                 where);
   }
-  if (a.cell_size_m != b.cell_size_m) {
+  if (a.cell_size_m != b.cell_size_m || a.cell_height() != b.cell_height()) {
     throw Error(ErrorCode::data,
                 fmt::format("{} map has {} m cells but the {} map has {} m cells", name_b, b.cell_size_m, name_a,
                             a.cell_size_m),

@@ -14,18 +14,20 @@
 namespace parksim::metrics {
 
 /// A non-owning, read-only view of a categorical map: one class code per cell, row-major (flat index =
-/// row * cols + col, row 0 is the northern row), square cells of `cell_size_m`. Cells equal to `nodata`
+/// row * cols + col, row 0 is the northern row), cells of `cell_size_m` (square unless cell_height_m is set). Cells equal to `nodata`
 /// are outside the study area and are excluded from every metric. Copy it freely; the viewed cells must
 /// outlive it. Thread-safe to read.
 struct CategoricalMapView {
   std::span<const std::uint8_t> cells;  ///< rows * cols class codes
   int rows = 0;
   int cols = 0;
-  double cell_size_m = 1.0;     ///< side of a square cell, m (> 0)
+  double cell_size_m = 1.0;     ///< width of a cell (x), m (> 0)
   std::uint8_t nodata = 255;    ///< code of cells without data; DEFAULT 255
+  double cell_height_m = 0.0;   ///< height of a cell (y), m; 0 = square cells. DEFAULT 0
 
   std::int64_t cell_count() const noexcept { return static_cast<std::int64_t>(rows) * cols; }
-  double cell_area_m2() const noexcept { return cell_size_m * cell_size_m; }
+  double cell_height() const noexcept { return cell_height_m > 0.0 ? cell_height_m : cell_size_m; }
+  double cell_area_m2() const noexcept { return cell_size_m * cell_height(); }
 };
 
 /// Throws Error(ErrorCode::data, key = `name`) unless the map is usable: rows > 0, cols > 0,

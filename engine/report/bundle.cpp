@@ -40,6 +40,7 @@ io::RasterGeometry raster_geometry(const grid::GridSpec& spec, const std::string
   g.origin_x = spec.origin_x;
   g.origin_y = spec.origin_y;
   g.cell_size = spec.cell_size_m;
+  g.cell_height = spec.cell_height_m;
   g.cols = spec.cols;
   g.rows = spec.rows;
   const std::string& crs = spec.crs.empty() ? fallback_crs : spec.crs;

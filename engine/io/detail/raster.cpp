@@ -1,5 +1,7 @@
 // Raster writing and reading through GDAL (COG, PNG via /vsimem). Contracts in io/raster.hpp; this file says why.
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -35,6 +37,44 @@ void check_geometry(const RasterGeometry& geometry, std::size_t value_count, con
   if (value_count != cells) {
     throw Error(ErrorCode::output, fmt::format("{} values for {} cells", value_count, cells), where);
   }
+}
+
+// The rows of a raster attribute table that name a value: the value column (usage MinMax/Min, or a column called
+// value), the name column (usage Name, or a column called name/class/label/category) and optional red, green and
+// blue columns (usage Red/Green/Blue, 0-255).
+std::vector<RasterCategory> read_attribute_table(GDALRasterAttributeTableH rat) {
+  const int columns = GDALRATGetColumnCount(rat);
+  int value = -1, name = -1, red = -1, green = -1, blue = -1;
+  auto lower = [](std::string t) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  for (int c = 0; c < columns; ++c) {
+    const GDALRATFieldUsage usage = GDALRATGetUsageOfCol(rat, c);
+    const std::string col = lower(GDALRATGetNameOfCol(rat, c));
+    if (value < 0 && (usage == GFU_MinMax || usage == GFU_Min || col == "value")) value = c;
+    if (name < 0 && (usage == GFU_Name || col == "name" || col == "class" || col == "label" || col == "category" ||
+                     col == "class_name")) {
+      name = c;
+    }
+    if (red < 0 && (usage == GFU_Red || col == "red")) red = c;
+    if (green < 0 && (usage == GFU_Green || col == "green")) green = c;
+    if (blue < 0 && (usage == GFU_Blue || col == "blue")) blue = c;
+  }
+  std::vector<RasterCategory> out;
+  if (value < 0) return out;
+  const int rows = GDALRATGetRowCount(rat);
+  for (int r = 0; r < rows; ++r) {
+    RasterCategory row;
+    row.value = GDALRATGetValueAsInt(rat, r, value);
+    if (name >= 0) row.name = GDALRATGetValueAsString(rat, r, name);
+    if (red >= 0 && green >= 0 && blue >= 0) {
+      auto channel = [&](int c) { return std::clamp(GDALRATGetValueAsInt(rat, r, c), 0, 255); };
+      row.colour = fmt::format("#{:02X}{:02X}{:02X}", channel(red), channel(green), channel(blue));
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
 }
 
 // The palette: every class colour at its value, transparent nodata, opaque black elsewhere (never drawn).
@@ -73,7 +113,8 @@ DatasetPtr make_mem(int cols, int rows, GDALDataType type, const void* values, c
     throw Error(ErrorCode::output, with_detail("cannot fill the in-memory raster", errors.failure_message()), where);
   }
   if (geometry != nullptr) {
-    double transform[6] = {geometry->origin_x, geometry->cell_size, 0.0, geometry->origin_y, 0.0, -geometry->cell_size};
+    const double height = geometry->cell_height > 0.0 ? geometry->cell_height : geometry->cell_size;
+    double transform[6] = {geometry->origin_x, geometry->cell_size, 0.0, geometry->origin_y, 0.0, -height};
     GDALSetGeoTransform(ds.get(), transform);
     if (const SrsPtr srs = make_srs(geometry->crs, where)) GDALSetSpatialRef(ds.get(), srs.get());
   }
@@ -233,6 +274,10 @@ RasterInfo read_raster(const fs::path& path, bool with_values) {
     info.geometry.origin_x = transform[0];
     info.geometry.origin_y = transform[3];
     info.geometry.cell_size = transform[1];
+    // A height equal to the width up to rounding in the file is a square cell.
+    const double height = -transform[5];
+    if (std::abs(height - transform[1]) > 1e-9 * std::abs(transform[1])) info.geometry.cell_height = height;
+    info.geometry.north_up = transform[2] == 0.0 && transform[4] == 0.0 && transform[5] < 0.0;
   }
   info.geometry.crs = to_crs_ref(GDALGetSpatialRef(ds.get()));
   if (char** structure = GDALGetMetadata(ds.get(), "IMAGE_STRUCTURE")) {
@@ -253,6 +298,7 @@ RasterInfo read_raster(const fs::path& path, bool with_values) {
   if (char** names = GDALGetRasterCategoryNames(band)) {
     for (char** name = names; *name != nullptr; ++name) info.category_names.emplace_back(*name);
   }
+  if (GDALRasterAttributeTableH rat = GDALGetDefaultRAT(band)) info.attribute_table = read_attribute_table(rat);
   if (GDALColorTableH table = GDALGetRasterColorTable(band)) {
     const int count = GDALGetColorEntryCount(table);
     for (int i = 0; i < count; ++i) {

@@ -57,6 +57,36 @@ TEST(DistanceTransform, metres_are_the_scaled_square_root_of_exact_cell_distance
   }
 }
 
+TEST(DistanceTransform, non_square_cells_give_the_exact_distance_in_metres) {
+  // Cells of 30 m x 55 m: the nearest source in metres is not always the nearest in cells.
+  constexpr double kToleranceM = 1e-3;
+  std::uint64_t index = 200;
+  for (const double density : {0.003, 0.02, 0.2}) {
+    auto m = random_mask(41, 27, density, index++);
+    GridSpec spec = m.spec();
+    spec.cell_height_m = 55.0;
+    Grid<std::uint8_t> mask(spec, 0);
+    for (std::int64_t i = 0; i < m.size(); ++i) mask[i] = m[i];
+    const auto d = distance_m(mask);
+    for (int r = 0; r < mask.rows(); ++r) {
+      for (int c = 0; c < mask.cols(); ++c) {
+        double best = std::numeric_limits<double>::infinity();
+        for (int sr = 0; sr < mask.rows(); ++sr) {
+          for (int sc = 0; sc < mask.cols(); ++sc) {
+            if (!mask(sr, sc)) continue;
+            best = std::min(best, std::hypot((sr - r) * 55.0, (sc - c) * 30.0));
+          }
+        }
+        if (std::isinf(best)) {
+          EXPECT_TRUE(std::isinf(d(r, c)));
+        } else {
+          EXPECT_NEAR(d(r, c), best, kToleranceM) << "cell " << r << ", " << c << " density " << density;
+        }
+      }
+    }
+  }
+}
+
 TEST(DistanceTransform, single_source_gives_euclidean_distance_in_metres) {
   GridSpec spec{.origin_x = 0, .origin_y = 0, .cell_size_m = 10.0, .cols = 9, .rows = 7, .crs = ""};
   Grid<std::uint8_t> m(spec, 0);

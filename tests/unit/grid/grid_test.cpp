@@ -59,6 +59,28 @@ TEST(GridSpec, equality_compares_every_member) {
   EXPECT_NE(a, b);
 }
 
+TEST(GridSpec, non_square_cells_use_their_height_for_rows_areas_and_equality) {
+  GridSpec s{.origin_x = 1000.0, .origin_y = 2000.0, .cell_size_m = 10.0, .cols = 4, .rows = 3, .crs = "EPSG:26986",
+             .cell_height_m = 12.5};
+  EXPECT_FALSE(s.square_cells());
+  EXPECT_DOUBLE_EQ(s.cell_height(), 12.5);
+  EXPECT_DOUBLE_EQ(s.cell_area_m2(), 125.0);
+  EXPECT_DOUBLE_EQ(s.row_centre_y(1), 2000.0 - 1.5 * 12.5);
+  EXPECT_DOUBLE_EQ(s.min_y(), 2000.0 - 3 * 12.5);
+  ASSERT_TRUE(s.cell_at(1005.0, 2000.0 - 24.0).has_value());
+  EXPECT_EQ(*s.cell_at(1005.0, 2000.0 - 24.0), (Cell{1, 0}));
+  EXPECT_FALSE(s.cell_at(1005.0, 2000.0 - 37.6).has_value());
+  // A height equal to the width is a square grid, whichever way it is written.
+  GridSpec square = s;
+  square.cell_height_m = 0.0;
+  GridSpec explicit_square = s;
+  explicit_square.cell_height_m = 10.0;
+  EXPECT_EQ(square, explicit_square);
+  EXPECT_NE(square, s);
+  s.cell_height_m = -1.0;
+  EXPECT_THROW(s.validate(), Error);
+}
+
 TEST(Grid, is_row_major_with_a_contiguous_data_pointer) {
   Grid<int> g(spec_10m(), 0);
   g(1, 2) = 42;

@@ -61,6 +61,21 @@ TEST(ClassCog, is_a_cloud_optimized_geotiff_with_geometry_crs_and_nodata_255) {
   for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(info.values[i], values[i]) << "cell " << i;
 }
 
+TEST(ClassCog, keeps_non_square_cells_and_reports_them_on_reading) {
+  TempDir dir;
+  RasterGeometry g = small_geometry();
+  g.cell_size = 99.92125984251513;
+  g.cell_height = 99.95485327313365;
+  write_class_cog(dir / "rect.tif", g, class_values(g.cols, g.rows), classes());
+  const RasterInfo info = read_raster(dir / "rect.tif");
+  EXPECT_EQ(info.geometry.cell_size, 99.92125984251513);
+  EXPECT_EQ(info.geometry.cell_height, 99.95485327313365);
+  EXPECT_TRUE(info.geometry.north_up);
+  // Square cells read back with no height of their own.
+  write_class_cog(dir / "square.tif", small_geometry(), class_values(6, 4), classes());
+  EXPECT_EQ(read_raster(dir / "square.tif").geometry.cell_height, 0.0);
+}
+
 TEST(ClassCog, carries_the_class_colours_and_chinese_category_names_in_its_sidecar) {
   TempDir dir;
   const auto g = small_geometry();
