@@ -19,8 +19,9 @@ def grid(parksim, side=SIDE, cell_height_m=0.0):
     return parksim.GridSpec(ORIGIN[0], ORIGIN[1], CELL_M, side, side, "EPSG:4548", cell_height_m)
 
 
-def series(side=SIDE, first=40, per_date=120, years=YEARS):
-    """({year: uint8 map of codes}, road distance in m as float32)."""
+def series(side=SIDE, first=40, per_date=120, years=YEARS, codes=(OPEN, URBAN, WATER)):
+    """({year: uint8 map of `codes` (open, urban, water)}, road distance in m as float32)."""
+    open_, urban, water = codes
     r, c = np.mgrid[0:side, 0:side]
     lake = np.hypot(r - side // 5, c - side * 4 // 5) < side / 10
     score = np.hypot(r - side // 2, c - 20) + 0.5 * np.abs(c - 20)
@@ -28,10 +29,10 @@ def series(side=SIDE, first=40, per_date=120, years=YEARS):
     order = np.lexsort((np.arange(side * side), score.ravel()))
     maps = {}
     for k, year in enumerate(years):
-        m = np.full(side * side, OPEN, np.uint8)
-        m[order[: first + per_date * k]] = URBAN
+        m = np.full(side * side, open_, np.uint8)
+        m[order[: first + per_date * k]] = urban
         m = m.reshape(side, side)
-        m[lake] = WATER
+        m[lake] = water
         maps[year] = m
     return maps, (np.abs(c - 20) * CELL_M).astype(np.float32)
 
@@ -41,7 +42,7 @@ def drivers(road):
     return {"dist_road_m": road, "dist_urban_m": {"kind": "distance", "classes": ["urban"]}}
 
 
-def write_tif(path, values, cell_height=CELL_M):
+def write_tif(path, values, cell_height=CELL_M, epsg=4548):
     """A GeoTIFF through GDAL's Python bindings (a user's own raster): uint8 -> Byte (nodata 255), else Float32."""
     from osgeo import gdal, osr
 
@@ -50,11 +51,33 @@ def write_tif(path, values, cell_height=CELL_M):
                                               gdal.GDT_Byte if byte else gdal.GDT_Float32)
     ds.SetGeoTransform((ORIGIN[0], CELL_M, 0.0, ORIGIN[1], 0.0, -cell_height))
     srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4548)
+    srs.ImportFromEPSG(epsg)
     ds.SetProjection(srs.ExportToWkt())
     band = ds.GetRasterBand(1)
     if byte:
         band.SetNoDataValue(255)
     band.WriteArray(values)
+    ds = None
+    return path
+
+
+def write_roads(path, epsg=4548):
+    """A GeoPackage line layer `roads` with a `class` field: the primary road along column 20 (north-south) and a
+    track along row 5 (east-west)."""
+    from osgeo import ogr, osr
+
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(epsg)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    layer = ds.CreateLayer("roads", srs, ogr.wkbLineString)
+    layer.CreateField(ogr.FieldDefn("class", ogr.OFTString))
+    x = ORIGIN[0] + 20.5 * CELL_M
+    y = ORIGIN[1] - 5.5 * CELL_M
+    for cls, wkt in (("primary", f"LINESTRING ({x} {ORIGIN[1]}, {x} {ORIGIN[1] - SIDE * CELL_M})"),
+                     ("track", f"LINESTRING ({ORIGIN[0]} {y}, {ORIGIN[0] + SIDE * CELL_M} {y})")):
+        f = ogr.Feature(layer.GetLayerDefn())
+        f.SetField("class", cls)
+        f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(f)
     ds = None
     return path

@@ -279,17 +279,21 @@ class CalibrationResult:
 
     def validation_table(self):
         """The validation of the last map: one row per metric (and class, where per class) with the model's value
-        next to persistence's (the null model: nothing changes). DataFrame id, class_code, label, unit, model,
-        persistence."""
+        next to persistence's (the null model: nothing changes). DataFrame id, class_code (the metrics' class id),
+        class (its key), label, unit, model, persistence."""
         m = self.metrics()
-        m = m[m.scope.isin(["model", "persistence"])]
-        keys = ["id", "class_code", "label", "unit"]
-        wide = m.pivot_table(index=keys, columns="scope", values="value", aggfunc="first", dropna=False, sort=False)
-        wide = wide.reset_index()
-        wide.columns.name = None
-        order = {k: i for i, k in enumerate(dict.fromkeys(m.id))}
-        wide = wide.sort_values(by="id", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-        return wide[keys + ["model", "persistence"]]
+        m = m.assign(_key=m.id + "|" + m.class_code.astype("string").fillna(""))
+        model = m[m.scope == "model"]
+        persistence = m[m.scope == "persistence"].set_index("_key").value
+        keys = self.class_keys
+        out = model[["id", "class_code"]].reset_index(drop=True)
+        out["class"] = [None if c is None or c is np.nan or str(c) == "<NA>" else keys[int(c)]
+                        for c in out.class_code.astype(object)]
+        out["label"] = model.label.to_numpy()
+        out["unit"] = model.unit.to_numpy()
+        out["model"] = model.value.to_numpy()
+        out["persistence"] = model._key.map(persistence).to_numpy()
+        return out
 
     def problems(self):
         """The findings of loading and of the calibration, as a DataFrame."""
