@@ -178,6 +178,12 @@ void require_declared_codes(const study::Study& s, const std::vector<study::Clas
   }
 }
 
+/// The class declarations of a study: [classes.codes], else the rows of classes.file.
+std::vector<study::ClassDeclaration> declarations(const study::StudySpec& spec) {
+  if (spec.classes.empty() && !spec.class_table.empty()) return study::read_class_csv(spec.class_table);
+  return spec.classes;
+}
+
 /// In-memory driver sources: (year it takes effect, or none for "always"; array) per driver name.
 using DriverArrays = std::vector<std::pair<std::string, std::vector<std::pair<std::optional<int>, py::object>>>>;
 
@@ -194,7 +200,7 @@ std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::
   if (maps.empty() && mask.is_none() && exclusion.is_none() && drivers.empty()) {
     return call_without_gil(&bridge, [&] {
       auto input = std::make_shared<StudyInput>(pipeline::load_study(s, bridge.progress()));
-      if (declared_only) require_declared_codes(input->study, scenario::study_spec(s).classes);
+      if (declared_only) require_declared_codes(input->study, declarations(scenario::study_spec(s)));
       return input;
     });
   }
@@ -225,6 +231,7 @@ std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::
     auto out = std::make_shared<StudyInput>();
     for (const auto& f : s.files()) out->input_files.push_back(f.string());
     const study::StudySpec study_spec = scenario::study_spec(s);
+    const std::vector<study::ClassDeclaration> declared = declarations(study_spec);
     bridge.progress().check(0.1, "building the study");
     if (codes.empty()) {
       for (const auto& m : study_spec.maps) out->input_files.push_back(m.path.string());
@@ -232,10 +239,10 @@ std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::
     } else {
       if (!study_spec.mask.path.empty()) mask_cells = study::read_mask(study_spec.mask, *spec, problems);
       if (!study_spec.exclusion.path.empty()) exclusion_cells = study::read_mask(study_spec.exclusion, *spec, problems);
-      out->study = study::study_from_maps(*spec, codes, study_spec.classes, mask_cells, exclusion_cells, problems);
+      out->study = study::study_from_maps(*spec, codes, declared, mask_cells, exclusion_cells, problems);
       if (study_spec.built) out->study.classes.set_built(*study_spec.built, study_spec.built_where);
     }
-    if (declared_only) require_declared_codes(out->study, study_spec.classes);
+    if (declared_only) require_declared_codes(out->study, declared);
     return out;
   });
   // Driver arrays on the study's grid (known only now for raster maps), copied while the GIL is held.

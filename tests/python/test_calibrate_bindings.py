@@ -18,9 +18,8 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def st(parksim, data):
-    maps, road = data
-    return parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, drivers=town.drivers(road))
+def st(parksim):
+    return town.study(parksim)
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import town
 
 @pytest.fixture(scope="module")
 def st(parksim):
-    maps, road = town.series()
-    return parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, drivers=town.drivers(road))
+    return town.study(parksim)
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,8 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def st(parksim, data):
-    maps, road = data
-    return parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, drivers=town.drivers(road))
+def st(parksim):
+    return town.study(parksim)
 
 
 def test_a_study_from_arrays_holds_the_maps_classes_and_drivers(parksim, st, data):
@@ -55,6 +54,24 @@ def test_maps_are_read_only_views_and_the_study_owns_a_copy_of_the_input(parksim
     assert [c["key"] for c in st.classes] == ["class_11", "class_22", "class_41"]
 
 
+def test_a_class_table_from_a_csv_file_or_a_dataframe(parksim, data, tmp_path):
+    import pandas as pd
+
+    maps, _ = data
+    csv = tmp_path / "classes.csv"
+    csv.write_text("code,key,name_en,name_zh,built,fixed,colour\n11,open,Open land,空地,false,false,\n"
+                   "22,urban,Urban,城市,true,false,#D7301F\n41,water,Water,水体,false,true,#2C7FB8\n", encoding="utf-8")
+    frame = pd.DataFrame([{"code": code, **c} for code, c in town.CLASSES.items()])
+    expected = [(11, "open", False, False, "空地"), (22, "urban", True, False, "城市"), (41, "water", False, True, "水体")]
+    for classes in (csv, frame):
+        st = parksim.study(maps, grid=town.grid(parksim), classes=classes)
+        assert [(c["code"], c["key"], c["built"], c["fixed"], c["name_zh"]) for c in st.classes] == expected
+    # A file is a complete table too: a code of the maps it lacks is named.
+    csv.write_text("code,key\n11,open\n22,urban\n", encoding="utf-8")
+    with pytest.raises(parksim.DataError, match=r"the map of 2000: code 41 \(first at row \d+, column \d+\)"):
+        parksim.study(maps, grid=town.grid(parksim), classes=csv)
+
+
 def test_the_drivers_kinds_from_arrays(parksim, data):
     maps, road = data
     roads = np.zeros(road.shape, np.uint8)
@@ -69,6 +86,33 @@ def test_the_drivers_kinds_from_arrays(parksim, data):
     assert np.allclose(st.drivers(2005)["price"], road * 2) and np.allclose(st.drivers(2015)["price"], road * 3)
     assert np.allclose(st.drivers(1990)["price"], road * 2)  # the first version also before it
     assert st.drivers()["near_urban"].max() == pytest.approx(1.0)
+
+
+def test_drivers_and_masks_from_vector_files(parksim, data, tmp_path):
+    maps, road = data
+    roads = town.write_roads(tmp_path / "roads.gpkg")
+    half = tmp_path / "half.gpkg"
+    from osgeo import ogr, osr
+
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4548)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(half))
+    layer = ds.CreateLayer("west", srs, ogr.wkbPolygon)
+    x0, y0 = town.ORIGIN
+    f = ogr.Feature(layer.GetLayerDefn())
+    f.SetGeometry(ogr.CreateGeometryFromWkt(f"POLYGON (({x0} {y0}, {x0 + 900} {y0}, {x0 + 900} {y0 - 1800}, "
+                                            f"{x0} {y0 - 1800}, {x0} {y0}))"))
+    layer.CreateFeature(f)
+    ds = None
+    st = parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, mask=(half, "west"), drivers={
+        "to_primary": {"kind": "distance", "source": roads, "where": "class = 'primary'"},
+        "to_track": {"kind": "distance", "source": roads, "where": "class = 'track'"}})
+    assert st.area[:, :30].all() and not st.area[:, 30:].any()  # cells whose centre lies in the polygon
+    d = st.drivers()
+    inside = st.area == 1
+    assert np.allclose(d["to_primary"][inside], road[inside])
+    rows = np.abs(np.arange(town.SIDE) - 5)[:, None] * town.CELL_M
+    assert np.allclose(d["to_track"][inside], np.broadcast_to(rows, road.shape)[inside])
 
 
 def test_mask_and_exclusion_arrays(parksim, data):
@@ -130,7 +174,6 @@ def test_a_code_not_in_the_class_table_is_a_data_error_naming_map_code_and_cell(
         parksim.study(bad, grid=town.grid(parksim), classes=town.CLASSES)
     assert info.value.key == "maps[2005]"
     assert info.value.coordinate == pytest.approx((town.ORIGIN[0] + 4.5 * 30, town.ORIGIN[1] - 3.5 * 30))
-    # The same from a raster names the file.
     # A value that is no class code at all (outside 0..255) in a wider dtype names the cell too.
     bad[2005] = maps[2005].astype(np.int16)
     bad[2005][7, 8] = 300

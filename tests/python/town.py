@@ -42,6 +42,12 @@ def drivers(road):
     return {"dist_road_m": road, "dist_urban_m": {"kind": "distance", "classes": ["urban"]}}
 
 
+def study(parksim, side=SIDE):
+    """The town as a parksim Study from arrays: the series, the class table, the drivers."""
+    maps, road = series(side=side)
+    return parksim.study(maps, grid=grid(parksim, side=side), classes=CLASSES, drivers=drivers(road))
+
+
 def write_tif(path, values, cell_height=CELL_M, epsg=4548):
     """A GeoTIFF through GDAL's Python bindings (a user's own raster): uint8 -> Byte (nodata 255), else Float32."""
     from osgeo import gdal, osr

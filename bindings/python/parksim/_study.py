@@ -126,6 +126,9 @@ def study(maps, grid=None, classes=None, mask=None, exclusion=None, drivers=None
     return Study(raw, str(name), inputs)
 
 
+_study_of = study  # simulate() names its argument `study`
+
+
 class _Inputs:
     """How a Study was given: its scenario (declarations, file paths absolute) and what came as arrays."""
 
@@ -301,11 +304,13 @@ def simulate(study, demand="trend", params=None, runs=1, seed=1, *, end_year, th
     seed give the same result, byte for byte, whatever ``threads`` (DEFAULT all cores). ``key_years``: years shown
     as maps in the report (DEFAULT start, middle, end). ``progress(fraction, message)`` as in run(); the GIL is
     released while the engine works.
+    The Result's effective scenario (``Result.effective_scenario_toml``, written into a bundle's manifest) holds
+    these run settings; the study itself came from Python (``Study.write()`` makes it a file).
     Raises ConfigError naming the key for settings the study contradicts (trend with one map, an unknown driver or
     class), UsageError for unknown params.
     """
     if not isinstance(study, Study):
-        study = globals()["study"](study)
+        study = _study_of(study)
     settings = run_settings(study, demand=demand, params=params, runs=runs, seed=seed, end_year=end_year,
                             threads=threads, key_years=key_years, name=name)
     return Result(_parksim.run_study(study.raw, settings, progress=progress))
