@@ -131,6 +131,8 @@ grid::Grid<std::uint8_t> mask_grid(const py::object& value, const grid::GridSpec
                             py::str(a.dtype()).cast<std::string>()),
                 where);
   }
+  // Booleans and bytes copy as they are (non-zero stays non-zero); wider values are compared with 0 first.
+  if (a.dtype().itemsize() == 1 && kind != 'f') return copy_to_grid<std::uint8_t>(a, spec);
   return copy_to_grid<std::uint8_t>(numpy().attr("not_equal")(a, 0), spec);
 }
 
@@ -345,14 +347,6 @@ void bind_study(py::module_& m) {
           py::arg("year") = py::none(), py::arg("names") = std::vector<std::string>{},
           "The drivers `names` (DEFAULT all) of `year` (DEFAULT the start year), class distances measured on the "
           "start map: {name: float32 (rows, cols)} read-only arrays (computed; capped and transformed as declared).")
-      .def_property_readonly("driver_units",
-                             [](const StudyInput& s) {
-                               py::dict out;
-                               for (const auto& l : s.drivers->build(s.study.start_year, s.study.initial)) {
-                                 out[py::str(l.name)] = l.unit;
-                               }
-                               return out;
-                             })
       .def(
           "write_map",
           [](const StudyInput& s, int year, const std::filesystem::path& path, bool overwrite) {
