@@ -20,8 +20,8 @@ constexpr const char* kExitCodes =
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "parksim - planning and simulation engine for the Zhongguancun Life Science Park expansion and its G6/G7 "
-      "innovation corridor.",
+      "parksim - land-change simulation and planning engine: the Zhongguancun Life Science Park expansion and its "
+      "innovation corridor, or any study of land-use maps, drivers and years.",
       "parksim"};
   app.footer(kExitCodes);
   app.set_version_flag("--version", "parksim 0.1.0");

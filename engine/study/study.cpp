@@ -344,7 +344,11 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
         }
       }
     }
-    s.classes = classes_from_codes(std::vector<int>(present.begin(), present.end()), declared, hints_of(maps.back().path));
+    // A declared class table is the whole table: a code of the maps that it lacks is an error (to_indices names
+    // the file, the code and a cell). Without one, every code of the maps is a class.
+    const std::vector<int> codes_in_table =
+        declared.empty() ? std::vector<int>(present.begin(), present.end()) : std::vector<int>{};
+    s.classes = classes_from_codes(codes_in_table, declared, hints_of(maps.back().path));
   }
   if (spec.built) s.classes.set_built(*spec.built, spec.built_where);
   for (std::size_t m = 0; m < maps.size(); ++m) {
