@@ -191,8 +191,8 @@ using DriverArrays = std::vector<std::pair<std::string, std::vector<std::pair<st
 
 /// The study of `scenario` ([study] maps, mask and exclusion, [classes], [drivers], grid.crs), with what the caller
 /// gives as arrays in place of files: `maps` (year, class codes) on `spec`, `mask` / `exclusion`, driver sources.
-/// Without any array it is pipeline::load_study(scenario). `declared_only`: codes outside the scenario's
-/// [classes.codes] are an error (the caller gave a complete class table).
+/// Without any array it is pipeline::load_study(scenario). `declared_only`: codes of array maps outside the
+/// scenario's class table are an error (the caller gave a complete table; build_study holds rasters to it anyway).
 std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::optional<grid::GridSpec> spec,
                                        const std::vector<std::pair<int, py::object>>& maps, const py::object& mask,
                                        const py::object& exclusion, const DriverArrays& drivers, bool declared_only,
@@ -201,9 +201,8 @@ std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::
   const scenario::Scenario s = scenario;  // copied with the GIL held: another thread may set() the original
   if (maps.empty() && mask.is_none() && exclusion.is_none() && drivers.empty()) {
     return call_without_gil(&bridge, [&] {
-      auto input = std::make_shared<StudyInput>(pipeline::load_study(s, bridge.progress()));
-      if (declared_only) require_declared_codes(input->study, declarations(scenario::study_spec(s)));
-      return input;
+      // A declared class table is complete for build_study too: it names the file of a code outside it.
+      return std::make_shared<StudyInput>(pipeline::load_study(s, bridge.progress()));
     });
   }
   if (maps.empty() && (!mask.is_none() || !exclusion.is_none())) {
@@ -243,8 +242,8 @@ std::shared_ptr<StudyInput> make_study(const scenario::Scenario& scenario, std::
       if (!study_spec.exclusion.path.empty()) exclusion_cells = study::read_mask(study_spec.exclusion, *spec, problems);
       out->study = study::study_from_maps(*spec, codes, declared, mask_cells, exclusion_cells, problems);
       if (study_spec.built) out->study.classes.set_built(*study_spec.built, study_spec.built_where);
+      if (declared_only) require_declared_codes(out->study, declared);
     }
-    if (declared_only) require_declared_codes(out->study, declared);
     return out;
   });
   // Driver arrays on the study's grid (known only now for raster maps), copied while the GIL is held.

@@ -147,7 +147,8 @@ def test_a_study_scenario_and_a_raster_series_calibrate_as_the_cli_does(parksim,
     study_toml = tmp_path / "study.toml"
     study_toml.write_text(
         'name = "town"\n[study.maps]\n' + "".join(f'{y} = "landuse_{y}.tif"\n' for y in maps)
-        + '[classes.codes.22]\nkey = "urban"\nbuilt = true\n[drivers.dist_road_m]\nkind = "value"\nsource = '
+        + '[classes.codes.11]\nkey = "open"\n[classes.codes.22]\nkey = "urban"\nbuilt = true\n'
+        '[classes.codes.41]\nkey = "water"\nfixed = true\n[drivers.dist_road_m]\nkind = "value"\nsource = '
         '"road.tif"\n[drivers.dist_urban_m]\nkind = "distance"\nclasses = ["urban"]\n', encoding="utf-8")
     proc = subprocess.run([cli, "calibrate", str(study_toml), "--budget", "6", "--out", str(tmp_path / "s")],
                           capture_output=True, text=True, timeout=300)

@@ -268,3 +268,41 @@ def test_write_gives_files_the_cli_runs_as_the_study_simulates(parksim, st, tmp_
     for year in (2016, 2018):
         cli_map = gdal.Open(str(tmp_path / "run" / "rasters" / f"landuse_{year}.tif")).ReadAsArray()
         assert np.array_equal(cli_map, res.to_xarray(year).values[0]), year
+
+
+PIE = __import__("conftest").SOURCE_DIR.parent / "shared" / "data" / "pie"
+
+
+@pytest.mark.skipif(not (PIE / "lu_1985.tif").exists(), reason=f"{PIE} is not here")
+def test_a_real_series_as_arrays_equals_the_same_rasters(parksim):
+    """Plum Island (../shared/data/pie, used from there): its maps read into arrays (nodata 0 -> 255) on the grid of
+    its 99.92 x 99.95 m cells give the study and the simulation the rasters give."""
+    from osgeo import gdal
+
+    classes = {1: "forest", 2: {"key": "built", "built": True}, 3: "other"}
+    drivers = {"slope": PIE / "ef_002_slope.tif", "dist_built_m": {"kind": "distance", "classes": ["built"]}}
+    files = parksim.study({1985: PIE / "lu_1985.tif", 1991: PIE / "lu_1991.tif"}, classes=classes, drivers=drivers)
+    ds = gdal.Open(str(PIE / "lu_1991.tif"))
+    x0, width, _, y0, _, height = ds.GetGeoTransform()
+    grid = parksim.GridSpec(x0, y0, width, ds.RasterYSize, ds.RasterXSize, ds.GetProjection(), -height)
+    nodata = ds.GetRasterBand(1).GetNoDataValue()
+    arrays = {}
+    for year in (1985, 1991):
+        values = gdal.Open(str(PIE / f"lu_{year}.tif")).ReadAsArray()
+        arrays[year] = np.where(values == nodata, 255, values).astype(np.uint8)
+    slope_ds = gdal.Open(str(PIE / "ef_002_slope.tif"))  # (a band outlives its dataset only while it is referenced)
+    slope_band = slope_ds.GetRasterBand(1)
+    slope = slope_band.ReadAsArray().astype(np.float32)
+    if slope_band.GetNoDataValue() is not None:
+        slope[slope == slope_band.GetNoDataValue()] = np.nan  # NaN: no value (takes the mean, as the file's nodata)
+    st = parksim.study(arrays, grid=grid, classes=classes, drivers={**drivers, "slope": slope})
+    assert st.grid.shape == files.grid.shape == (434, 497) and not st.grid.square_cells
+    assert st.grid.geotransform == pytest.approx(files.grid.geotransform, rel=1e-12)
+    assert [c["key"] for c in st.classes] == [c["key"] for c in files.classes] == ["forest", "built", "other"]
+    for year in (1985, 1991):
+        assert np.array_equal(st.map(year), files.map(year))
+    assert int((st.map(1991) == 1).sum()) == 40_350  # the README's 1991 count of Built cells (class id 1)
+    a = parksim.simulate(st, end_year=1993, seed=4)
+    b = parksim.simulate(files, end_year=1993, seed=4)
+    assert np.array_equal(a.landuse(1993), b.landuse(1993))
+    assert (a.landuse(1993) == 1).sum() > (a.landuse(1991) == 1).sum()

@@ -50,8 +50,9 @@ def study(maps, grid=None, classes=None, mask=None, exclusion=None, drivers=None
         "source": "roads.gpkg", "where": "class = 'primary'"}``, ``{"kind": "distance", "source": roads_array}``
         (non-zero cells), ``{"kind": "density", "source": "shops.gpkg", "radius_m": 800}``; its ``source`` may be an
         array, a path, or ``{year: array or path}``.
-    Arrays are copied once into the engine (any integer map dtype, any numeric driver dtype); the study owns its
-    data. ``max_distance_m`` caps distance drivers (DEFAULT 10000 m, suitability.max_distance_m).
+    In a driver array NaN is "no value": such cells of the study area take the driver's mean (a Problem says how
+    many), as a raster's nodata does. Arrays are copied once into the engine (any integer map dtype, any numeric
+    driver dtype); the study owns its data. ``max_distance_m`` caps distance drivers (DEFAULT 10000 m, suitability.max_distance_m).
     ``progress(fraction, message)`` as in run(). The GIL is released while the engine builds the study.
 
     Raises DataError naming the map or driver at fault (a float map, a value outside 0..255, a code not in the
