@@ -224,7 +224,7 @@ struct DriverBuilder::Impl {
                     Context{.path = source, .key = p.spec.name});
   }
 
-  Version prepare(const DriverSource& src, const Prepared& p, const plan::Plan* plan, ProblemReporter& problems) const {
+  Version prepare(DriverSource src, const Prepared& p, const plan::Plan* plan, ProblemReporter& problems) const {
     const DriverSpec& s = p.spec;
     Version v;
     v.from_year = src.from_year;
@@ -234,7 +234,7 @@ struct DriverBuilder::Impl {
         throw Error(ErrorCode::data, fmt::format("driver '{}': the given grid is not on the study's grid", s.name), where);
       }
       v.raster = true;
-      v.values = src.values;
+      v.values = std::move(src.values);
     } else if (!src.path.empty() && is_raster(src.path)) {
       if (!s.where.empty()) {
         throw Error(ErrorCode::config, fmt::format("driver '{}': 'where' filters vector features, and {} is a raster",
@@ -430,11 +430,13 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
     }
     p.cap = d.cap ? *d.cap : (d.kind == DriverKind::distance ? default_cap_m : std::numeric_limits<double>::quiet_NaN());
     if (!by_class) {
-      std::vector<DriverSource> sorted = d.sources;
+      // The sources move into their prepared versions, so a grid given in memory is not copied again.
+      std::vector<DriverSource> sorted = std::move(p.spec.sources);
+      p.spec.sources.clear();
       if (sorted.empty()) sorted.push_back(DriverSource{});  // the plan layer
       std::stable_sort(sorted.begin(), sorted.end(),
                        [](const DriverSource& a, const DriverSource& b) { return a.from_year < b.from_year; });
-      for (const auto& src : sorted) p.versions.push_back(impl.prepare(src, p, plan, problems));
+      for (auto& src : sorted) p.versions.push_back(impl.prepare(std::move(src), p, plan, problems));
     }
     if (d.kind == DriverKind::category) {
       double largest = -std::numeric_limits<double>::infinity();
