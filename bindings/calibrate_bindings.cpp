@@ -21,17 +21,6 @@
 
 namespace parksim::python {
 
-namespace {
-
-double param_value(const sim::Params& p, const std::string& name) {
-  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
-  if (name == "inertia_adaptation") return p.inertia_adaptation;
-  if (name == "patch_share") return p.patch_share;
-  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
-  throw Error(ErrorCode::internal, "the calibration searches a parameter the bindings do not know: " + name);
-}
-
-}  // namespace
 
 void bind_calibrate(py::module_& m) {
   using calibrate::CalibrationResult;
@@ -50,7 +39,25 @@ void bind_calibrate(py::module_& m) {
   py::class_<ClassFit>(m, "ClassFit", "The suitability model of one growing class, fitted on the first interval.")
       .def_readonly("class_id", &ClassFit::class_id)
       .def_readonly("changed_cells", &ClassFit::changed_cells, "cells that became the class over the interval")
-      .def_readonly("training_auc", &ClassFit::training_auc)
+      .def_readonly("training_auc", &ClassFit::training_auc, "AUC on the whole fitting sample (in-sample: not skill)")
+      .def_readonly("learner", &ClassFit::learner, "the learner chosen out of sample: logistic, spline or boosted")
+      .def_property_readonly(
+          "holdout_auc",
+          [](const ClassFit& f) {
+            py::dict d;
+            for (const auto& [name, value] : f.holdout_auc) d[py::str(name)] = value;
+            return d;
+          },
+          "{learner: out-of-sample ROC AUC} of every learner tried")
+      .def_readonly("holdout", &ClassFit::holdout, "how the out-of-sample AUC was measured")
+      .def_property_readonly(
+          "contributions",
+          [](const ClassFit& f) {
+            py::dict d;
+            for (const auto& [name, value] : f.contributions) d[py::str(name)] = value;
+            return d;
+          },
+          "{driver: share of the model's effect}")
       .def_property_readonly(
           "raw_coefficients",
           [](const ClassFit& f) {
@@ -73,7 +80,7 @@ void bind_calibrate(py::module_& m) {
           "params",
           [](const CalibrationResult& r) {
             py::dict d;
-            for (const auto& dim : calibrate::search_box()) d[py::str(dim.name)] = param_value(r.params, dim.name);
+            for (const auto& dim : calibrate::search_box()) d[py::str(dim.name)] = calibrate::search_value(r.params, dim.name);
             d["patch_size_sd_cells"] = r.params.patch_size_sd_cells;
             return d;
           },
@@ -146,7 +153,8 @@ void bind_calibrate(py::module_& m) {
       "calibrate_study",
       [](std::shared_ptr<pipeline::StudyInput> study, const scenario::Scenario& settings,
          std::vector<std::string> drivers, int budget, int runs_per_evaluation, std::uint64_t seed,
-         std::int64_t sample_cells, double pattern_weight, double min_step, py::object progress) {
+         std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
+         py::object progress) {
         calibrate::CalibrationOptions options;
         options.budget = budget;
         options.runs_per_evaluation = runs_per_evaluation;
@@ -154,6 +162,7 @@ void bind_calibrate(py::module_& m) {
         options.sample_cells = sample_cells;
         options.pattern_weight = pattern_weight;
         options.min_step = min_step;
+        options.learner = learner;
         options.base = scenario::sim_params(settings);
         PyProgress bridge(std::move(progress));
         return call_without_gil(&bridge, [&] {
@@ -163,7 +172,8 @@ void bind_calibrate(py::module_& m) {
       },
       py::arg("study"), py::arg("settings"), py::arg("drivers") = std::vector<std::string>{}, py::kw_only(),
       py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4, py::arg("seed") = 1, py::arg("sample_cells") = 5000,
-      py::arg("pattern_weight") = 1.0, py::arg("min_step") = 1.0 / 32.0, py::arg("progress") = py::none(),
+      py::arg("pattern_weight") = 1.0, py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto",
+      py::arg("progress") = py::none(),
       "Calibrates a study (calibrate::calibrate_study) on `drivers` (DEFAULT all declared), the [sim] of `settings` "
       "as the base; options as calibrate::CalibrationOptions (ConfigError when out of range). progress(fraction, "
       "message) is called with the GIL held; returning False cancels (CancelledError). Releases the GIL.");
@@ -171,13 +181,15 @@ void bind_calibrate(py::module_& m) {
   m.def(
       "calibrate_scenario",
       [](const scenario::Scenario& scenario, int budget, int runs_per_evaluation, std::optional<std::uint64_t> seed,
-         std::int64_t sample_cells, double pattern_weight, double min_step, py::object progress) {
+         std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
+         py::object progress) {
         calibrate::CalibrationOptions options;
         options.budget = budget;
         options.runs_per_evaluation = runs_per_evaluation;
         options.sample_cells = sample_cells;
         options.pattern_weight = pattern_weight;
         options.min_step = min_step;
+        options.learner = learner;
         PyProgress bridge(std::move(progress));
         const scenario::Scenario copy = scenario;
         return call_without_gil(&bridge, [&] {
@@ -187,7 +199,7 @@ void bind_calibrate(py::module_& m) {
       },
       py::arg("scenario"), py::kw_only(), py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4,
       py::arg("seed") = py::none(), py::arg("sample_cells") = 5000, py::arg("pattern_weight") = 1.0,
-      py::arg("min_step") = 1.0 / 32.0, py::arg("progress") = py::none(),
+      py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto", py::arg("progress") = py::none(),
       "Calibrates a study scenario (calibrate::calibrate_scenario, exactly `parksim calibrate SCENARIO`): its "
       "suitability.drivers (DEFAULT all declared), its [sim] as the base, its seed unless `seed` is given. Releases "
       "the GIL.");

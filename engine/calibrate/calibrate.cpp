@@ -139,14 +139,6 @@ void set_param(sim::Params& p, const std::string& name, double v) {
   }
 }
 
-double get_param(const sim::Params& p, const std::string& name) {
-  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
-  if (name == "inertia_adaptation") return p.inertia_adaptation;
-  if (name == "patch_share") return p.patch_share;
-  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
-  if (name == "selection_exponent") return p.selection_exponent;
-  throw Error(ErrorCode::internal, "unknown search parameter " + name);
-}
 
 metrics::CategoricalMapView view(const grid::Grid<std::uint8_t>& g) {
   return metrics::CategoricalMapView{std::span<const std::uint8_t>(g.data(), static_cast<std::size_t>(g.size())),
@@ -618,6 +610,15 @@ void CalibrationOptions::validate() const {
 }
 
 
+double search_value(const sim::Params& p, const std::string& name) {
+  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
+  if (name == "inertia_adaptation") return p.inertia_adaptation;
+  if (name == "patch_share") return p.patch_share;
+  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
+  if (name == "selection_exponent") return p.selection_exponent;
+  throw Error(ErrorCode::internal, "unknown search parameter " + name);
+}
+
 std::vector<SearchDimension> search_box() {
   return {{"neighbourhood_weight", 0.0, 1.0},
           {"inertia_adaptation", 0.0, 2.0},
@@ -777,7 +778,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     }
     const double objective = sum / options.runs_per_evaluation;
     Evaluation e;
-    for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(get_param(params, box[d].name));
+    for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(search_value(params, box[d].name));
     e.objective = objective;
     result.evaluations.push_back(std::move(e));
     cache.emplace(key, objective);
@@ -786,7 +787,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   };
 
   std::vector<double> best(box.size());
-  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(get_param(options.base, box[d].name), box[d]);
+  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(search_value(options.base, box[d].name), box[d]);
   double best_f = *evaluate(best, 1.0);
   double step = 0.25;
   bool budget_left = true;

@@ -9,7 +9,7 @@ import pytest
 
 import town
 
-SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells"]
+SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells", "selection_exponent"]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_a_study_calibrates_into_a_scenario_the_cli_runs(parksim, st, cal, tmp_p
     text = cal.scenario
     assert text == cal.path.read_text(encoding="utf-8")
     assert "[suitability.coefficients.urban]" in text and "dist_road_m = " in text and "dist_urban_m = " in text
-    assert "mode = 'given'" in text and "method = 'trend'" in text and "name = 'study-calibrated'" in text
+    assert "mode = 'given'" in text and "method = 'auto'" in text and "name = 'study-calibrated'" in text
     # The arrays became GeoTIFFs next to calibrated.toml, referenced relative to it.
     assert "2015 = 'inputs/landuse_2015.tif'" in text and "source = 'inputs/driver_dist_road_m.tif'" in text
     assert (cal.folder / "inputs" / "landuse_2015.tif").is_file()
@@ -65,7 +65,7 @@ def test_the_result_holds_fits_search_and_validation_next_to_persistence(parksim
     assert list(coefficients.columns) == ["class", "class_id", "driver", "coefficient"]
     assert set(coefficients["class"]) == {"urban"} and len(coefficients) == 3
     assert list(cal.params) == SEARCHED + ["patch_size_sd_cells"]
-    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells"]  # one growing class
+    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells", "selection_exponent"]
     ev = cal.evaluations
     assert list(ev.columns) == SEARCHED + ["objective"] and 1 <= len(ev) <= 10
     assert cal.best_objective == pytest.approx(ev.objective.max())
@@ -263,8 +263,14 @@ def test_apply_moves_the_calibration_into_the_scenario_that_made_the_maps(parksi
     keys = {c["id"]: c["key"] for c in res.classes}
     assert cal.fits
     for f in cal.fits:
-        assert f"[suitability.coefficients.{keys[f.class_id]}]" in cal.scenario
-        assert f"dist_class_{keys[f.class_id]}_m" in f.raw_coefficients
+        key = keys[f.class_id]
+        # Each class's learner was chosen out of sample; boosted trees are saved next to the scenario.
+        assert f.learner in f.holdout_auc and f.holdout_auc[f.learner] == max(f.holdout_auc.values())
+        if f.learner == "boosted":
+            assert f"{key} = '{key}.xgb.json'" in cal.scenario and (cal.folder / f"{key}.xgb.json").is_file()
+        else:
+            assert f"[suitability.coefficients.{key}]" in cal.scenario
+        assert f"dist_class_{key}_m" in f.contributions
     applied = cal.apply(sc)
     assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "fit"
     for name in SEARCHED:

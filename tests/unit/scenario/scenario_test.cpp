@@ -207,4 +207,20 @@ TEST(Scenario, copies_are_independent_and_effective_text_is_deterministic) {
 }
 
 }  // namespace
+TEST_F(ScenarioFiles, a_hinge_term_keeps_its_knot_decimal_point_in_files_and_in_set) {
+  // A spline fit writes coefficients of hinge terms "driver>knot"; the knot's '.' is not a table separator.
+  auto s = Scenario::load(write("h.toml",
+                                "name = \"h\"\n[suitability]\nmode = \"given\"\n[suitability.coefficients.urban]\n"
+                                "intercept = -2.0\n\"dist_urban_m>632.85\" = 0.25\n"));
+  EXPECT_EQ(s.child_keys("suitability.coefficients.urban"),
+            (std::vector<std::string>{"dist_urban_m>632.85", "intercept"}));
+  EXPECT_DOUBLE_EQ(s.get_real("suitability.coefficients.urban.dist_urban_m>632.85"), 0.25);
+  s.set("suitability.coefficients.urban.slope_deg>2.5", 1.5);
+  EXPECT_DOUBLE_EQ(s.get_real("suitability.coefficients.urban.slope_deg>2.5"), 1.5);
+  EXPECT_NE(s.to_toml().find("'slope_deg>2.5' = 1.5"), std::string::npos) << s.to_toml();
+  s.remove("suitability.coefficients.urban.dist_urban_m>632.85");
+  EXPECT_FALSE(s.has("suitability.coefficients.urban.dist_urban_m>632.85"));
+  EXPECT_TRUE(s.has("suitability.coefficients.urban.slope_deg>2.5"));
+}
+
 }  // namespace parksim::scenario
