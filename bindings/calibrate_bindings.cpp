@@ -22,6 +22,17 @@
 namespace parksim::python {
 
 
+namespace {
+
+// {name: value} of (name, value) pairs, in their order.
+py::dict named_values(const std::vector<std::pair<std::string, double>>& pairs) {
+  py::dict d;
+  for (const auto& [name, value] : pairs) d[py::str(name)] = value;
+  return d;
+}
+
+}  // namespace
+
 void bind_calibrate(py::module_& m) {
   using calibrate::CalibrationResult;
   using calibrate::ClassFit;
@@ -43,28 +54,16 @@ void bind_calibrate(py::module_& m) {
       .def_readonly("learner", &ClassFit::learner, "the learner chosen out of sample: logistic, spline or boosted")
       .def_property_readonly(
           "holdout_auc",
-          [](const ClassFit& f) {
-            py::dict d;
-            for (const auto& [name, value] : f.holdout_auc) d[py::str(name)] = value;
-            return d;
-          },
+          [](const ClassFit& f) { return named_values(f.holdout_auc); },
           "{learner: out-of-sample ROC AUC} of every learner tried")
       .def_readonly("holdout", &ClassFit::holdout, "how the out-of-sample AUC was measured")
       .def_property_readonly(
           "contributions",
-          [](const ClassFit& f) {
-            py::dict d;
-            for (const auto& [name, value] : f.contributions) d[py::str(name)] = value;
-            return d;
-          },
+          [](const ClassFit& f) { return named_values(f.contributions); },
           "{driver: share of the model's effect}")
       .def_property_readonly(
           "raw_coefficients",
-          [](const ClassFit& f) {
-            py::dict d;
-            for (const auto& [name, value] : f.raw_coefficients) d[py::str(name)] = value;
-            return d;
-          },
+          [](const ClassFit& f) { return named_values(f.raw_coefficients); },
           "{driver: coefficient} in raw driver units, 'intercept' first")
       .def("__repr__", [](const ClassFit& f) {
         return "<ClassFit class " + std::to_string(f.class_id) + ", " + std::to_string(f.changed_cells) +
