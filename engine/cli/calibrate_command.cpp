@@ -8,6 +8,7 @@
 
 #include "calibrate/calibrate.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 
 namespace parksim::cli {
@@ -26,6 +27,7 @@ std::string figure(double v) { return std::isnan(v) ? std::string("n/a") : fmt::
 }  // namespace
 
 int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+  output_folder_option(options.out, "--out");
   std::vector<calibrate::MapFile> maps;
   for (const std::string& m : options.maps) {
     auto [year_text, path] = split_assignment(m);
@@ -76,7 +78,9 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
       key.clear();
     }
   }
-  calibrate::CalibrationResult result = calibrate::calibrate(series, co);
+  const Progress progress;
+  const InterruptScope interrupts(progress);
+  calibrate::CalibrationResult result = calibrate::calibrate(series, co, progress);
   problems.insert(problems.begin(), result.problems.begin(), result.problems.end());
   calibrate::write_scenario_fragment(result, options.out, options.overwrite);
 

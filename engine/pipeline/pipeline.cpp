@@ -626,7 +626,7 @@ grid::Grid<std::uint8_t> read_previous_map(const scenario::Scenario& s, const gr
   const std::string key = "demand.previous_map";
   const fs::path path = s.get_path(key);
   if (path.empty()) config_error(s, key, "demand.method = \"trend\" needs the class map of an earlier year here");
-  const io::RasterInfo info = io::read_raster(path, true);
+  const io::RasterInfo info = io::read_raster(path, {.values = true, .max_cells = spec.cell_count()});
   const io::RasterGeometry& g = info.geometry;
   const double tolerance = 1e-6 * spec.cell_size_m;
   const bool same_grid = g.cols == spec.cols && g.rows == spec.rows && std::abs(g.cell_size - spec.cell_size_m) <= tolerance &&
