@@ -14,6 +14,7 @@
 #include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "io/atomic.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/bundle.hpp"
 #include "scenario/scenario.hpp"
@@ -84,6 +85,8 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const std::filesystem::path out_dir =
       requested_out.empty() ? std::filesystem::path("out") / report::output_folder_name(s.name()) : requested_out;
   // Refuse before doing any work: the run may take a while, and the existing output stays untouched either way.
+  // A previous output that a killed run left aside is put back first, so it counts as existing.
+  io::recover_interrupted_output(out_dir, io::AtomicOutput::Kind::directory);
   if (std::filesystem::exists(out_dir) && !options.overwrite) {
     throw Error(ErrorCode::output_exists, "the output folder exists; use --overwrite to replace it",
                 Context{.path = out_dir.string()});

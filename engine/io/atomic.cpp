@@ -216,6 +216,16 @@ void AtomicOutput::commit() {
   sync_path(parent, true);
 }
 
+void recover_interrupted_output(const fs::path& target, AtomicOutput::Kind kind) noexcept {
+  try {
+    std::error_code ec;
+    const fs::path parent = parent_or_dot(target);
+    if (target.has_filename() && fs::is_directory(parent, ec)) recover_leftovers(target, parent, kind);
+  } catch (...) {
+    // Best effort: the write that follows reports any real problem with the folder.
+  }
+}
+
 void atomic_write_text(const fs::path& path, std::string_view content, bool overwrite) {
   AtomicOutput output(path, AtomicOutput::Kind::file, overwrite);
   {

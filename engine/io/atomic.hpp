@@ -55,6 +55,12 @@ class AtomicOutput {
   bool m_committed = false;
 };
 
+/// Repairs what a killed writer of `target` (an AtomicOutput of that kind) left beside it, as the AtomicOutput
+/// constructor does: temporaries of processes that no longer run are removed, and a previous output moved aside by a
+/// process killed between the two renames of a swap is moved back when the target is missing. For commands that
+/// check whether their output exists before they start. Never throws; does nothing when the folder is missing.
+void recover_interrupted_output(const std::filesystem::path& target, AtomicOutput::Kind kind) noexcept;
+
 /// Writes `content` to `path` atomically (see AtomicOutput). Throws Error(output_exists) when the file exists
 /// and !overwrite, Error(output) when it cannot be written.
 void atomic_write_text(const std::filesystem::path& path, std::string_view content, bool overwrite);
