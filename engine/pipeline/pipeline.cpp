@@ -56,7 +56,7 @@ const std::string kOutsideZone = "outside";
     where.path = at.substr(0, colon);
     where.line = std::stoi(at.substr(colon + 1));
   }
-  throw Error(ErrorCode::config, fmt::format("'{}': {}", key, message), where);
+  throw Error(ErrorCode::config, message, where);  // the context names the key
 }
 
 std::string slug(std::string_view text) {
@@ -947,6 +947,53 @@ struct AllocationOut {
   std::vector<double> score;  // of the chosen option per parcel
 };
 
+// Zones with a parcel in the expansion: the zones the allocation gives parcels to.
+std::set<std::string> expansion_zones(const plan::Plan& plan) {
+  std::set<std::string> zones;
+  for (const auto& p : plan.parcels) {
+    if (plan::is_expansion(p.phase) && plan.find_zone(p.zone)) zones.insert(p.zone);
+  }
+  return zones;
+}
+
+// The allocation's targets from alloc.*; Error(config) naming the key for a zone or phase the plan lacks.
+std::vector<alloc::Target> allocation_targets(const scenario::Scenario& s, const plan::Plan& plan) {
+  const std::set<std::string> new_zones = expansion_zones(plan);
+  std::vector<alloc::Target> targets;
+  const double min_mu = s.get_real("alloc.min_health_industry_mu");
+  if (min_mu > 0.0) {
+    auto t = alloc::health_industry_target(min_mu);
+    t.name = fmt::format("health_industry_{:.0f}mu", min_mu);
+    targets.push_back(t);
+  }
+  auto zone_targets = [&](const std::string& section, alloc::TargetKind kind) {
+    for (const auto& z : s.child_keys(section)) {
+      if (!new_zones.count(z)) {
+        config_error(s, section + "." + z, fmt::format("'{}' is not a zone with expansion parcels ({})", z,
+                                                       fmt::join(new_zones, ", ")));
+      }
+      alloc::Target t;
+      t.name = fmt::format("{}.{}", section.substr(6), z);
+      t.kind = kind;
+      t.zone = z;
+      t.value = units::km2_to_m2(s.get_real(section + "." + z));
+      targets.push_back(t);
+    }
+  };
+  zone_targets("alloc.zone_min_km2", alloc::TargetKind::zone_min_area_m2);
+  zone_targets("alloc.zone_max_km2", alloc::TargetKind::zone_max_area_m2);
+  for (const auto& ph : s.child_keys("alloc.phase_max_km2")) {
+    if (!plan.find_phase(ph)) config_error(s, "alloc.phase_max_km2." + ph, fmt::format("no phase '{}'", ph));
+    alloc::Target t;
+    t.name = "phase_max_km2." + ph;
+    t.kind = alloc::TargetKind::phase_max_developed_m2;
+    t.phase = ph;
+    t.value = units::km2_to_m2(s.get_real("alloc.phase_max_km2." + ph));
+    targets.push_back(t);
+  }
+  return targets;
+}
+
 AllocationOut run_allocation(const scenario::Scenario& s, const plan::Plan& plan, const Classes& classes,
                              const std::vector<std::vector<std::int64_t>>& cells, const grid::GridSpec& spec,
                              const std::vector<grid::Grid<std::uint8_t>>& suitability,
@@ -955,10 +1002,9 @@ AllocationOut run_allocation(const scenario::Scenario& s, const plan::Plan& plan
   alloc::AllocationProblem problem;
   // Options: every (new zone, land use) pair. New zones: zones with a parcel in the expansion. Land uses: the
   // health-industry codes and the built codes in use anywhere in the plan.
-  std::set<std::string> new_zones;
+  const std::set<std::string> new_zones = expansion_zones(plan);
   std::set<std::string> codes;
   for (const auto& p : plan.parcels) {
-    if (plan::is_expansion(p.phase) && plan.find_zone(p.zone)) new_zones.insert(p.zone);
     const auto* c = plan.find_class(p.landuse);
     if (c && c->sim_class >= 0 && classes.built[static_cast<std::size_t>(c->sim_class)] &&
         (p.status == plan::DevelopmentStatus::built || p.status == plan::DevelopmentStatus::under_construction)) {
@@ -1033,37 +1079,7 @@ AllocationOut run_allocation(const scenario::Scenario& s, const plan::Plan& plan
     }
   }
   // Targets.
-  const double min_mu = s.get_real("alloc.min_health_industry_mu");
-  if (min_mu > 0.0) {
-    auto t = alloc::health_industry_target(min_mu);
-    t.name = fmt::format("health_industry_{:.0f}mu", min_mu);
-    problem.targets.push_back(t);
-  }
-  auto zone_targets = [&](const std::string& section, alloc::TargetKind kind) {
-    for (const auto& z : s.child_keys(section)) {
-      if (!new_zones.count(z)) {
-        config_error(s, section + "." + z, fmt::format("'{}' is not a zone with expansion parcels ({})", z,
-                                                       fmt::join(new_zones, ", ")));
-      }
-      alloc::Target t;
-      t.name = fmt::format("{}.{}", section.substr(6), z);
-      t.kind = kind;
-      t.zone = z;
-      t.value = units::km2_to_m2(s.get_real(section + "." + z));
-      problem.targets.push_back(t);
-    }
-  };
-  zone_targets("alloc.zone_min_km2", alloc::TargetKind::zone_min_area_m2);
-  zone_targets("alloc.zone_max_km2", alloc::TargetKind::zone_max_area_m2);
-  for (const auto& ph : s.child_keys("alloc.phase_max_km2")) {
-    if (!plan.find_phase(ph)) config_error(s, "alloc.phase_max_km2." + ph, fmt::format("no phase '{}'", ph));
-    alloc::Target t;
-    t.name = "phase_max_km2." + ph;
-    t.kind = alloc::TargetKind::phase_max_developed_m2;
-    t.phase = ph;
-    t.value = units::km2_to_m2(s.get_real("alloc.phase_max_km2." + ph));
-    problem.targets.push_back(t);
-  }
+  problem.targets = allocation_targets(s, plan);
   problem.params.time_limit_s = s.get_real("alloc.time_limit_s");
   problem.params.relative_gap = s.get_real("alloc.gap_pct") / 100.0;
   problem.params.neighbour_bonus_per_m = s.get_real("alloc.neighbour_bonus_per_m");
@@ -1124,6 +1140,21 @@ struct Prepared {
   sim::SimulationInput in;
   sim::Params params;
 };
+
+// outputs.key_years, checked against the run's years (DEFAULT start, middle, end), sorted and unique.
+std::vector<int> key_years_of(const scenario::Scenario& s, int start, int end) {
+  std::vector<int> key_years;
+  for (auto y : s.get_int_list("outputs.key_years")) {
+    if (y < start || y > end) {
+      config_error(s, "outputs.key_years", fmt::format("{} is outside the run's years {}..{}", y, start, end));
+    }
+    key_years.push_back(static_cast<int>(y));
+  }
+  if (key_years.empty()) key_years = {start, start + (end - start) / 2, end};
+  std::sort(key_years.begin(), key_years.end());
+  key_years.erase(std::unique(key_years.begin(), key_years.end()), key_years.end());
+  return key_years;
+}
 
 // Runs stages 1-5 into `prepared` (whose scenario it first overrides with `options`), filling the run's identity, plan, grid and classes in `result`. Progress 0..0.3.
 void prepare(const RunOptions& options, report::RunResult& result, ProblemReporter& problems, Prepared& prepared) {
@@ -1325,16 +1356,7 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   }
 
   // Key years and class maps.
-  std::vector<int> key_years;
-  for (auto y : s.get_int_list("outputs.key_years")) {
-    if (y < start || y > end) {
-      config_error(s, "outputs.key_years", fmt::format("{} is outside the run's years {}..{}", y, start, end));
-    }
-    key_years.push_back(static_cast<int>(y));
-  }
-  if (key_years.empty()) key_years = {start, start + (end - start) / 2, end};
-  std::sort(key_years.begin(), key_years.end());
-  key_years.erase(std::unique(key_years.begin(), key_years.end()), key_years.end());
+  const std::vector<int> key_years = key_years_of(s, start, end);
   result.key_years = key_years;
   auto map_of = [&](int year) -> const grid::Grid<std::uint8_t>& {
     if (year == start) return grids.classes;
@@ -1521,6 +1543,18 @@ report::RunResult run_scenario(const scenario::Scenario& input_scenario, const R
   result.problems = problems.sorted();
   progress.check(1.0, "done");
   return result;
+}
+
+std::vector<Problem> check_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(scenario);
+  prepare(options, result, problems, prepared);
+  key_years_of(prepared.s, result.start_year, result.end_year);
+  prepared.in.validate();
+  prepared.params.validate(prepared.in.class_count);
+  if (prepared.s.get_bool("alloc.enabled")) allocation_targets(prepared.s, result.plan);
+  return problems.sorted();
 }
 
 EnsembleRun run_ensemble(const scenario::Scenario& scenario, std::uint64_t first_run, const RunOptions& options) {

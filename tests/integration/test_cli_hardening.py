@@ -241,3 +241,42 @@ def test_out_of_range_seed_is_echoed_as_given(run, tmp_path):
     r = run("run", BASELINE, "--seed", "18446744073709551615", "--out", tmp_path / "out")
     assert r.returncode == EXIT_USAGE
     assert "got 18446744073709551615" in r.stderr and "-1" not in r.stderr, r.stderr
+
+
+# ---- 6. validate and run agree ------------------------------------------------------------------------------------
+
+DISAGREEMENTS = {
+    "zone shares summing to 1.2": ('[demand.zone_share]\nfrontier_tech = 0.7\nmedical_device = 0.5\n',
+                                   "zone shares must sum to 1, they sum to 1.2"),
+    "an unknown zone id": ('[demand.zone_share]\nmoon_base = 1.0\n', "no zone 'moon_base' in the plan"),
+    "a negative enterprise growth rate inside the documented range": (
+        '[demand]\nenterprise_growth_rate = -0.05\n', "falls below zero"),
+    "a key year outside the run": ('[outputs]\nkey_years = [2050]\n', "2050 is outside the run's years"),
+    "an allocation target for an unknown zone": ('[alloc.zone_min_km2]\nmoon = 1.0\n',
+                                                 "'moon' is not a zone with expansion parcels"),
+    "extends to a folder": ('', "is a folder; extends names the scenario file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DISAGREEMENTS))
+def test_validate_refuses_what_run_refuses_with_the_same_message(run, tmp_path, case):
+    body, expected = DISAGREEMENTS[case]
+    if case == "extends to a folder":
+        scenario = tmp_path / "s.toml"
+        scenario.write_text('name = "s"\nextends = "."\n')
+    else:
+        scenario = write_scenario(tmp_path, 'name = "s"\n' + body)
+    checked = run("validate", scenario)
+    ran = run("run", scenario, "--out", tmp_path / "out", "--quiet")
+    assert ran.returncode == EXIT_CONFIG, ran.stderr
+    assert checked.returncode == ran.returncode, checked.stdout + checked.stderr
+    assert expected in ran.stderr, ran.stderr
+    error_line = [line for line in ran.stderr.splitlines() if line.startswith("parksim: error:")]
+    assert error_line and error_line[0] in checked.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_given_as_the_scenario_is_named_as_such_by_run(run, tmp_path):
+    r = run("run", tmp_path, "--out", tmp_path / "out")
+    assert r.returncode == EXIT_INPUT
+    assert "is a folder, not a scenario file: give the file itself" in r.stderr
