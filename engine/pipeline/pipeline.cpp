@@ -626,7 +626,7 @@ grid::Grid<std::uint8_t> read_previous_map(const scenario::Scenario& s, const gr
   const std::string key = "demand.previous_map";
   const fs::path path = s.get_path(key);
   if (path.empty()) config_error(s, key, "demand.method = \"trend\" needs the class map of an earlier year here");
-  const io::RasterInfo info = io::read_raster(path, {.values = true, .max_cells = spec.cell_count()});
+  io::RasterInfo info = io::read_raster(path);  // described first: a map on another grid is refused unread
   const io::RasterGeometry& g = info.geometry;
   const double tolerance = 1e-6 * spec.cell_size_m;
   const bool same_grid = g.cols == spec.cols && g.rows == spec.rows && std::abs(g.cell_size - spec.cell_size_m) <= tolerance &&
@@ -643,6 +643,7 @@ grid::Grid<std::uint8_t> read_previous_map(const scenario::Scenario& s, const gr
                              spec.cell_size_m, spec.origin_x, spec.origin_y, grid_crs, grid_crs, spec.min_x(),
                              spec.min_y(), spec.max_x(), spec.max_y(), spec.cell_size_m, spec.cell_size_m));
   }
+  info = io::read_raster(path, {.values = true, .max_cells = spec.cell_count()});
   if (g.crs.empty()) {
     problems.report(Severity::warning, "demand.previous_map_crs",
                     fmt::format("{} has no CRS; taken to be the run's {}", path.string(), grid_crs), Context{.key = key});

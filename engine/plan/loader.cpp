@@ -27,6 +27,8 @@ struct SourceLayer {
   io::Layer layer;      // as read
   const LayerMapping* mapping = nullptr;
   std::optional<geom::Transformer> to_working;
+  std::optional<geom::Crs> crs;          // the layer's own CRS (spatial layers)
+  std::optional<geom::Envelope> plausible;  // its area of use (widened), in its own coordinates
   Context base;         // path + layer for messages
 
   std::string field(std::string_view logical) const {
@@ -115,6 +117,57 @@ bool in_family(geom::GeometryType type, Family family) {
   return false;
 }
 
+// Beyond this magnitude a coordinate is no place on Earth in any CRS (metres, feet or degrees).
+constexpr double kMaxCoordinate = 1e9;
+// The area of use of a CRS is where its authority vouches for it; data a little beyond it (a projection zone's
+// neighbour strip) is still fine, data elsewhere means the layer's CRS is wrong.
+constexpr double kAreaOfUseMarginDeg = 1.0;
+
+// Throws when the source geometry cannot lie in its layer's CRS: Error(geometry) for a coordinate that is not finite
+// or beyond any CRS's range, Error(crs) for one outside the CRS's area of use - naming the layer, feature and
+// coordinate, and saying so when the values look like longitude/latitude in a projected layer.
+void check_plausible(const SourceLayer& src, const geom::Geometry& g, const Context& where) {
+  const geom::Envelope e = g.envelope();
+  if (e.is_empty()) return;
+  Context at = where;
+  for (const Coordinate c : {Coordinate{e.min_x, e.min_y}, Coordinate{e.max_x, e.max_y}}) {
+    if (!std::isfinite(c.x) || !std::isfinite(c.y) || std::abs(c.x) > kMaxCoordinate ||
+        std::abs(c.y) > kMaxCoordinate) {
+      at.coordinate = Coordinate{c.x, c.y};
+      throw Error(ErrorCode::geometry,
+                  fmt::format("coordinate ({:g}, {:g}) is out of range for any coordinate reference system (beyond "
+                              "{:g}); fix or remove the feature",
+                              c.x, c.y, kMaxCoordinate),
+                  at);
+    }
+  }
+  if (!src.plausible || !src.crs) return;
+  const geom::Envelope& box = *src.plausible;
+  const bool inside = e.min_x >= box.min_x && e.max_x <= box.max_x && e.min_y >= box.min_y && e.max_y <= box.max_y;
+  if (inside) return;
+  const double x = e.min_x < box.min_x ? e.min_x : e.max_x > box.max_x ? e.max_x : e.min_x;
+  const double y = e.min_y < box.min_y ? e.min_y : e.max_y > box.max_y ? e.max_y : e.min_y;
+  at.coordinate = Coordinate{x, y};
+  const geom::Crs& crs = *src.crs;
+  const auto& area = *crs.area_of_use_deg();
+  const bool looks_geographic = crs.is_projected() && std::abs(e.min_x) <= 180.0 && std::abs(e.max_x) <= 180.0 &&
+                                std::abs(e.min_y) <= 90.0 && std::abs(e.max_y) <= 90.0;
+  const std::string crs_name = crs.epsg() ? fmt::format("EPSG:{} ({})", *crs.epsg(), crs.name()) : crs.name();
+  throw Error(ErrorCode::crs,
+              fmt::format("coordinate ({:.6g}, {:.6g}) lies outside the area of use of the layer's CRS {}: {:.2f} to "
+                          "{:.2f} E, {:.2f} to {:.2f} N{} (allowing {:g} degree around it). {}",
+                          x, y, crs_name, area.min_x, area.max_x, area.min_y, area.max_y,
+                          crs.area_of_use_name().empty() ? "" : fmt::format(" ({})", crs.area_of_use_name()),
+                          kAreaOfUseMarginDeg,
+                          looks_geographic
+                              ? "The values look like longitude/latitude: label the layer with its real CRS (e.g. "
+                                "ogr2ogr -a_srs EPSG:4490 FIXED.gpkg IN for CGCS2000 longitude/latitude) or "
+                                "reproject it"
+                              : "Is the layer's CRS right? Label the layer with its real CRS (ogr2ogr -a_srs) or "
+                                "reproject it"),
+              at);
+}
+
 // WKB -> working-CRS geometry, validated and repaired; nullopt (with an error Problem) when unusable.
 std::optional<geom::Geometry> geometry_of(const SourceLayer& src, const io::Feature& f, const std::string& key,
                                           Family family, ProblemReporter& problems, const LoadOptions& options) {
@@ -126,9 +179,10 @@ std::optional<geom::Geometry> geometry_of(const SourceLayer& src, const io::Feat
   geom::Geometry g;
   try {
     g = geom::Geometry::from_wkb(f.wkb, where);
+    check_plausible(src, g, where);
     if (src.to_working) g = src.to_working->transform(g);
   } catch (const Error& e) {
-    if (e.code() == ErrorCode::crs) throw;
+    if (e.code() == ErrorCode::crs || e.code() == ErrorCode::geometry) throw;
     problems.report(Severity::error, "geometry.unreadable", fmt::format("{}; left out", e.message()), where);
     return std::nullopt;
   }
@@ -211,6 +265,8 @@ class Reader {
     if (spatial) {
       const geom::Crs crs = crs_of(src.layer.crs, m_mapping, src.base, m_problems);
       if (!crs.is_equivalent_to(m_working)) src.to_working.emplace(crs, m_working);
+      src.plausible = geom::area_of_use_bounds(crs, kAreaOfUseMarginDeg);
+      src.crs = crs;
     }
     return src;
   }

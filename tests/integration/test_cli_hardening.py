@@ -68,8 +68,8 @@ def test_sparse_40000_square_previous_map_is_refused_before_it_is_read(parksim_b
     scenario = write_scenario(tmp_path, f'name = "trend"\n[demand]\nmethod = "trend"\nprevious_map = "{tif}"\n'
                                         'previous_year = 2020\n')
     code, err, seconds, peak_mib = run_with_peak([parksim_bin, "run", scenario, "--out", tmp_path / "out", "--quiet"])
-    assert code == EXIT_DATA, err
-    assert "40000 x 40000 cells" in err and "crop it to the study area" in err, err
+    assert code == EXIT_CONFIG, err  # refused as a map on another grid, from its description alone
+    assert "40000 x 40000 cells" in err and "is not on the simulation grid" in err and "gdalwarp" in err, err
     assert seconds < 10 and peak_mib < 500, (seconds, peak_mib)
     assert not (tmp_path / "out").exists()
 
@@ -280,3 +280,38 @@ def test_a_folder_given_as_the_scenario_is_named_as_such_by_run(run, tmp_path):
     r = run("run", tmp_path, "--out", tmp_path / "out")
     assert r.returncode == EXIT_INPUT
     assert "is a folder, not a scenario file: give the file itself" in r.stderr
+
+
+# ---- 3. CRS plausibility ------------------------------------------------------------------------------------------
+
+BUNDLED = SOURCE_DIR / "geodata" / "zgc_life_science_park.gpkg"
+
+
+def test_longitude_latitude_in_a_layer_labelled_epsg_4548_is_a_crs_error_naming_layer_feature_coordinate(run,
+                                                                                                        tmp_path):
+    lonlat = tmp_path / "lonlat.gpkg"
+    mislabelled = tmp_path / "mislabelled.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", lonlat, BUNDLED, "-t_srs", "EPSG:4490"], check=True)
+    subprocess.run(["ogr2ogr", "-f", "GPKG", mislabelled, lonlat, "-a_srs", "EPSG:4548"], check=True)
+    r = run("validate", mislabelled)
+    assert r.returncode == EXIT_CRS, r.stdout + r.stderr
+    assert re.search(r"layer '\w+': feature \d+ .*: at \(11\d\.\d+, \d\d\.\d+\): coordinate .* lies outside the area "
+                     r"of use of the layer's CRS EPSG:4548", r.stderr), r.stderr
+    assert "look like longitude/latitude" in r.stderr and "ogr2ogr -a_srs EPSG:4490" in r.stderr
+
+
+def test_a_parcel_at_1e295_is_a_geometry_error(run, tmp_path):
+    from osgeo import ogr
+    far = tmp_path / "far.gpkg"
+    subprocess.run(["ogr2ogr", "-f", "GPKG", far, BUNDLED], check=True)
+    ds = ogr.Open(str(far), 1)
+    layer = ds.GetLayerByName("parcels")
+    feature = layer.GetNextFeature()
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(
+        "POLYGON ((1e295 1e295, 1.0001e295 1e295, 1.0001e295 1.0001e295, 1e295 1.0001e295, 1e295 1e295))"))
+    layer.SetFeature(feature)
+    fid = feature.GetFID()
+    ds = None
+    r = run("validate", far)
+    assert r.returncode == EXIT_GEOMETRY, r.stdout + r.stderr
+    assert f"layer 'parcels': feature {fid}" in r.stderr and "out of range" in r.stderr, r.stderr
