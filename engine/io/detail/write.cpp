@@ -343,7 +343,8 @@ Layer make_layer_styles(std::span<const Layer> layers, const WriteOptions& optio
     }
   }
   for (const auto& [name, qml] : options.layer_styles) {
-    const auto it = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.name == name; });
+    const std::string& styled = name;  // clang 14 cannot capture a structured binding
+    const auto it = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.name == styled; });
     if (it == layers.end()) {
       throw Error(ErrorCode::internal, "a style names a layer that is not written",
                   Context{.path = where.path, .layer = name});
