@@ -117,6 +117,9 @@ bool in_family(geom::GeometryType type, Family family) {
   return false;
 }
 
+// The source of phases that load_plan makes from the parcels when the dataset has no phases layer.
+constexpr const char* kPhaseFromParcels = "union of the parcels of the phase";
+
 // Beyond this magnitude a coordinate is no place on Earth in any CRS (metres, feet or degrees).
 constexpr double kMaxCoordinate = 1e9;
 // The area of use of a CRS is where its authority vouches for it; data a little beyond it (a projection zone's
@@ -231,15 +234,17 @@ class Reader {
  public:
   Reader(const fs::path& dataset, const FieldMapping& mapping, ProblemReporter& problems, const LoadOptions& options)
       : m_dataset(dataset), m_mapping(mapping), m_problems(problems), m_options(options),
-        m_working(geom::Crs::from_user_input(mapping.working_crs, Context{.key = "working_crs"})) {
+        m_working(geom::Crs::from_user_input(mapping.working_crs, Context{.key = "working_crs"})),
+        m_source(dataset) {
     if (!m_working.is_projected()) {
       throw Error(ErrorCode::crs,
                   fmt::format("the working CRS must be projected (areas in m2), got {}", m_working.name()),
                   Context{.key = "working_crs"});
     }
-    for (const auto& info : io::list_layers(dataset, true)) m_available.insert(info.name);
+    for (const auto& info : m_source.layers(true)) m_available.insert(info.name);
     if (!mapping.reference_dataset.empty()) {
-      for (const auto& info : io::list_layers(mapping.reference_dataset, true)) m_reference.insert(info.name);
+      m_reference_source.emplace(mapping.reference_dataset);
+      for (const auto& info : m_reference_source->layers(true)) m_reference.insert(info.name);
     }
   }
 
@@ -250,16 +255,29 @@ class Reader {
     const auto it = m_mapping.layers.find(ours);
     const LayerMapping* lm = it != m_mapping.layers.end() ? &it->second : nullptr;
     const std::string name = lm && !lm->layer.empty() ? lm->layer : ours;
-    fs::path path = m_dataset;
+    const io::VectorDataset* source = &m_source;
     if (!m_available.count(name)) {
-      if (!from_reference || !m_reference.count(name)) return std::nullopt;
-      path = m_mapping.reference_dataset;
+      if (from_reference && m_reference.count(name)) {
+        source = &*m_reference_source;
+      } else if (lm && !lm->layer.empty()) {
+        // The user named this layer: its absence is a mistake to report, not an optional layer to skip.
+        std::string available;
+        for (const auto& a : m_available) available += (available.empty() ? "" : ", ") + a;
+        throw Error(ErrorCode::data,
+                    fmt::format("the mapping file names layer '{}' for {}, but the dataset has no such layer (it has: "
+                                "{}); correct [layers.{}] layer = \"...\"",
+                                name, ours, available, ours),
+                    Context{.path = m_dataset.string(), .layer = name, .key = "layers." + ours + ".layer"});
+      } else {
+        return std::nullopt;
+      }
     }
+    const fs::path path = source->path();
     io::ReadOptions read_options;
     read_options.source_encoding = m_mapping.source_encoding;
     SourceLayer src;
     src.ours = ours;
-    src.layer = io::read_layer(path, name, read_options);
+    src.layer = source->read(name, read_options);
     src.mapping = lm;
     src.base = Context{.path = path.string(), .layer = name};
     if (spatial) {
@@ -284,6 +302,8 @@ class Reader {
   ProblemReporter& m_problems;
   const LoadOptions& m_options;
   geom::Crs m_working;
+  io::VectorDataset m_source;                           // opened once: GeoJSON is parsed at opening
+  std::optional<io::VectorDataset> m_reference_source;  // mapping.reference_dataset
   std::set<std::string> m_available;
   std::set<std::string> m_reference;
 };
@@ -326,7 +346,14 @@ void read_parcels(Reader& reader, Plan& plan, const FieldMapping& mapping) {
   // The bundled data keeps the data-quality flag of parcels in `data_status` (`status` is the development status).
   const std::string quality_field = src->has("data_status") ? "data_status" : "quality";
   std::vector<Provenance> provenance;
-  for (const auto& f : src->layer.features) {
+  plan.parcels.reserve(src->layer.features.size());
+  provenance.reserve(src->layer.features.size());
+  for (auto& f : src->layer.features) {
+    // Each feature's bytes are freed once it is a parcel, so a large layer is not held twice.
+    struct Release {
+      io::Feature& feature;
+      ~Release() { feature = io::Feature{}; }
+    } release{f};
     Parcel p;
     p.fid = f.fid;
     p.id = src->text(f, "parcel_id");
@@ -380,15 +407,15 @@ void read_phases(Reader& reader, Plan& plan) {
     return;
   }
   // No phases layer: each phase is the union of its parcels.
-  std::map<std::string, std::vector<geom::Geometry>> by_phase;
-  for (const auto& p : plan.parcels) by_phase[p.phase].push_back(p.geometry);
+  std::map<std::string, std::vector<const geom::Geometry*>> by_phase;
+  for (const auto& p : plan.parcels) by_phase[p.phase].push_back(&p.geometry);
   for (auto& [id, geometries] : by_phase) {
     Phase ph;
     ph.id = id;
     ph.name_en = "phase " + id;
     ph.provenance.status = DataStatus::derived;
-    ph.provenance.source = "union of the parcels of the phase";
-    ph.geometry = geom::polygonal_parts(geom::unary_union(geometries));
+    ph.provenance.source = kPhaseFromParcels;
+    ph.geometry = geom::polygonal_parts(geom::dissolve(std::span<const geom::Geometry* const>(geometries)));
     ph.area_m2 = geom::area(ph.geometry);
     plan.phases.push_back(std::move(ph));
   }
@@ -526,8 +553,11 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
     problems.report(std::move(problem));
   }
 
-  // Containment: every parcel inside the phases.
-  if (!plan.phases.empty()) {
+  // Containment: every parcel inside the phases (true by construction of phases made from the parcels).
+  const bool phases_from_parcels =
+      std::all_of(plan.phases.begin(), plan.phases.end(),
+                  [](const Phase& ph) { return ph.provenance.source == kPhaseFromParcels; });
+  if (!plan.phases.empty() && !phases_from_parcels) {
     std::vector<geom::Geometry> phase_geometries;
     for (const auto& ph : plan.phases) phase_geometries.push_back(ph.geometry);
     const geom::PreparedGeometry all_phases(geom::unary_union(phase_geometries));
