@@ -315,3 +315,70 @@ def test_a_parcel_at_1e295_is_a_geometry_error(run, tmp_path):
     r = run("validate", far)
     assert r.returncode == EXIT_GEOMETRY, r.stdout + r.stderr
     assert f"layer 'parcels': feature {fid}" in r.stderr and "out of range" in r.stderr, r.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 200 KiB tmpfs: a full disk for the export (needs root and mount; skipped elsewhere)."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
+    yield mount_point
+    subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def test_full_disk_during_shapefile_export_says_the_disk_is_full(run, baseline_bundle, small_disk):
+    r = run("export", baseline_bundle, "--format", "shp", "--to", small_disk / "shp")
+    assert r.returncode == 8, r.stderr
+    assert "the disk is full" in r.stderr and "free some space or write to another disk" in r.stderr, r.stderr
+    assert list(small_disk.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def baseline_bundle(parksim_bin, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundle") / "baseline"
+    r = subprocess.run([parksim_bin, "run", str(BASELINE), "--out", str(out), "--quiet"], capture_output=True,
+                       text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_calibrate_on_all_nodata_maps_names_the_map_and_its_nodata(run, baseline_bundle, tmp_path):
+    from osgeo import gdal
+    source = baseline_bundle / "rasters" / "landuse_2025.tif"
+    maps = []
+    for year in (2005, 2010, 2015):
+        path = tmp_path / f"lu_{year}.tif"
+        ds = gdal.Translate(str(path), str(source), format="GTiff")
+        band = ds.GetRasterBand(1)
+        band.Fill(255)
+        ds = None
+        maps += ["--map", f"{year}={path}"]
+    r = run("calibrate", *maps, "--out", tmp_path / "calib")
+    assert r.returncode == EXIT_DATA, r.stderr
+    assert "every cell of the map of 2005 is nodata (nodata = 255)" in r.stderr, r.stderr
+    assert "lu_2005.tif" in r.stderr and "no class grows" not in r.stderr
+
+
+def test_unknown_source_encoding_in_a_mapping_file_names_it(run, tmp_path):
+    shp = tmp_path / "shp"
+    subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", shp, BUNDLED, "parcels", "phases", "-lco", "ENCODING=UTF-8"],
+                   check=True, capture_output=True)
+    for cpg in shp.glob("*.cpg"):
+        cpg.unlink()
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('source_encoding = "GBKK"\n')
+    r = run("validate", shp, "--mapping", mapping)
+    assert r.returncode == EXIT_CONFIG, r.stderr
+    assert "source_encoding 'GBKK' is not an encoding this system knows" in r.stderr, r.stderr
+
+
+def test_a_mapped_layer_that_is_absent_is_named_as_the_user_wrote_it(run, tmp_path):
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[layers.parcels]\nlayer = "dikuai"\n')
+    r = run("validate", BUNDLED, "--mapping", mapping)
+    assert r.returncode == EXIT_DATA, r.stderr
+    assert "names layer 'dikuai' for parcels, but the dataset has no such layer" in r.stderr, r.stderr
