@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for FUZZ_SECONDS (DEFAULT 30) from its seed corpus and fails on any finding: a crash or
-# sanitizer report, a leak, an input slower than 10 s, or more than 2 GB of memory. New inputs go to a working corpus
+# sanitizer report, a leak, an input slower than 30 s (generous: the machine may be shared), or more than 2 GB of memory. New inputs go to a working corpus
 # in the build folder (the seeds in the source tree are never written); a finding is saved there as crash-*, leak-*,
 # timeout-* or oom-* and the run exits non-zero. The last lines give the executions and the findings.
 # Usage: tools/run-fuzzer.sh FUZZER SEED_CORPUS WORK_DIR
@@ -10,7 +10,7 @@ seconds=${FUZZ_SECONDS:-30}
 mkdir -p "$work/corpus" "$work/artifacts"
 log="$work/last-run.log"
 set +e
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
+"$fuzzer" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/artifacts/" "$work/corpus" "$seeds" >"$log" 2>&1
 status=$?
 set -e

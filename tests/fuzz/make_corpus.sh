@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Rebuilds the seed corpora of the fuzz targets (tests/fuzz/corpus/<target>/) from the bundled scenarios, the mapping
-# files of the tests and small cuts of the bundled park dataset. Run from the repository root after changing those.
+# files of the tests and small cuts of the bundled park dataset, keeping the inputs that fuzzing found
+# (regression-*: each also has a unit test). Run after changing those sources.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=tests/fuzz/corpus
-rm -rf "$out"
+# Inputs the fuzzers found (regression-*) stay; everything else is made anew.
+mkdir -p "$out"
+find "$out" -type f ! -name 'regression-*' -delete
 mkdir -p "$out"/{fuzz_scenario,fuzz_mapping,fuzz_raster,fuzz_vector_gpkg,fuzz_vector_geojson,fuzz_vector_shp}
 gpkg=geodata/zgc_life_science_park.gpkg
 tmp=$(mktemp -d)

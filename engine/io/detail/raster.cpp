@@ -336,6 +336,20 @@ RasterInfo read_raster(const fs::path& path, const RasterReadOptions& options) {
                   where);
     }
     check_memory_budget(cells * sizeof(double), size, remedy, where);
+    // GDAL reads whole blocks, and a pixel-interleaved block holds every band: a small file can claim blocks of
+    // gigabytes (512 x 512 cells x 65535 bands). Its block is checked against the budget as well.
+    int block_x = 0, block_y = 0;
+    GDALGetBlockSize(band, &block_x, &block_y);
+    const char* interleave = GDALGetMetadataItem(ds.get(), "INTERLEAVE", "IMAGE_STRUCTURE");
+    const bool pixel_interleaved = interleave != nullptr && EQUAL(interleave, "PIXEL");
+    const auto block_bytes = static_cast<std::uint64_t>(std::max(block_x, 1)) *
+                             static_cast<std::uint64_t>(std::max(block_y, 1)) *
+                             static_cast<std::uint64_t>(pixel_interleaved ? info.band_count : 1) *
+                             static_cast<std::uint64_t>(std::max(GDALGetDataTypeSizeBytes(GDALGetRasterDataType(band)), 1));
+    check_memory_budget(block_bytes,
+                        fmt::format("a block of {} x {} cells{} of the raster", block_x, block_y,
+                                    pixel_interleaved ? fmt::format(" x {} interleaved bands", info.band_count) : ""),
+                        "write the raster with one band (gdal_translate -b 1 IN.tif OUT.tif) or smaller blocks", where);
     info.values.resize(static_cast<std::size_t>(cells));
     if (GDALRasterIO(band, GF_Read, w.col, w.row, w.cols, w.rows, info.values.data(), w.cols, w.rows, GDT_Float64, 0,
                      0) != CE_None) {

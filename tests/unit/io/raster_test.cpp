@@ -196,6 +196,25 @@ TEST(RasterRead, a_sparse_raster_beyond_the_memory_budget_is_refused_with_the_es
   EXPECT_EQ(read_raster(path).geometry.cols, 20000);  // describing it allocates nothing and is fine
 }
 
+TEST(RasterRead, a_tiny_file_with_gigabyte_interleaved_blocks_is_refused_before_gdal_reads_a_block) {
+  // Found by fuzz_raster: 918 bytes claiming 8 x 6 cells in 512 x 512 blocks of 65535 pixel-interleaved bands, so
+  // reading band 1 made GDAL allocate a 17 GB block.
+  const std::filesystem::path path =
+      std::filesystem::path(PARKSIM_SOURCE_DIR) / "tests/fuzz/corpus/fuzz_raster/regression-65535-interleaved-bands.tif";
+  EXPECT_EQ(read_raster(path).band_count, 65535);
+  set_memory_budget_bytes(std::uint64_t{1} << 30);
+  try {
+    read_raster(path, true);
+    ADD_FAILURE() << "expected Error(data)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+    EXPECT_NE(std::string(e.what()).find("a block of 512 x 512 cells x 65535 interleaved bands"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("gdal_translate -b 1"), std::string::npos) << e.what();
+  }
+  set_memory_budget_bytes(0);
+}
+
 TEST(RealCog, probability_raster_is_float32_cog_with_nan_nodata_and_identical_twice) {
   TempDir dir;
   const auto g = small_geometry();
