@@ -54,6 +54,9 @@ class Crs {
   bool is_geographic() const noexcept { return m_kind == CrsKind::geographic; }
   /// WKT2:2019 as PROJ writes it.
   const std::string& to_wkt() const noexcept { return m_wkt; }
+  /// The CRS as a PROJ string ("+proj=lcc +lat_0=41 ... +type=crs"), for command lines; "" when PROJ cannot
+  /// write one (e.g. for some compound CRSs).
+  const std::string& to_proj_string() const noexcept { return m_proj_string; }
   /// Same CRS up to names and axis order of geographic CRSs (PROJ "equivalent except axis order").
   bool is_equivalent_to(const Crs& other) const;
   /// Where the CRS is meant to be used, from its definition (PROJ proj_get_area_of_use): x = west..east longitude,
@@ -69,6 +72,7 @@ class Crs {
   std::string m_definition;
   std::string m_name;
   std::string m_wkt;
+  std::string m_proj_string;
   std::optional<int> m_epsg;
   CrsKind m_kind = CrsKind::other;
   std::optional<Envelope> m_area_of_use;

@@ -1,5 +1,8 @@
 #include "report/bundle.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -156,16 +159,29 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
+    // Rasters hold the classes' codes (the values of the user's own maps; the class id for a plan study), so they
+    // compare cell by cell with the maps the study was built from.
     std::vector<io::RasterClass> classes;
+    std::array<std::uint8_t, 256> code_of;
+    code_of.fill(io::class_nodata);
+    bool ids_are_codes = true;
     for (const auto& cls : result.classes) {
-      classes.push_back({cls.id, cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh, cls.colour});
+      classes.push_back({cls.raster_value(), cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh,
+                         cls.colour});
+      code_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
+      ids_are_codes = ids_are_codes && cls.raster_value() == cls.id;
     }
+    std::vector<std::uint8_t> coded;
     for (const auto& [year, values] : result.class_maps) {
       const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
       steps.next("writing " + path.filename().string());
-      io::write_class_cog(path, raster_geometry(values.spec(), result.plan.crs),
-                          std::span<const std::uint8_t>(values.data(), static_cast<std::size_t>(values.size())),
-                          classes);
+      std::span<const std::uint8_t> cells(values.data(), static_cast<std::size_t>(values.size()));
+      if (!ids_are_codes) {
+        coded.resize(cells.size());
+        std::transform(cells.begin(), cells.end(), coded.begin(), [&](std::uint8_t k) { return code_of[k]; });
+        cells = coded;
+      }
+      io::write_class_cog(path, raster_geometry(values.spec(), result.plan.crs), cells, classes);
     }
     if (ensemble) {
       const auto& probability = result.ensemble->probability;

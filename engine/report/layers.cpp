@@ -250,19 +250,8 @@ io::Layer validation_layer(const RunResult& result) {
 
 }  // namespace
 
-io::CrsRef crs_ref(const std::string& crs) {
-  constexpr std::string_view prefix = "EPSG:";
-  if (crs.size() > prefix.size() && (crs.compare(0, prefix.size(), prefix) == 0 || crs.compare(0, 5, "epsg:") == 0)) {
-    int code = 0;
-    const char* begin = crs.data() + prefix.size();
-    const char* end = crs.data() + crs.size();
-    const auto parsed = std::from_chars(begin, end, code);
-    if (parsed.ec == std::errc() && parsed.ptr == end && code > 0) return io::CrsRef::from_epsg(code);
-  }
-  io::CrsRef out;
-  out.wkt = crs;
-  return out;
-}
+io::CrsRef crs_ref(const std::string& crs) { return io::CrsRef::from_text(crs); }
+
 
 std::vector<std::string> spatial_layer_names() {
   return {"parcels", "zones", "phases", "corridor", "corridor_band", "bases", "stations"};

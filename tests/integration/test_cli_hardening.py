@@ -68,8 +68,8 @@ def test_sparse_40000_square_previous_map_is_refused_before_it_is_read(parksim_b
     scenario = write_scenario(tmp_path, f'name = "trend"\n[demand]\nmethod = "trend"\nprevious_map = "{tif}"\n'
                                         'previous_year = 2020\n')
     code, err, seconds, peak_mib = run_with_peak([parksim_bin, "run", scenario, "--out", tmp_path / "out", "--quiet"])
-    assert code == EXIT_CONFIG, err  # refused as a map on another grid, from its description alone
-    assert "40000 x 40000 cells" in err and "is not on the simulation grid" in err and "gdalwarp" in err, err
+    assert code == EXIT_DATA, err  # refused as a map on another grid, from its description alone
+    assert "40000 columns x 40000 rows" in err and "not on the run's grid" in err and "gdalwarp" in err, err
     assert seconds < 10 and peak_mib < 500, (seconds, peak_mib)
     assert not (tmp_path / "out").exists()
 
@@ -359,8 +359,8 @@ def test_calibrate_on_all_nodata_maps_names_the_map_and_its_nodata(run, baseline
         maps += ["--map", f"{year}={path}"]
     r = run("calibrate", *maps, "--out", tmp_path / "calib")
     assert r.returncode == EXIT_DATA, r.stderr
-    assert "every cell of the map of 2005 is nodata (nodata = 255)" in r.stderr, r.stderr
-    assert "lu_2005.tif" in r.stderr and "no class grows" not in r.stderr
+    assert "no cell with data (every cell is nodata)" in r.stderr, r.stderr
+    assert "lu_2005.tif" in r.stderr and "'study.maps.2005'" in r.stderr and "no class grows" not in r.stderr
 
 
 def test_unknown_source_encoding_in_a_mapping_file_names_it(run, tmp_path):
