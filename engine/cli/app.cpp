@@ -5,7 +5,11 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "core/budget.hpp"
 #include "core/error.hpp"
+#include "cli/interrupt.hpp"
+#include "io/postgis.hpp"
+#include "scenario/schema.hpp"
 
 namespace parksim::cli {
 
@@ -18,6 +22,15 @@ constexpr const char* kExitCodes =
 
 }  // namespace
 
+std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option) {
+  if (!io::is_pg_connection(value.string())) return value;
+  throw Error(ErrorCode::usage,
+              fmt::format("takes a folder, not a database ({}): write the run to a folder, then put its layers into "
+                          "PostGIS with: parksim export FOLDER --to \"{}\"",
+                          io::mask_pg_password(value.string()), io::mask_pg_password(value.string())),
+              Context{.key = std::string(option)});
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "parksim - land-change simulation and planning engine: the Zhongguancun Life Science Park expansion and its "
@@ -26,6 +39,13 @@ int main(int argc, char** argv) {
   app.footer(kExitCodes);
   app.set_version_flag("--version", "parksim 0.1.0");
   app.require_subcommand(1);
+  std::string max_memory;
+  app.add_option("--max-memory", max_memory,
+                 fmt::format("memory budget of every command for data sized by its input (rasters, grids, layers), "
+                             "e.g. 8G or 512M; larger inputs are refused before they are read (DEFAULT half of the "
+                             "physical memory, here {})",
+                             format_bytes(default_memory_budget_bytes())));
+  app.fallthrough();  // --max-memory may also follow the subcommand
 
   RunOptions run;
   std::uint64_t seed = 0;
@@ -138,8 +158,25 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (!max_memory.empty()) {
+      const std::uint64_t bytes = parse_bytes(max_memory);
+      if (bytes == 0) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("'{}' is not a size; give bytes with a unit, e.g. 8G or 512M", max_memory),
+                    Context{.key = "--max-memory"});
+      }
+      set_memory_budget_bytes(bytes);
+    }
     if (*run_cmd) {
-      if (*seed_opt) run.seed = seed;
+      if (*seed_opt) {
+        const double max_seed = scenario::scenario_schema().find("seed")->info.max;
+        if (static_cast<double>(seed) > max_seed) {
+          throw Error(ErrorCode::usage,
+                      fmt::format("must be between 0 and {:.0f}, got {}", max_seed, seed),
+                      Context{.key = "--seed"});
+        }
+        run.seed = seed;
+      }
       if (*runs_opt) run.runs = runs;
       if (*threads_opt) run.threads = threads;
       if (*end_opt) run.end_year = end_year;
@@ -154,10 +191,23 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);
     if (*validate_cmd) return run_validate(validate, std::cout, std::cerr);
   } catch (const Error& e) {
-    std::cerr << fmt::format("parksim: error: {}\n", e.what());
+    if (e.code() == ErrorCode::cancelled && interrupt_signal() != 0) {
+      std::cerr << fmt::format("parksim: interrupted by {}: stopped; nothing was written and any previous output is "
+                               "as it was\n",
+                               interrupt_signal() == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
+      return exit_code(ErrorCode::cancelled);
+    }
+    // Connection strings may reach a message through a path; their passwords never reach the terminal.
+    std::cerr << fmt::format("parksim: error: {}\n", io::mask_pg_password(e.what()));
     return exit_code(e.code());
+  } catch (const std::bad_alloc&) {
+    std::cerr << fmt::format("parksim: error: out of memory; the input needs more memory than this machine has "
+                             "free (the memory budget is {}; see --max-memory): crop the inputs or use coarser "
+                             "cells\n",
+                             format_bytes(memory_budget_bytes()));
+    return exit_code(ErrorCode::data);
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("parksim: internal error: {}\n", e.what());
+    std::cerr << fmt::format("parksim: internal error: {}\n", io::mask_pg_password(e.what()));
     return exit_code(ErrorCode::internal);
   }
   return exit_code(ErrorCode::usage);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace parksim::cli {
@@ -70,6 +71,10 @@ struct CalibrateOptions {
   bool overwrite = false;
 };
 int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
+
+/// The folder an --out style option names. A PostgreSQL connection string ("PG:...") is Error(usage) telling to
+/// write a folder and `parksim export` it to the database (with the password masked); empty stays empty.
+std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option);
 
 /// Entry point behind main(): parses the command line and runs a subcommand.
 int main(int argc, char** argv);

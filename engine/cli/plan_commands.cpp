@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "plan/accounting.hpp"
+#include "pipeline/pipeline.hpp"
 #include "plan/loader.hpp"
 #include "scenario/mapping.hpp"
 #include "scenario/scenario.hpp"
@@ -215,15 +216,20 @@ int run_info(const InfoOptions& options, std::ostream& out, std::ostream& /*err*
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
   if (options.target.extension() == ".toml") {
+    // The very preparation `parksim run` does (pipeline::check_scenario), so validate passes exactly what run
+    // accepts: the plan and its problems, the grid, classes, drivers, demand (shares, zone ids, signs).
     const auto s = scenario::Scenario::load(options.target);
-    out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain)\n", options.target.string(),
-                       s.name(), s.files().size());
-    const auto dataset = s.get_path("geodata.path");
-    ValidateOptions data = options;
-    data.target = dataset;
-    if (data.mapping.empty() && !s.get_text("geodata.mapping").empty()) data.mapping = s.get_path("geodata.mapping");
-    if (data.assume_crs.empty()) data.assume_crs = s.get_text("geodata.crs");
-    return run_validate(data, out, err);
+    const std::vector<Problem> problems = pipeline::check_scenario(s);
+    std::size_t errors = 0, warnings = 0;
+    for (const auto& p : problems) {
+      (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
+      errors += p.severity == Severity::error ? 1 : 0;
+      warnings += p.severity == Severity::warning ? 1 : 0;
+    }
+    out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain); its data: {} error(s), {} "
+                       "warning(s)\n",
+                       options.target.string(), s.name(), s.files().size(), errors, warnings);
+    return errors > 0 ? exit_code(ErrorCode::data) : 0;
   }
   ProblemReporter problems;
   const plan::Plan plan =

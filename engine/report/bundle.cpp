@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "io/atomic.hpp"
 #include "io/raster.hpp"
 #include "io/vector.hpp"
@@ -61,6 +62,33 @@ void make_directory(const fs::path& dir) {
 bool has_features(const io::Layer& layer) { return layer.geometry_type != io::GeometryType::none && !layer.features.empty(); }
 
 }  // namespace
+
+std::string output_folder_name(std::string_view scenario_name) {
+  std::string out;
+  for (const char c : scenario_name) {
+    const auto u = static_cast<unsigned char>(c);
+    // Bytes >= 0x80 are parts of UTF-8 characters (letters of any script); ASCII keeps only the safe characters.
+    const bool keep = u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.';
+    out += keep ? c : '_';
+  }
+  const std::size_t first = out.find_first_not_of('.');
+  out = first == std::string::npos ? std::string() : out.substr(first);
+  // A file name holds at most 255 bytes; cut long labels at a character boundary well below that.
+  constexpr std::size_t max_bytes = 120;
+  if (out.size() > max_bytes) {
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  if (out.find_first_not_of("_.") == std::string::npos) {
+    throw Error(ErrorCode::config,
+                fmt::format("the scenario name '{}' gives no usable folder name; give the output folder with --out",
+                            scenario_name),
+                Context{.key = "name"});
+  }
+  return out;
+}
 
 void write_bundle(const RunResult& result, const fs::path& out_dir, const BundleOptions& options) {
   for (const auto& format : options.formats) {

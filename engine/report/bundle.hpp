@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/progress.hpp"
 #include "report/run_result.hpp"
@@ -49,6 +50,12 @@ struct BundleOptions {
   /// previous output untouched. DEFAULT nullptr: none.
   const Progress* progress = nullptr;
 };
+
+/// The folder name of a run's bundle when no folder is given (`parksim run` writes out/<this>): the scenario name is
+/// a label, so the name keeps letters (any script), digits, '-', '_' and '.', turns every other character (path
+/// separators, spaces, control characters) into '_', and drops leading dots, so it never leaves its parent folder
+/// and is never hidden. Throws Error(ErrorCode::config, key "name") when nothing usable remains (e.g. "..", "/").
+std::string output_folder_name(std::string_view scenario_name);
 
 /// Writes the bundle described above. Errors: output_exists (see above), usage (unknown format), output (a file
 /// cannot be written - naming it), input (an input file cannot be hashed for the manifest), cancelled, internal

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "io/text_file.hpp"
 #include "scenario/schema.hpp"
 
 namespace parksim::scenario {
@@ -265,16 +266,7 @@ toml::table parse_text(std::string_view text, const std::string& file) {
   }
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error(ErrorCode::input, fs::exists(path) ? "cannot read the scenario file" : "scenario file not found",
-                Context{.path = path.string()});
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const fs::path& path) { return io::read_text_file(path, "scenario file"); }
 
 Loaded load_chain(std::string_view text, const fs::path& path, int depth, std::vector<fs::path>& stack) {
   const std::string file = path.string();
@@ -292,7 +284,16 @@ Loaded load_chain(std::string_view text, const fs::path& path, int depth, std::v
         fail(origin, "extends", fmt::format("'{}' extends itself (a cycle)", base.string()));
       }
     }
-    if (!fs::exists(base)) fail(origin, "extends", fmt::format("the scenario it extends, '{}', does not exist", base.string()));
+    std::error_code ec;
+    const fs::file_status status = fs::status(base, ec);
+    if (!fs::exists(status)) fail(origin, "extends", fmt::format("the scenario it extends, '{}', does not exist", base.string()));
+    if (fs::is_directory(status)) {
+      fail(origin, "extends", fmt::format("'{}' is a folder; extends names the scenario file (.toml) this one builds on",
+                                          *extends));
+    }
+    if (!fs::is_regular_file(status)) {
+      fail(origin, "extends", fmt::format("'{}' is not a regular file; extends names a scenario file (.toml)", *extends));
+    }
     stack.push_back(base);
     out = load_chain(read_file(base), base, depth + 1, stack);
     stack.pop_back();

@@ -56,7 +56,9 @@ def test_calibrate_on_1985_and_1991_then_forecast_1999(run, tmp_path):
     assert "Calibration of 2 maps (1985..1991), 434 x 497 cells" in r.stdout
     assert "class 'built'" in r.stdout and "IN-SAMPLE" in r.stdout
     toml = (calib / "calibrated.toml").read_text()
-    assert "[suitability.coefficients.built]" in toml and "method = 'trend'" in toml
+    # The learner is chosen out of sample: its model is in the scenario (logistic, spline) or next to it (boosted).
+    assert "[suitability.coefficients.built]" in toml or "built = 'built.xgb.json'" in toml
+    assert "method = 'auto'" in toml and "out-of-sample AUC (spatial blocks" in r.stdout
     assert "end = 1997" in toml  # 1991 + (1991 - 1985): the default horizon
 
     out = tmp_path / "forecast"
