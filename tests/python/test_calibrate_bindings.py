@@ -300,7 +300,7 @@ QUICK_SKILL = dict(runs=2, budget=3, runs_per_evaluation=1, learner="logistic", 
 
 def test_skill_scores_a_held_out_map_next_to_the_null_models_as_the_cli_does(parksim, data, tmp_path):
     study = _town_study_scenario(data, tmp_path)
-    s = parksim.skill(study, 2015, out=tmp_path / "py", **QUICK_SKILL)
+    s = parksim.skill(study, 2015, folder=tmp_path / "py", **QUICK_SKILL)
     assert (s.holdout_year, s.reference_year, s.fitted_years, s.runs) == (2015, 2010, [2000, 2005, 2010], 2)
     rows = s.rows()
     assert set(rows) == {"quantity", "model", "measure", "from_class", "to_class", "factor", "unit", "value", "label"}
@@ -318,7 +318,7 @@ def test_skill_scores_a_held_out_map_next_to_the_null_models_as_the_cli_does(par
     diagnosis = s.expected_map(observed_quantity=True)
     assert {c: int((diagnosis == c).sum()) for c in (11, 22, 41)} == s.observed_quantity
     assert np.all(e[maps[2010] == 41] == 41)
-    assert (tmp_path / "py" / "expected_map.tif").exists()
+    assert s.folder == tmp_path / "py" and (s.folder / "expected_map.tif").exists()
     assert "At the model's own quantity" in s.table()
     # The same scenario through the CLI writes the same skill.csv (same seed; any thread count).
     cli = os.environ.get("PARKSIM_BIN")
@@ -332,12 +332,12 @@ def test_skill_scores_a_held_out_map_next_to_the_null_models_as_the_cli_does(par
         # The proximity null has 10 draws on the CLI and 3 here: compare the rows that do not depend on them.
         assert [r for r in py_rows if "proximity" not in r] == [r for r in cli_rows if "proximity" not in r]
     with pytest.raises(parksim.OutputExistsError):
-        parksim.skill(study, 2015, out=tmp_path / "py", **QUICK_SKILL)
+        parksim.skill(study, 2015, folder=tmp_path / "py", **QUICK_SKILL)
 
 
 def test_skill_refuses_a_holdout_that_is_not_a_map_or_has_fewer_than_two_maps_before_it(parksim, data, tmp_path):
     study = _town_study_scenario(data, tmp_path)
     with pytest.raises(parksim.ConfigError, match=r"2012 is not one of the maps.*2000, 2005, 2010, 2015"):
-        parksim.skill(study, 2012, out=tmp_path / "a", **QUICK_SKILL)
+        parksim.skill(study, 2012, folder=tmp_path / "a", **QUICK_SKILL)
     with pytest.raises(parksim.ConfigError, match="at least two maps are needed before the holdout year 2005"):
-        parksim.skill(study, 2005, out=tmp_path / "b", **QUICK_SKILL)
+        parksim.skill(study, 2005, folder=tmp_path / "b", **QUICK_SKILL)

@@ -5,6 +5,7 @@ proximity null, at the model's own quantity and, as a diagnosis, at the observed
 """
 
 import os
+from pathlib import Path
 
 from ._core import _parksim
 from ._scenario import load_scenario
@@ -66,13 +67,13 @@ class SkillResult:
                 f"{self.figure('proximity_figure_of_merit_mean', model='proximity'):.4f}>")
 
 
-def skill(scenario, holdout, out=None, overwrite=False, runs=10, seed=None, threads=None, budget=40,
+def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, threads=None, budget=40,
           runs_per_evaluation=4, learner="auto", proximity_draws=10, progress=None):
     """The skill of a study scenario's model on its map of year ``holdout``, exactly as ``parksim skill SCENARIO
     --holdout YEAR --out DIR`` measures it (engine/calibrate/skill.hpp).
 
     ``scenario``: a study scenario (file, dict or Scenario) whose [study.maps] hold the held-out year and at least
-    two earlier years. ``out``: folder for skill.csv, expected_map.tif, calibrated.toml and calibration_metrics.csv
+    two earlier years. ``folder``: where to write skill.csv, expected_map.tif, calibrated.toml and calibration_metrics.csv
     (DEFAULT a temporary folder removed when the process exits; ``SkillResult.folder`` says where); OutputExistsError
     when one of them exists and not ``overwrite``. ``runs``: forecast ensemble runs (DEFAULT 10); ``seed`` and
     ``threads`` DEFAULT the scenario's (results do not depend on threads); ``budget``, ``runs_per_evaluation`` and
@@ -85,10 +86,10 @@ def skill(scenario, holdout, out=None, overwrite=False, runs=10, seed=None, thre
     from ._calibrate import _temporary_folder
 
     sc = load_scenario(scenario) if isinstance(scenario, (str, os.PathLike, dict)) else scenario
-    if out is None:
+    if folder is None:
         folder, temporary = _temporary_folder("parksim-skill-"), True
     else:
-        folder, temporary = os.path.abspath(os.fspath(out)), False
+        folder, temporary = Path(os.path.abspath(os.fspath(folder))), False
     raw = _parksim.measure_skill(sc, int(holdout), folder, overwrite=bool(overwrite), runs=int(runs),
                                  seed=None if seed is None else int(seed),
                                  threads=None if threads is None else int(threads), budget=int(budget),
