@@ -150,6 +150,35 @@ int main(int argc, char** argv) {
       "With --map, the study is those maps with one value driver per --driver and the distance to each class\n"
       "(dist_class_<key>_m, updated every simulated year).");
 
+  SkillCommandOptions skill;
+  auto* skill_cmd = app.add_subcommand(
+      "skill", "Measure a study model's skill on a held-out map: calibrate on the maps before it, forecast it from the "
+               "last map before it, and score the expected map of the ensemble next to persistence and the proximity "
+               "null, at the model's own quantity and (diagnosis) at the observed one.");
+  skill_cmd->add_option("SCENARIO", skill.scenario, "study scenario ([study.maps] of three or more years, [drivers.*])")
+      ->required();
+  skill_cmd->add_option("--holdout", skill.holdout_year, "year of the map to forecast and score (one of the maps)")
+      ->required();
+  skill_cmd->add_option("--runs", skill.runs, "forecast ensemble runs (DEFAULT 10)")->check(CLI::Range(1, 65535));
+  std::uint64_t skill_seed = 1;
+  auto* skill_seed_opt = skill_cmd->add_option("--seed", skill_seed, "seed of every random stream (DEFAULT: the scenario's)");
+  int skill_threads = 0;
+  auto* skill_threads_opt =
+      skill_cmd->add_option("--threads", skill_threads, "worker threads, 0 = all cores (results do not depend on it)")
+          ->check(CLI::NonNegativeNumber);
+  skill_cmd->add_option("--runs-per-eval", skill.runs_per_evaluation, "calibration: simulations per evaluation (DEFAULT 4)")
+      ->check(CLI::PositiveNumber);
+  skill_cmd->add_option("--budget", skill.budget, "calibration: most evaluations of the search (DEFAULT 40)")
+      ->check(CLI::PositiveNumber);
+  skill_cmd->add_option("--learner", skill.learner, "calibration: auto, logistic, spline, boosted")
+      ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
+  skill_cmd->add_option("--out", skill.out, "folder for skill.csv, expected_map.tif and calibrated.toml")->required();
+  skill_cmd->add_flag("--overwrite", skill.overwrite, "replace existing files");
+  skill_cmd->footer(
+      "Examples:\n  parksim skill pie.toml --holdout 1999 --out out/skill\n"
+      "  parksim skill my_study.toml --holdout 2020 --runs 20 --seed 7 --threads 2 --out out/skill --overwrite\n"
+      "skill.csv has one row per model (parksim, persistence, proximity) x quantity (own, observed) x measure.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -186,6 +215,11 @@ int main(int argc, char** argv) {
     if (*calibrate_cmd) {
       if (*calibrate_seed_opt) calibrate.seed = calibrate_seed;
       return run_calibrate(calibrate, std::cout, std::cerr);
+    }
+    if (*skill_cmd) {
+      if (*skill_seed_opt) skill.seed = skill_seed;
+      if (*skill_threads_opt) skill.threads = skill_threads;
+      return run_skill(skill, std::cout, std::cerr);
     }
     if (*export_cmd) return run_export(export_options, std::cout, std::cerr);
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);

@@ -76,6 +76,20 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
 /// write a folder and `parksim export` it to the database (with the password masked); empty stays empty.
 std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option);
 
+struct SkillCommandOptions {
+  std::filesystem::path scenario;     ///< a study scenario with [study.maps] of three or more years
+  int holdout_year = 0;               ///< --holdout: the map forecast and scored
+  int runs = 10;                      ///< --runs: forecast ensemble runs; DEFAULT 10
+  std::optional<std::uint64_t> seed;  ///< DEFAULT the scenario's
+  std::optional<int> threads;         ///< DEFAULT the scenario's
+  int runs_per_evaluation = 4;
+  int budget = 40;
+  std::string learner = "auto";
+  std::filesystem::path out;
+  bool overwrite = false;
+};
+int run_skill(const SkillCommandOptions& options, std::ostream& out, std::ostream& err);
+
 /// Entry point behind main(): parses the command line and runs a subcommand.
 int main(int argc, char** argv);
 

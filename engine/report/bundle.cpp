@@ -159,29 +159,10 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
-    // Rasters hold the classes' codes (the values of the user's own maps; the class id for a plan study), so they
-    // compare cell by cell with the maps the study was built from.
-    std::vector<io::RasterClass> classes;
-    std::array<std::uint8_t, 256> code_of;
-    code_of.fill(io::class_nodata);
-    bool ids_are_codes = true;
-    for (const auto& cls : result.classes) {
-      classes.push_back({cls.raster_value(), cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh,
-                         cls.colour});
-      code_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
-      ids_are_codes = ids_are_codes && cls.raster_value() == cls.id;
-    }
-    std::vector<std::uint8_t> coded;
     for (const auto& [year, values] : result.class_maps) {
       const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
       steps.next("writing " + path.filename().string());
-      std::span<const std::uint8_t> cells(values.data(), static_cast<std::size_t>(values.size()));
-      if (!ids_are_codes) {
-        coded.resize(cells.size());
-        std::transform(cells.begin(), cells.end(), coded.begin(), [&](std::uint8_t k) { return code_of[k]; });
-        cells = coded;
-      }
-      io::write_class_cog(path, raster_geometry(values.spec(), result.plan.crs), cells, classes);
+      write_class_map(path, values, result.classes, result.plan.crs);
     }
     if (ensemble) {
       const auto& probability = result.ensemble->probability;
@@ -211,6 +192,32 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
   io::atomic_write_text(dir / "manifest.json", manifest_json(result, dir, options.start_time, options.end_time), false);
   steps.finish();
   output.commit();
+}
+
+void write_class_map(const fs::path& path, const grid::Grid<std::uint8_t>& class_ids, std::span<const SimClass> classes,
+                     const std::string& fallback_crs, bool overwrite) {
+  // Rasters hold the classes' codes (the values of the user's own maps; the class id for a plan study), so they
+  // compare cell by cell with the maps the study was built from.
+  std::vector<io::RasterClass> raster_classes;
+  std::array<std::uint8_t, 256> code_of;
+  code_of.fill(io::class_nodata);
+  bool ids_are_codes = true;
+  for (const auto& cls : classes) {
+    raster_classes.push_back(
+        {cls.raster_value(), cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh, cls.colour});
+    code_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
+    ids_are_codes = ids_are_codes && cls.raster_value() == cls.id;
+  }
+  std::span<const std::uint8_t> cells(class_ids.data(), static_cast<std::size_t>(class_ids.size()));
+  std::vector<std::uint8_t> coded;
+  if (!ids_are_codes) {
+    coded.resize(cells.size());
+    std::transform(cells.begin(), cells.end(), coded.begin(), [&](std::uint8_t k) { return code_of[k]; });
+    cells = coded;
+  }
+  io::RasterWriteOptions write;
+  write.overwrite = overwrite;
+  io::write_class_cog(path, raster_geometry(class_ids.spec(), fallback_crs), cells, raster_classes, write);
 }
 
 }  // namespace parksim::report

@@ -21,10 +21,12 @@
 
 #include <filesystem>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/progress.hpp"
+#include "grid/grid.hpp"
 #include "report/run_result.hpp"
 
 namespace parksim::report {
@@ -61,5 +63,12 @@ std::string output_folder_name(std::string_view scenario_name);
 /// cannot be written - naming it), input (an input file cannot be hashed for the manifest), cancelled, internal
 /// (an inconsistent RunResult).
 void write_bundle(const RunResult& result, const std::filesystem::path& out_dir, const BundleOptions& options = {});
+
+/// Writes a map of simulation class ids (study::no_class = no data) as the bundle writes rasters/landuse_<year>.tif:
+/// a class COG (io::write_class_cog) holding each class's raster value (its code in the user's maps), with its name
+/// and colour. The CRS is the grid's, or `fallback_crs` when the grid has none. Throws as io::write_class_cog
+/// (Error(output_exists) when the file exists and !overwrite).
+void write_class_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>& class_ids,
+                     std::span<const SimClass> classes, const std::string& fallback_crs, bool overwrite = false);
 
 }  // namespace parksim::report

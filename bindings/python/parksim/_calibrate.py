@@ -113,15 +113,20 @@ def _remove_temporary_folders():
         shutil.rmtree(f, ignore_errors=True)
 
 
+def _temporary_folder(prefix):
+    """A new temporary folder, removed when the process exits."""
+    if not _temporary_folders:
+        atexit.register(_remove_temporary_folders)
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    _temporary_folders.append(str(path))
+    return path
+
+
 def _folder(folder, overwrite, more_files):
     """The calibration's folder: `folder` (created; OutputExistsError when its outputs exist and not overwrite) or
     a new temporary folder removed when the process exits. Returns (Path, temporary)."""
     if folder is None:
-        if not _temporary_folders:
-            atexit.register(_remove_temporary_folders)
-        path = Path(tempfile.mkdtemp(prefix="parksim-calibration-"))
-        _temporary_folders.append(str(path))
-        return path, True
+        return _temporary_folder("parksim-calibration-"), True
     path = Path(folder).resolve()
     if not overwrite:
         for f in [path / "calibrated.toml", path / "calibration_metrics.csv", *more_files]:
