@@ -175,7 +175,7 @@ void bind_calibrate(py::module_& m) {
       },
       py::arg("study"), py::arg("settings"), py::arg("drivers") = std::vector<std::string>{}, py::kw_only(),
       py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4, py::arg("seed") = 1, py::arg("sample_cells") = 5000,
-      py::arg("pattern_weight") = 1.0, py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto",
+      py::arg("pattern_weight") = 0.0, py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto",
       py::arg("progress") = py::none(),
       "Calibrates a study (calibrate::calibrate_study) on `drivers` (DEFAULT all declared), the [sim] of `settings` "
       "as the base; options as calibrate::CalibrationOptions (ConfigError when out of range). progress(fraction, "
@@ -201,7 +201,7 @@ void bind_calibrate(py::module_& m) {
         });
       },
       py::arg("scenario"), py::kw_only(), py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4,
-      py::arg("seed") = py::none(), py::arg("sample_cells") = 5000, py::arg("pattern_weight") = 1.0,
+      py::arg("seed") = py::none(), py::arg("sample_cells") = 5000, py::arg("pattern_weight") = 0.0,
       py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto", py::arg("progress") = py::none(),
       "Calibrates a study scenario (calibrate::calibrate_scenario, exactly `parksim calibrate SCENARIO`): its "
       "suitability.drivers (DEFAULT all declared), its [sim] as the base, its seed unless `seed` is given. Releases "
@@ -281,7 +281,7 @@ void bind_calibrate(py::module_& m) {
       "measure_skill",
       [](const scenario::Scenario& scenario, int holdout, const std::filesystem::path& out, bool overwrite, int runs,
          std::optional<std::uint64_t> seed, std::optional<int> threads, int budget, int runs_per_evaluation,
-         const std::string& learner, int proximity_draws, py::object progress) {
+         const std::string& learner, int proximity_draws, double pattern_weight, py::object progress) {
         calibrate::SkillOptions options;
         options.holdout_year = holdout;
         options.runs = runs;
@@ -290,6 +290,7 @@ void bind_calibrate(py::module_& m) {
         options.calibration.budget = budget;
         options.calibration.runs_per_evaluation = runs_per_evaluation;
         options.calibration.learner = learner;
+        options.calibration.pattern_weight = pattern_weight;
         options.proximity_draws = proximity_draws;
         PyProgress bridge(std::move(progress));
         const scenario::Scenario copy = scenario;
@@ -302,6 +303,7 @@ void bind_calibrate(py::module_& m) {
       py::arg("scenario"), py::arg("holdout"), py::arg("out"), py::kw_only(), py::arg("overwrite") = false,
       py::arg("runs") = 10, py::arg("seed") = py::none(), py::arg("threads") = py::none(), py::arg("budget") = 40,
       py::arg("runs_per_evaluation") = 4, py::arg("learner") = "auto", py::arg("proximity_draws") = 10,
+      py::arg("pattern_weight") = 0.0,
       py::arg("progress") = py::none(),
       "The skill on a held-out map (calibrate::measure_skill + write_skill, exactly `parksim skill SCENARIO "
       "--holdout YEAR --out DIR`). Releases the GIL.");

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include <oneapi/tbb/parallel_for.h>
 #include <fmt/format.h>
 
 #include "core/budget.hpp"
@@ -784,8 +785,10 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     progress.check(0.1 + 0.8 * static_cast<double>(result.evaluations.size()) / options.budget,
                    "tuning simulation parameters");
     const sim::Params params = params_at(x);
-    double sum = 0.0;
-    for (int r = 0; r < options.runs_per_evaluation; ++r) {
+    // The runs of an evaluation in parallel (each its own random stream); summed in run order, so the objective is
+    // the same for any thread count.
+    std::vector<double> scores(static_cast<std::size_t>(options.runs_per_evaluation), 0.0);
+    tbb::parallel_for(0, options.runs_per_evaluation, [&](int r) {
       const sim::SimulationResult sr = sim::simulate(tune_input, params, options.seed, static_cast<std::uint64_t>(r));
       const metrics::ValidationResult v =
           metrics::validate_simulation(view(p.maps[t0]), view(p.maps[t1]), view(sr.final_classes));
@@ -796,8 +799,10 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
         score -= options.pattern_weight * (std::abs(sp.far_share - observed_pattern.far_share) +
                                            std::abs(sp.far_clumped_share - observed_pattern.far_clumped_share));
       }
-      sum += score;
-    }
+      scores[static_cast<std::size_t>(r)] = score;
+    });
+    double sum = 0.0;
+    for (const double score : scores) sum += score;
     const double objective = sum / options.runs_per_evaluation;
     Evaluation e;
     for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(search_value(params, box[d].name));
@@ -838,6 +843,10 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   }
   result.params = params_at(best);
   result.best_objective = best_f;
+  result.objective = options.pattern_weight > 0
+                         ? fmt::format("mean of FoM - {} x pattern mismatch over {} runs", options.pattern_weight,
+                                       options.runs_per_evaluation)
+                         : fmt::format("mean Figure of Merit of {} runs", options.runs_per_evaluation);
   result.grid_evaluations = std::pow(std::round(1.0 / smallest_step) + 1.0, static_cast<double>(active.size()));
 
   // 3. Prediction of the last date from the one before.
@@ -869,7 +878,7 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
       << result.validated_on.first << "-" << result.validated_on.second
       << (result.validation_in_sample ? " (in-sample)" : "") << "\n";
   out << "# search: " << result.evaluations.size() << " evaluations (the grid at the same resolution: "
-      << fmt::format("{:.0f}", result.grid_evaluations) << "), objective (FoM - pattern mismatch) "
+      << fmt::format("{:.0f}", result.grid_evaluations) << "), objective (" << result.objective << ") "
       << toml_number(result.best_objective) << "\n";
   out << "# tuned: ";
   for (std::size_t i = 0; i < result.tuned.size(); ++i) out << (i ? ", " : "") << result.tuned[i];

@@ -127,9 +127,9 @@ std::string calibrated_toml(const ScenarioCalibration& calibration, const fs::pa
   out << "# Calibrated by `parksim calibrate`: a complete scenario; `parksim run calibrated.toml --end YEAR` forecasts\n"
       << "# from the latest map.\n"
       << fmt::format("# Suitability fitted on the change {}-{} (drivers: {}), simulation tuned on {}-{} ({} "
-                     "evaluations, objective FoM - pattern mismatch {:.4f}), validated on {}-{}{}.\n",
+                     "evaluations, objective {} {:.4f}), validated on {}-{}{}.\n",
                      r.fitted.first, r.fitted.second, fmt::join(calibration.drivers, ", "), r.tuned_on.first,
-                     r.tuned_on.second, r.evaluations.size(), r.best_objective, r.validated_on.first,
+                     r.tuned_on.second, r.evaluations.size(), r.objective, r.best_objective, r.validated_on.first,
                      r.validated_on.second, r.validation_in_sample ? " (IN-SAMPLE: no independent date)" : "");
   for (const ClassFit& f : r.fits) {
     std::string holdout;

@@ -139,6 +139,10 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--learner", calibrate.learner,
                             "transition-potential learner: auto (best out-of-sample AUC), logistic, spline, boosted")
       ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
+  calibrate_cmd->add_option("--pattern-weight", calibrate.pattern_weight,
+                            "weight of the change-pattern term of the tuning objective FoM - w x pattern mismatch "
+                            "(DEFAULT 0: Figure of Merit only)")
+      ->check(CLI::Range(0.0, 100.0));
   calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
                             "with --map: the class key of each code, comma-separated from code 0");
   calibrate_cmd->add_option("--out", calibrate.out, "folder for calibrated.toml and calibration_metrics.csv")
@@ -172,6 +176,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   skill_cmd->add_option("--learner", skill.learner, "calibration: auto, logistic, spline, boosted")
       ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
+  skill_cmd->add_option("--pattern-weight", skill.pattern_weight,
+                        "calibration: weight of the change-pattern term of the objective (DEFAULT 0: FoM only)")
+      ->check(CLI::Range(0.0, 100.0));
   skill_cmd->add_option("--out", skill.out, "folder for skill.csv, expected_map.tif and calibrated.toml")->required();
   skill_cmd->add_flag("--overwrite", skill.overwrite, "replace existing files");
   skill_cmd->footer(

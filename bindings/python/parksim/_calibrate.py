@@ -31,7 +31,7 @@ SEARCHED = [name for name, _, _ in _parksim.calibration_search_box()]
 
 
 def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs_per_evaluation=4, seed=None,
-              sample_cells=5000, pattern_weight=1.0, min_step=1.0 / 32.0, params=None, progress=None, learner="auto",
+              sample_cells=5000, pattern_weight=0.0, min_step=1.0 / 32.0, params=None, progress=None, learner="auto",
               grid=None, exclusion=None, class_keys=None, assume_crs="", max_distance_m=None,
               distance_to_class_driver=True):
     """Calibrates a study on its dated maps, exactly as ``parksim calibrate`` does, into a runnable scenario.
@@ -48,7 +48,7 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
     Options (calibrate::CalibrationOptions; ConfigError when out of range): ``budget`` most objective evaluations
     (DEFAULT 40), ``runs_per_evaluation`` simulations averaged per evaluation (DEFAULT 4), ``seed`` (DEFAULT 1, for a
     scenario its own), ``sample_cells`` training cells per group (DEFAULT 5000), ``pattern_weight`` of the
-    change-pattern term of the objective (DEFAULT 1; 0 = Figure of Merit only), ``min_step`` of the search (DEFAULT
+    change-pattern term of the objective (DEFAULT 0: Figure of Merit only; > 0 trades skill for the observed growth pattern), ``min_step`` of the search (DEFAULT
     1/32), ``params`` the [sim] settings the search starts from and keeps for what it does not tune (as in
     ``simulate``; DEFAULT the schema's). ``progress(fraction, message)`` is called with the GIL held; returning False
     cancels (CancelledError). ``learner``: the suitability learner, "logistic", "spline" (logistic with hinge terms),
