@@ -49,9 +49,11 @@ fuzz-build: test-deps build/fuzz/CMakeCache.txt
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --preset fuzz -j 1
 
-# Google Benchmark programs (not part of `make test`); figures go to bench/RESULTS.md.
+# Google Benchmark programs and the skill protocols of bench/skill (not part of `make test`); figures go to
+# bench/RESULTS.md.
 bench: dev
 	@ls build/dev/bench/*/bench_* 2>/dev/null | while read -r b; do echo "== $$b"; "$$b"; done
+	bench/skill/protocol_a.sh build/dev/bin/parksim auto logistic spline
 
 clean:
 	rm -rf build

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -126,6 +127,10 @@ std::vector<double> class_split(const DemandSpec& spec, const plan::Plan* plan, 
               spec.method_where);
 }
 
+StudyDemand areas_demand(const AreaForecast& forecast, const study::Study& study,
+                         const grid::Grid<std::uint8_t>& start_map, int end_year, const std::string& source,
+                         const Context& method_where, ProblemReporter& problems);
+
 // Area trends of a map series (model/trend.hpp), as yearly per-class targets over the grid.
 StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int end_year, ProblemReporter& problems) {
   const int start_year = study.start_year;
@@ -184,11 +189,23 @@ StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int 
       capacity[kk] = area[kk] + convertible - convertible_of[kk];
     }
   }
-  const AreaForecast forecast = forecast_areas(maps, K, &study.area, capacity, model, end_year);
+  return areas_demand(forecast_areas(maps, K, &study.area, capacity, model, end_year), study, *maps.back().second,
+                      end_year, source, spec.method_where, problems);
+}
+
+// Yearly per-class targets over the grid from projected class areas: the classes whose area rises grow (only the
+// built ones when the table has built classes), never below what an earlier year demanded.
+StudyDemand areas_demand(const AreaForecast& forecast, const study::Study& study,
+                         const grid::Grid<std::uint8_t>& start_map, int end_year, const std::string& source,
+                         const Context& method_where, ProblemReporter& problems) {
+  const int start_year = study.start_year;
+  const study::ClassTable& classes = study.classes;
+  const int K = classes.count();
+  const double cell_m2 = study.spec.cell_area_m2();
   // Growth of the classes that may grow (their cumulative area never below today's).
   const std::vector<std::string> names = classes.keys();
   const int years = end_year - start_year;
-  const Eigen::VectorXd now = area_series({maps.back()}, K, &study.area).area_m2.row(0).transpose();
+  const Eigen::VectorXd now = area_series({{start_year, &start_map}}, K, &study.area).area_m2.row(0).transpose();
   DemandTable growth;
   for (int y = start_year + 1; y <= end_year; ++y) growth.years.push_back(y);
   std::vector<int> grown;
@@ -221,7 +238,7 @@ StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int 
   }
   out.summary = fmt::format("{} of {}, projected to {}: {}", forecast.why, source, end_year,
                             grown.empty() ? std::string("no class grows") : quantities);
-  problems.report(Severity::info, "demand.trend", out.summary, Context{.key = spec.method_where.key});
+  problems.report(Severity::info, "demand.trend", out.summary, Context{.key = method_where.key});
   out.forecast = forecast;
   out.by_zone = false;
   out.capacity_cut_m2.assign(static_cast<std::size_t>(years), 0.0);
@@ -241,6 +258,59 @@ StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int 
     out.years.push_back(std::move(yd));
   }
   return out;
+}
+
+// Class areas given by year (demand.class_area_km2): linear between the start map's areas and the years given,
+// constant after the last; classes not given keep their area.
+StudyDemand class_area_demand(const DemandSpec& spec, const study::Study& study, int end_year,
+                              ProblemReporter& problems) {
+  const int start_year = study.start_year;
+  const int K = study.classes.count();
+  if (spec.class_areas.empty()) {
+    throw Error(ErrorCode::config,
+                "demand.method = \"class_areas\" needs a [demand.class_area_km2.<class>] table of areas by year",
+                spec.method_where);
+  }
+  const Eigen::VectorXd now = area_series({{start_year, &study.initial}}, K, &study.area).area_m2.row(0).transpose();
+  std::vector<std::map<int, double>> given(static_cast<std::size_t>(K));
+  for (const auto& e : spec.class_areas) {
+    const int k = study.classes.find(e.key);
+    if (k < 0) {
+      throw Error(ErrorCode::config,
+                  fmt::format("no class '{}' (classes: {})", e.key, fmt::join(study.classes.keys(), ", ")),
+                  e.where);
+    }
+    if (e.year <= start_year) {
+      throw Error(ErrorCode::config, fmt::format("must be after years.start ({})", start_year), e.where);
+    }
+    given[static_cast<std::size_t>(k)][e.year] = e.value * 1e6;
+  }
+  AreaForecast f;
+  const int years = end_year - start_year;
+  for (int y = start_year + 1; y <= end_year; ++y) f.years.push_back(y);
+  f.area_m2 = Eigen::MatrixXd::Zero(years, K);
+  f.sd_m2 = Eigen::MatrixXd::Zero(years, K);
+  for (int k = 0; k < K; ++k) {
+    std::map<int, double> points = given[static_cast<std::size_t>(k)];
+    points[start_year] = now(k);
+    for (int t = 0; t < years; ++t) {
+      const int y = start_year + 1 + t;
+      const auto after = points.lower_bound(y);
+      double a = 0.0;
+      if (after == points.end()) {
+        a = std::prev(after)->second;  // constant after the last year given
+      } else if (after->first == y) {
+        a = after->second;
+      } else {
+        const auto before = std::prev(after);
+        const double w = static_cast<double>(y - before->first) / static_cast<double>(after->first - before->first);
+        a = before->second + w * (after->second - before->second);
+      }
+      f.area_m2(t, k) = a;
+    }
+  }
+  f.why = "class areas given (demand.class_area_km2), linear between the years given";
+  return areas_demand(f, study, study.initial, end_year, "the start map", spec.method_where, problems);
 }
 
 }  // namespace
@@ -267,6 +337,7 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
   const int years = end_year - start_year;
 
   if (spec.method == "auto" || area_trend_from(spec.method)) return trend_demand(spec, study, end_year, problems);
+  if (spec.method == "class_areas") return class_area_demand(spec, study, end_year, problems);
 
   // Convertible land per zone: total and open by the end of each year (cumulative), m2.
   Eigen::MatrixXd open_m2 = Eigen::MatrixXd::Zero(years, Z);
@@ -310,7 +381,7 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
   } else if (spec.method == "table") {
     std::vector<std::string> cats;
     for (const auto& e : spec.table) {
-      if (std::find(cats.begin(), cats.end(), e.zone) == cats.end()) cats.push_back(e.zone);
+      if (std::find(cats.begin(), cats.end(), e.key) == cats.end()) cats.push_back(e.key);
     }
     std::sort(cats.begin(), cats.end());
     if (cats.empty()) {
@@ -320,15 +391,15 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
     for (int y = start_year + 1; y <= end_year; ++y) ys.push_back(y);
     Eigen::MatrixXd m = Eigen::MatrixXd::Zero(years, static_cast<Eigen::Index>(cats.size()));
     for (const auto& e : spec.table) {
-      if (study.find_zone(e.zone) < 0) {
-        throw Error(ErrorCode::config, fmt::format("no zone '{}'", e.zone), e.where);
+      if (study.find_zone(e.key) < 0) {
+        throw Error(ErrorCode::config, fmt::format("no zone '{}'", e.key), e.where);
       }
       if (e.year <= start_year || e.year > end_year) {
         throw Error(ErrorCode::config,
                     fmt::format("year outside the simulated years {}..{}", start_year + 1, end_year), e.where);
       }
-      const auto c = std::find(cats.begin(), cats.end(), e.zone) - cats.begin();
-      m(e.year - start_year - 1, static_cast<Eigen::Index>(c)) = e.new_m2;
+      const auto c = std::find(cats.begin(), cats.end(), e.key) - cats.begin();
+      m(e.year - start_year - 1, static_cast<Eigen::Index>(c)) = e.value;
     }
     table = exogenous_demand(ys, cats, m);
   } else {

@@ -29,7 +29,7 @@ namespace parksim::model {
 /// How a run's demand is built. DEFAULTs as in the scenario schema.
 struct DemandSpec {
   /// enterprise, plan_target, table, or an area trend of the study's maps: linear, exponential, logistic, markov
-  /// (also "trend"), auto (chosen by a backtest, model/trend.hpp)
+  /// (also "trend"), auto (chosen by a backtest, model/trend.hpp); class_areas (each class's area given by year)
   std::string method = "enterprise";
   Context method_where;
   bool by_zone = true;                ///< targets per zone and class (false: per class over the grid; trend: always)
@@ -49,15 +49,19 @@ struct DemandSpec {
   Context target_year_where;
   PlanTargetParams path;
   double buildout_share = 1.0;
-  // table: (zone, year, m2 of new land)
-  struct TableEntry {
-    std::string zone;
+  /// One value of a table keyed by name and year ([demand.table.<zone>] "<year>" = ...).
+  struct YearValue {
+    std::string key;
     int year = 0;
-    double new_m2 = 0.0;
+    double value = 0.0;
     Context where;
   };
-  std::vector<TableEntry> table;
+  // table: (zone, year, m2 of new land)
+  std::vector<YearValue> table;
   Context table_where;
+  // class_areas: (class key, year, km2 of the class at the end of that year)
+  std::vector<YearValue> class_areas;
+  Context class_areas_where;
   // trend without two maps in the study: an earlier class map on the grid (class CODES, as the study's maps)
   std::filesystem::path previous_map;
   int previous_year = 0;

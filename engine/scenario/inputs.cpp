@@ -26,6 +26,20 @@ study::MaskSource mask_source(const Scenario& s, const std::string& key) {
   return m;
 }
 
+// The values of a [<table>.<key>] "<year>" = value table, keys and years in order.
+std::vector<model::DemandSpec::YearValue> year_values(const Scenario& s, const std::string& table) {
+  std::vector<model::DemandSpec::YearValue> out;
+  for (const auto& k : s.child_keys(table)) {
+    for (const auto& y : s.child_keys(table + "." + k)) {
+      const std::string key = table + "." + k + "." + y;
+      const auto year = year_of(y);
+      if (!year) throw Error(ErrorCode::config, "the key must be a year", s.context(key));
+      out.push_back({k, *year, s.get_real(key), s.context(key)});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 study::StudySpec study_spec(const Scenario& s) {
@@ -168,6 +182,7 @@ model::SuitabilitySpec suitability_spec(const Scenario& s, std::uint64_t seed) {
   return spec;
 }
 
+
 model::DemandSpec demand_spec(const Scenario& s) {
   model::DemandSpec d;
   d.method = s.get_text("demand.method");
@@ -195,15 +210,10 @@ model::DemandSpec demand_spec(const Scenario& s) {
   d.path.shape = s.get_text("demand.path") == "logistic" ? model::PathShape::logistic : model::PathShape::linear;
   d.path.logistic_steepness = s.get_real("demand.logistic_steepness");
   d.buildout_share = s.get_real("demand.buildout_share");
-  for (const auto& z : s.child_keys("demand.table")) {
-    for (const auto& y : s.child_keys("demand.table." + z)) {
-      const std::string key = "demand.table." + z + "." + y;
-      const auto year = year_of(y);
-      if (!year) throw Error(ErrorCode::config, "the key must be a year", s.context(key));
-      d.table.push_back({z, *year, s.get_real(key), s.context(key)});
-    }
-  }
+  d.table = year_values(s, "demand.table");
   d.table_where = s.context("demand.table");
+  d.class_areas = year_values(s, "demand.class_area_km2");
+  d.class_areas_where = s.context("demand.class_area_km2");
   d.previous_map = s.get_path("demand.previous_map");
   d.previous_year = static_cast<int>(s.get_int("demand.previous_year"));
   d.previous_where = s.context("demand.previous_map");

@@ -159,8 +159,9 @@ void add_pipeline_sections(Schema& schema) {
                   "enterprise: enterprise growth x land per enterprise; plan_target: path to build-out by "
                   "target_year; table: demand.table; area trends of the study's maps (or previous_map and the start "
                   "map) per class: linear, exponential, logistic (saturating at the convertible land), markov (also "
-                  "trend: the chain of the two latest maps), auto (chosen by a backtest on the last interval)",
-                  "enterprise,plan_target,table,trend,linear,exponential,logistic,markov,auto"));
+                  "trend: the chain of the two latest maps), auto (chosen by a backtest on the last interval); "
+                  "class_areas: each class's area given by year (demand.class_area_km2)",
+                  "enterprise,plan_target,table,trend,linear,exponential,logistic,markov,auto,class_areas"));
   schema.add(boolean("demand.by_zone", true,
                      "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
   schema.add(real("demand.base_enterprises", 1000, 1, 1.0e7, "enterprises",
@@ -185,6 +186,9 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(real("demand.logistic_steepness", 8.0, 0.1, 50.0, "1", "plan_target: steepness of the logistic path"));
   schema.add(real("demand.buildout_share", 1.0, 0, 1, "1",
                   "plan_target: share of a zone's convertible land developed by target_year"));
+  schema.add(no_default(real("demand.class_area_km2.*.*", 0, 0.0, 1.0e7, "km2",
+                             "class_areas: area of a class at the end of a year, key demand.class_area_km2.<class>."
+                             "\"<year>\"; linear between the start map and the years given, constant after the last")));
   schema.add(no_default(real("demand.table.*.*", 0, -1.0e9, 1.0e9, "m2",
                              "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
   schema.add(path("demand.previous_map", "",

@@ -69,6 +69,19 @@ def test_a_demand_table_by_class_and_year_is_met(parksim, st):
     assert np.array_equal(again.landuse(2018), res.landuse(2018))
 
 
+def test_class_areas_by_year_are_met_and_interpolated_between_the_years_given(parksim, st):
+    # demand.method = "class_areas": the area of a class at given years (as the observed totals of a map series),
+    # linear from the start map to the first year given, constant after the last.
+    start = urban_cells(parksim.simulate(st, end_year=2016, seed=1).landuse(2015))
+    target = start + 40
+    demand = {"method": "class_areas", "class_area_km2": {"urban": {"2019": target * 900.0 / 1e6}}}
+    res = parksim.simulate(st, demand=demand, end_year=2020, seed=1)
+    assert [urban_cells(res.landuse(y)) - start for y in (2016, 2017, 2018, 2019, 2020)] == [10, 20, 30, 40, 40]
+    with pytest.raises(parksim.ConfigError, match="no class 'orchard'"):
+        parksim.simulate(st, demand={"method": "class_areas", "class_area_km2": {"orchard": {"2019": 1.0}}},
+                         end_year=2020)
+
+
 def test_a_demand_table_the_engine_cannot_express_is_a_usage_error(parksim, st):
     table = [{"class": "urban", "year": 2016, "new_m2": 9000.0}, {"class": "open", "year": 2016, "new_m2": 900.0},
              {"class": "urban", "year": 2017, "new_m2": 900.0}, {"class": "open", "year": 2017, "new_m2": 9000.0}]
