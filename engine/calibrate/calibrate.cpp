@@ -9,6 +9,7 @@
 #include <oneapi/tbb/parallel_for.h>
 #include <fmt/format.h>
 
+#include "calibrate/detail/nlopt_search.hpp"
 #include "core/budget.hpp"
 #include "core/error.hpp"
 #include "io/atomic.hpp"
@@ -617,6 +618,9 @@ void CalibrationOptions::validate() const {
   if (sample_cells < 10) bad("sample_cells", fmt::format("{} must be >= 10", sample_cells));
   if (!(max_distance_m > 0)) bad("max_distance_m", "must be > 0");
   if (!(min_step > 0 && min_step <= 0.5)) bad("min_step", "must be in (0, 0.5]");
+  if (search != "compass" && search != "sbplx" && search != "bobyqa") {
+    bad("search", "must be compass, sbplx or bobyqa, got '" + search + "'");
+  }
   if (learner != "auto" && learner != "logistic" && learner != "spline" && learner != "boosted") {
     bad("learner", fmt::format("unknown learner '{}' (learners: auto, logistic, spline, boosted)", learner));
   }
@@ -818,6 +822,20 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   double best_f = *evaluate(best, 1.0);
   double step = 0.25;
   bool budget_left = true;
+  if (options.search != "compass" && !active.empty()) {
+    // NLopt over the active dimensions; the others stay at the base.
+    std::vector<double> start;
+    for (std::size_t d : active) start.push_back(best[d]);
+    const std::vector<double> found = detail::nlopt_maximise(
+        options.search, start, step, options.min_step, [&](const std::vector<double>& y) -> std::optional<double> {
+          std::vector<double> x = best;
+          for (std::size_t i = 0; i < active.size(); ++i) x[active[i]] = y[i];
+          return evaluate(x, options.min_step);
+        });
+    for (std::size_t i = 0; i < active.size(); ++i) best[active[i]] = found[i];
+    best_f = *evaluate(best, options.min_step);  // cached: the best point was evaluated
+    budget_left = false;
+  }
   while (budget_left && step >= options.min_step && !active.empty()) {
     bool improved = false;
     for (std::size_t d : active) {

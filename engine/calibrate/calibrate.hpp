@@ -109,6 +109,10 @@ struct CalibrationOptions {
   /// > 0 trades some of that skill for the observed growth pattern. DEFAULT 0
   double pattern_weight = 0.0;
   double min_step = 1.0 / 32.0;      ///< search stops when its step (normalised box) falls below. DEFAULT 1/32
+  /// The search of the [sim] parameters in the normalised box: compass (coordinate steps, halved when none improves),
+  /// sbplx (NLopt's subplex) or bobyqa (NLopt's quadratic trust region). DEFAULT compass (see bench/RESULTS.md for
+  /// the comparison)
+  std::string search = "compass";
   /// Learner of the transition potential: logistic (one logistic regression on the drivers), spline (logistic on the
   /// drivers and hinge terms at their 20/40/60/80 % quantiles: a linear spline per driver), boosted (gradient-boosted
   /// trees, XGBoost), or auto: the one with the best out-of-sample AUC - on the next interval with three or more maps,

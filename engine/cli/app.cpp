@@ -143,6 +143,9 @@ int main(int argc, char** argv) {
                             "weight of the change-pattern term of the tuning objective FoM - w x pattern mismatch "
                             "(DEFAULT 0: Figure of Merit only)")
       ->check(CLI::Range(0.0, 100.0));
+  calibrate_cmd->add_option("--search", calibrate.search,
+                            "search of the [sim] parameters: compass (DEFAULT), sbplx or bobyqa (NLopt)")
+      ->check(CLI::IsMember({"compass", "sbplx", "bobyqa"}));
   calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
                             "with --map: the class key of each code, comma-separated from code 0");
   calibrate_cmd->add_option("--out", calibrate.out, "folder for calibrated.toml and calibration_metrics.csv")
@@ -176,6 +179,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   skill_cmd->add_option("--learner", skill.learner, "calibration: auto, logistic, spline, boosted")
       ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
+  skill_cmd->add_option("--search", skill.search, "calibration: compass (DEFAULT), sbplx or bobyqa (NLopt)")
+      ->check(CLI::IsMember({"compass", "sbplx", "bobyqa"}));
   skill_cmd->add_option("--pattern-weight", skill.pattern_weight,
                         "calibration: weight of the change-pattern term of the objective (DEFAULT 0: FoM only)")
       ->check(CLI::Range(0.0, 100.0));

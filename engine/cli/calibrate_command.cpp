@@ -142,6 +142,7 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   co.runs_per_evaluation = options.runs_per_evaluation;
   co.learner = options.learner;
   co.pattern_weight = options.pattern_weight;
+  co.search = options.search;
   const Progress progress;
   const InterruptScope interrupts(progress);
   const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed, progress);

@@ -66,6 +66,7 @@ struct CalibrateOptions {
   int budget = 40;
   std::optional<std::uint64_t> seed;  ///< DEFAULT the scenario's seed (1 with --map)
   std::string learner = "auto";      ///< --learner: auto, logistic, spline, boosted
+  std::string search = "compass";    ///< --search: compass, sbplx, bobyqa
   double pattern_weight = 0.0;       ///< --pattern-weight of the objective's change-pattern term; 0 = FoM only
   std::string class_keys;            ///< --class-keys: "key0,key1,..." by class code (empty: class_<k>)
   std::filesystem::path out;
@@ -87,6 +88,7 @@ struct SkillCommandOptions {
   int budget = 40;
   std::string learner = "auto";
   double pattern_weight = 0.0;
+  std::string search = "compass";
   std::filesystem::path out;
   bool overwrite = false;
 };

@@ -26,6 +26,7 @@ int run_skill(const SkillCommandOptions& options, std::ostream& out, std::ostrea
   so.calibration.runs_per_evaluation = options.runs_per_evaluation;
   so.calibration.learner = options.learner;
   so.calibration.pattern_weight = options.pattern_weight;
+  so.calibration.search = options.search;
   const Progress progress;
   const InterruptScope interrupts(progress);
   const calibrate::SkillResult result = calibrate::measure_skill(s, so, options.out, options.overwrite, progress);
