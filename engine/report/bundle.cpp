@@ -1,10 +1,14 @@
 #include "report/bundle.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "io/atomic.hpp"
 #include "io/raster.hpp"
 #include "io/vector.hpp"
+#include "report/detail/format.hpp"
+#include "report/detail/map.hpp"
 #include "report/html.hpp"
 #include "report/indicators.hpp"
 #include "report/layers.hpp"
@@ -54,6 +58,9 @@ void make_directory(const fs::path& dir) {
   if (ec) throw Error(ErrorCode::output, fmt::format("cannot create the directory: {}", ec.message()),
                       Context{.path = dir.string()});
 }
+
+// "R&D 科研": the class's bilingual name for category names, attribute tables and legends.
+std::string class_name(const SimClass& cls) { return detail::class_label(cls); }
 
 bool has_features(const io::Layer& layer) { return layer.geometry_type != io::GeometryType::none && !layer.features.empty(); }
 
@@ -128,19 +135,33 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
+    // Cells hold class ids; the rasters hold each class's raster_value(), and so do their colour tables, category
+    // names, attribute tables and QGIS styles.
     std::vector<io::RasterClass> classes;
+    std::array<std::uint8_t, 256> value_of{};
+    for (int v = 0; v < 256; ++v) value_of[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
     for (const auto& cls : result.classes) {
-      classes.push_back({cls.id, cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh, cls.colour});
+      const int value = raster_value(cls);
+      if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
+        throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
+                                                     cls.key, cls.id, value));
+      }
+      value_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(value);
+      classes.push_back({value, class_name(cls), cls.colour, cls.key});
     }
+    std::string class_qml;  // after the first raster: the raster writer names a bad colour with its file
     for (const auto& [year, values] : result.class_maps) {
       const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
       steps.next("writing " + path.filename().string());
-      io::write_class_cog(path, raster_geometry(values.spec(), result.plan.crs),
-                          std::span<const std::uint8_t>(values.data(), static_cast<std::size_t>(values.size())),
-                          classes);
+      std::vector<std::uint8_t> cells(values.data(), values.data() + values.size());
+      for (auto& c : cells) c = value_of[c];
+      io::write_class_cog(path, raster_geometry(values.spec(), working_crs(result)), cells, classes);
+      if (class_qml.empty()) class_qml = class_raster_qml(classes);
+      io::atomic_write_text(dir / "rasters" / fmt::format("landuse_{}.qml", year), class_qml, false);
     }
     if (ensemble) {
       const auto& probability = result.ensemble->probability;
+      const std::string probability_qml = probability_raster_qml(detail::probability_palette());
       for (std::size_t k = 0; k < probability.size(); ++k) {
         std::string key = std::to_string(k);
         for (const auto& cls : result.classes) {
@@ -148,8 +169,9 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
         }
         const fs::path path = dir / "rasters" / ("probability_" + key + ".tif");
         steps.next("writing " + path.filename().string());
-        io::write_real_cog(path, raster_geometry(probability[k].spec(), result.plan.crs),
+        io::write_real_cog(path, raster_geometry(probability[k].spec(), working_crs(result)),
                            std::span<const float>(probability[k].data(), static_cast<std::size_t>(probability[k].size())));
+        io::atomic_write_text(dir / "rasters" / ("probability_" + key + ".qml"), probability_qml, false);
       }
     }
   }

@@ -6,9 +6,12 @@
 //                             <layer>.fields.csv, <layer>.qml for the styled layers)
 //   DIR/fgb/<layer>.fgb       when formats has "fgb" (spatial layers with features)
 //   DIR/geojson/<layer>.geojson  when formats has "geojson" (same, WGS84)
-//   DIR/rasters/landuse_<year>.tif (+ .aux.xml)   when rasters: a class COG per class map (start year and key years)
-//   DIR/rasters/probability_<class key>.tif       when rasters and the run is an ensemble: Float32 COG per class
-//   DIR/indicators.csv, DIR/indicators.json
+//   DIR/rasters/landuse_<year>.tif (+ .aux.xml, + landuse_<year>.qml)   when rasters: a class COG per class map, its
+//                             cells the classes' raster_value(), colour table, category names and attribute table
+//                             (value, class, key, red, green, blue) with the classes' bilingual names, and a QGIS
+//                             style listing exactly the run's classes
+//   DIR/rasters/probability_<class key>.tif (+ .qml)   when rasters and the run is an ensemble: Float32 COG per class
+//   DIR/indicators.csv, DIR/indicators.json   (the CSV starts with a UTF-8 BOM, for spreadsheets: io/csv.hpp)
 //   DIR/report/index.html     when html: the self-contained report (report/html.hpp)
 //   DIR/manifest.json         report/manifest.hpp; written last, lists every other file with size and SHA-256
 //

@@ -29,6 +29,10 @@ struct SimClass {
   std::vector<std::string> landuse_codes;
 };
 
+/// The value of `cls` in the class rasters of the bundle and in their colour tables, category names, attribute
+/// tables, QGIS styles and legends. One place, so that all of them follow together.
+inline int raster_value(const SimClass& cls) noexcept { return cls.id; }
+
 /// One row of indicators.csv: `scenario, year, indicator_id, label_zh, label_en, unit, value`. year 0 = not tied to a
 /// year (e.g. the plan totals). ids are fixed (plan_total_km2, phase12_km2, phase3_km2, developed_km2,
 /// health_industry_land_mu, fillup_year_phase3, alloc_gap_pct, ...). value NaN = not available (written as empty).
@@ -128,6 +132,9 @@ struct RunResult {
   std::vector<Problem> problems;         ///< everything reported on the way, sorted
   std::vector<std::pair<std::string, std::string>> library_versions;  ///< ("GDAL", "3.6.2"), ...
 };
+
+/// The CRS of the run's coordinates: the plan's working CRS, else the grid's (a study without a plan).
+const std::string& working_crs(const RunResult& result) noexcept;
 
 /// The indicator with `id` (and `year`, when year != 0), or nullptr.
 const Indicator* find_indicator(const RunResult& result, const std::string& id, int year = 0) noexcept;

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 PARCEL_COLUMNS = ["parcel_id", "phase", "zone", "landuse", "landuse_en", "status", "area_m2", "area_mu", "far",
-                  "name_zh", "data_status", "accuracy_m", "source", "developed_year", "developed_share",
-                  "dev_probability", "sim_class_end", "sim_class", "alloc_zone", "alloc_landuse", "alloc_kept",
-                  "alloc_year", "alloc_score", "geometry"]
+                  "name_zh", "data_status", "accuracy_m", "source", "dev_year", "dev_share",
+                  "dev_prob", "sim_class", "class_key", "alloc_zone", "alloc_lu", "alloc_kept",
+                  "alloc_year", "alloc_fit", "geometry"]
 
 
 def test_landuse_is_a_view_of_engine_memory(small_result):
@@ -60,8 +60,8 @@ def test_parcels_is_a_geodataframe_in_epsg_4548_with_the_result_columns(small_re
     assert gdf.geometry.is_valid.all()
     # Built parcels were developed in the start year.
     built = gdf[gdf.status == "built"]
-    assert (built.developed_year.dropna() == small_result.start_year).all()
-    assert str(gdf.developed_year.dtype) == "Int64"
+    assert (built.dev_year.dropna() == small_result.start_year).all()
+    assert str(gdf.dev_year.dtype) == "Int64"
 
 
 def test_indicators_are_a_dataframe_with_the_csv_columns(small_result):
@@ -102,7 +102,7 @@ def test_results_gpkg_parcels_match_the_in_memory_frame(small_result, tmp_path):
     on_disk = gpd.read_file(out / "results.gpkg", layer="parcels")
     in_memory = small_result.parcels()
     assert list(on_disk.parcel_id) == list(in_memory.parcel_id)
-    assert np.allclose(on_disk.dev_probability, in_memory.dev_probability)
+    assert np.allclose(on_disk.dev_prob, in_memory.dev_prob)
 
 
 def test_drivers_are_zero_copy_views_of_the_start_year_drivers(small_result):
