@@ -87,12 +87,7 @@ scenario::Value to_value(const std::string& key, const py::handle& value) {
 // Path-valued keys (KeySpec::path) are written resolved, so a scenario read back elsewhere (a Dask worker) still
 // finds its data.
 py::tuple get_state(const Scenario& s) {
-  Scenario copy = s;
-  for (const auto& spec : scenario::scenario_schema().keys()) {
-    if (!spec.path) continue;
-    if (copy.has(spec.key) && !copy.get_text(spec.key).empty()) copy.set(spec.key, copy.get_path(spec.key).string());
-  }
-  return py::make_tuple(copy.to_toml(), s.path().string());
+  return py::make_tuple(s.with_absolute_paths().to_toml(), s.path().string());
 }
 
 std::string kind_name(ValueKind kind) { return std::string(scenario::to_string(kind)); }

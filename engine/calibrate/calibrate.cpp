@@ -13,6 +13,7 @@
 #include "io/raster.hpp"
 #include "metrics/map.hpp"
 #include "model/drivers.hpp"
+#include "study/drivers.hpp"
 #include "model/suitability.hpp"
 #include "grid/distance.hpp"
 #include "sim/simulation.hpp"
@@ -165,7 +166,7 @@ struct Prepared {
     if (options->distance_to_class_driver) {
       ds.add(options->class_keys.empty() ? fmt::format("dist_class_{}_m", class_id)
                                          : "dist_class_" + options->class_keys.at(static_cast<std::size_t>(class_id)) + "_m",
-             model::distance_driver_m(model::class_mask(map, static_cast<std::uint8_t>(class_id)),
+             study::distance_driver_m(study::class_mask(map, static_cast<std::uint8_t>(class_id)),
                                       options->max_distance_m),
              "m");
     }
@@ -234,7 +235,7 @@ ChangePattern change_pattern(const grid::Grid<std::uint8_t>& start, const grid::
   const int rows = start.rows(), cols = start.cols();
   for (int k : classes) {
     const auto kk = static_cast<std::uint8_t>(k);
-    const grid::Grid<std::int64_t> d2 = grid::squared_distance_cells(model::class_mask(start, kk));
+    const grid::Grid<std::int64_t> d2 = grid::squared_distance_cells(study::class_mask(start, kk));
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < cols; ++c) {
         if (end(r, c) != kk || start(r, c) == kk) continue;

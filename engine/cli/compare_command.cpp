@@ -95,7 +95,7 @@ int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& 
   }
   if (!years.empty()) {
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      runs[r].class_maps.emplace_back(years.back(), report::read_class_map(options.bundles[r], years.back()));
+      runs[r].class_maps.emplace_back(years.back(), report::read_class_map(options.bundles[r], years.back(), runs[r].classes));
     }
   }
   // Two runs of the same scenario (other seeds, say) are told apart by their folder names.

@@ -54,6 +54,9 @@ class Crs {
   bool is_geographic() const noexcept { return m_kind == CrsKind::geographic; }
   /// WKT2:2019 as PROJ writes it.
   const std::string& to_wkt() const noexcept { return m_wkt; }
+  /// The CRS as a PROJ string ("+proj=lcc +lat_0=41 ... +type=crs"), for command lines; "" when PROJ cannot
+  /// write one (e.g. for some compound CRSs).
+  const std::string& to_proj_string() const noexcept { return m_proj_string; }
   /// Same CRS up to names and axis order of geographic CRSs (PROJ "equivalent except axis order").
   bool is_equivalent_to(const Crs& other) const;
 
@@ -63,6 +66,7 @@ class Crs {
   std::string m_definition;
   std::string m_name;
   std::string m_wkt;
+  std::string m_proj_string;
   std::optional<int> m_epsg;
   CrsKind m_kind = CrsKind::other;
 };

@@ -24,7 +24,7 @@ Grid<std::int64_t> squared_distance_cells(const Grid<std::uint8_t>& sources);
 /// Distance in metres (float, = sqrt(squared cells) * cell_size_m) from each cell centre to the nearest
 /// source cell centre. On a grid of non-square cells the same exact transform runs in metres (double precision):
 /// sqrt((drow x cell height)^2 + (dcol x cell width)^2) of the nearest source. Source cells are 0. An all-zero mask gives +infinity everywhere (callers that need
-/// a finite driver cap it, see model::distance_driver_m). Memory: the float output (4 bytes per cell)
+/// a finite driver cap it, see study::distance_driver_m). Memory: the float output (4 bytes per cell)
 /// plus a transient int64 grid of squared distances (8 bytes per cell).
 Grid<float> distance_m(const Grid<std::uint8_t>& sources);
 

@@ -2,6 +2,7 @@
 #include "io/vector.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string>
 
 #include <fmt/format.h>
@@ -23,6 +24,25 @@ std::string_view to_string(GeometryType type) noexcept {
     case GeometryType::geometry_collection: return "geometry_collection";
   }
   return "unknown";
+}
+
+CrsRef CrsRef::from_text(const std::string& text) {
+  constexpr std::string_view prefix = "EPSG:";
+  if (text.size() > prefix.size() && (text.compare(0, prefix.size(), prefix) == 0 || text.compare(0, 5, "epsg:") == 0)) {
+    int code = 0;
+    const char* begin = text.data() + prefix.size();
+    const char* end = text.data() + text.size();
+    const auto parsed = std::from_chars(begin, end, code);
+    if (parsed.ec == std::errc() && parsed.ptr == end && code > 0) return CrsRef::from_epsg(code);
+  }
+  CrsRef out;
+  out.wkt = text;
+  return out;
+}
+
+std::string CrsRef::text() const {
+  if (epsg) return fmt::format("EPSG:{}", *epsg);
+  return wkt;
 }
 
 std::optional<std::size_t> Layer::find_field(std::string_view field_name) const noexcept {

@@ -33,6 +33,10 @@ struct CrsRef {
   std::string wkt;          ///< WKT2 (2019) as produced by GDAL/PROJ; may be empty when epsg is set
   bool empty() const noexcept { return !epsg && wkt.empty(); }
   static CrsRef from_epsg(int code) { return CrsRef{code, {}}; }
+  /// "EPSG:4548" (either case) -> the code; any other text -> taken as WKT (or another definition GDAL reads).
+  static CrsRef from_text(const std::string& text);
+  /// "EPSG:<code>" when the code is set, else the WKT ("" for an empty CRS).
+  std::string text() const;
   friend bool operator==(const CrsRef&, const CrsRef&) = default;
 };
 

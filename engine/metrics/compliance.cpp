@@ -26,14 +26,16 @@ std::vector<ComplianceRow> plan_compliance(const ComplianceInput& in) {
   require_parallel(in.ftz_developed_m2, n, "ftz_developed_m2", true);
   require_parallel(in.unmet_demand_m2, n, "unmet_demand_m2", true);
   for (const auto& [zone, values] : in.zone_developed_m2) require_parallel(values, n, "zone_developed_m2", false);
+  for (const auto& c : in.class_area) require_parallel(c.area_m2, n, "class_area", false);
+  auto plan_figure = [&](double v) { return in.has_plan ? v : kNaN; };
 
   std::vector<ComplianceRow> rows;
   auto add = [&rows](std::string id, int year, std::string zh, std::string en, std::string unit, double value) {
     rows.push_back({std::move(id), year, std::move(zh), std::move(en), std::move(unit), value});
   };
-  add("plan_total_km2", 0, "规划总面积", "Planned area, all phases", "km2", units::m2_to_km2(in.plan_total_m2));
-  add("phase12_km2", 0, "一二期面积", "Phases 1-2 area", "km2", units::m2_to_km2(in.phase12_m2));
-  add("phase3_km2", 0, "三期面积", "Phase 3 area", "km2", units::m2_to_km2(in.phase3_m2));
+  add("plan_total_km2", 0, "规划总面积", "Planned area, all phases", "km2", plan_figure(units::m2_to_km2(in.plan_total_m2)));
+  add("phase12_km2", 0, "一二期面积", "Phases 1-2 area", "km2", plan_figure(units::m2_to_km2(in.phase12_m2)));
+  add("phase3_km2", 0, "三期面积", "Phase 3 area", "km2", plan_figure(units::m2_to_km2(in.phase3_m2)));
   add("health_industry_land_mu", 0, "医药健康产业用地（扩区，配置后）", "Health-industry land in the expansion after allocation",
       "mu", in.health_industry_mu.value_or(kNaN));
   double met = kNaN;
@@ -58,6 +60,10 @@ std::vector<ComplianceRow> plan_compliance(const ComplianceInput& in) {
     for (const auto& [zone, values] : in.zone_developed_m2) {
       add("zone_area_km2." + zone, year, "分区已开发面积：" + zone, "Developed land in zone " + zone, "km2",
           units::m2_to_km2(values[t]));
+    }
+    for (const auto& c : in.class_area) {
+      add("class_area_km2." + c.key, year, "地类面积：" + (c.name_zh.empty() ? c.key : c.name_zh),
+          "Area of class " + (c.name_en.empty() ? c.key : c.name_en), "km2", units::m2_to_km2(c.area_m2[t]));
     }
   }
   return rows;

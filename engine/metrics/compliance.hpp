@@ -27,6 +27,7 @@ struct ComplianceRow {
 /// What the indicators are computed from. Areas in m2; per-year vectors are parallel to `years` (the start year
 /// = the initial state, then every simulated year).
 struct ComplianceInput {
+  bool has_plan = true;         ///< false: a study without plan dataset - the plan's rows are NaN (n/a)
   double plan_total_m2 = 0.0;   ///< area of all phases of the plan
   double phase12_m2 = 0.0;      ///< area of the built phases 1-2
   double phase3_m2 = 0.0;       ///< area of the expansion (phase 3)
@@ -40,12 +41,20 @@ struct ComplianceInput {
   std::optional<double> health_industry_target_mu;  ///< the floor the allocation had to reach, mu
   std::optional<double> alloc_gap_pct;        ///< proven optimality gap of the allocation, %
   int fillup_year_phase3 = -1;  ///< year phase 3 filled up; -1 = not by the end (value NaN)
+  /// Area of each land-use class per year (optional; rows class_area_km2.<key>).
+  struct ClassArea {
+    std::string key, name_en, name_zh;
+    std::vector<double> area_m2;
+  };
+  std::vector<ClassArea> class_area;
 };
 
 /// The indicators, in a fixed order: plan_total_km2, phase12_km2, phase3_km2 (year 0), health_industry_land_mu,
 /// health_industry_target_met (1/0), alloc_gap_pct, fillup_year_phase3 (year 0), then per year developed_km2,
 /// ftz_developed_share (share 0..1 of developed land inside the FTZ; NaN without FTZ or developed land),
-/// unmet_demand_km2 and zone_area_km2.<zone> (zones in input order). Throws Error(internal) when a per-year
+/// unmet_demand_km2, zone_area_km2.<zone> (zones in input order) and class_area_km2.<class> (classes in input
+/// order). Without a plan (has_plan false) the plan's figures (areas, health-industry land, allocation, fill-up)
+/// are NaN. Throws Error(internal) when a per-year
 /// vector is not parallel to `years`.
 std::vector<ComplianceRow> plan_compliance(const ComplianceInput& input);
 

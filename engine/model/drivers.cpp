@@ -78,33 +78,4 @@ Eigen::MatrixXd DriverSet::sample(std::span<const std::int64_t> cells, std::span
   return x;
 }
 
-grid::Grid<float> distance_driver_m(const grid::Grid<std::uint8_t>& sources, double max_distance_m) {
-  grid::Grid<float> d = grid::distance_m(sources);
-  const float cap = static_cast<float>(max_distance_m);
-  d.values() = d.values().min(cap);  // +inf (no source) becomes the cap too
-  return d;
-}
-
-grid::Grid<std::uint8_t> open_points_mask(const grid::GridSpec& spec, std::span<const TimedPoint> points, int year) {
-  grid::Grid<std::uint8_t> mask(spec, 0);
-  std::vector<grid::Point> open;
-  for (const TimedPoint& p : points) {
-    if (p.open_year <= year) open.push_back(p.location);
-  }
-  grid::rasterize_points(mask, open);
-  return mask;
-}
-
-grid::Grid<float> indicator_driver(const grid::Grid<std::uint8_t>& categories, std::uint8_t value) {
-  grid::Grid<float> out(categories.spec(), 0.0f);
-  out.values() = (categories.values() == value).cast<float>();
-  return out;
-}
-
-grid::Grid<std::uint8_t> class_mask(const grid::Grid<std::uint8_t>& classes, std::uint8_t value) {
-  grid::Grid<std::uint8_t> out(classes.spec(), 0);
-  out.values() = (classes.values() == value).cast<std::uint8_t>();
-  return out;
-}
-
 }  // namespace parksim::model

@@ -1,8 +1,7 @@
 #pragma once
-// Driver layers of the suitability model: named float grids on one GridSpec (distance to G6, G7, open
-// stations, built land, Beiqing Road; corridor tier; zone indicators; user rasters such as slope), and
-// helpers that build them from rasterised plan layers. The plan-specific wiring (which layer feeds which
-// driver) belongs to the caller; this module only needs masks and grids.
+// Driver layers of the suitability model: named float grids on one GridSpec (distances, values, categories,
+// densities), with their statistics over the study area. How each driver is built from its declaration belongs to
+// study/drivers.hpp; this module only needs the grids.
 
 #include <cstdint>
 #include <optional>
@@ -27,7 +26,7 @@ class DriverSet {
 
   /// Adds a driver and computes its mean/sd over the study area (population sd, in double, row order).
   /// Throws Error(data, key = name) on a duplicate or empty name or a non-finite value inside the study
-  /// area (cap distances first: distance_driver_m), Error(internal) when `values` is on another spec.
+  /// area (cap distances first: study::distance_driver_m), Error(internal) when `values` is on another spec.
   void add(std::string name, grid::Grid<float> values, std::string unit);
 
   std::size_t size() const noexcept { return m_names.size(); }
@@ -55,22 +54,5 @@ class DriverSet {
   std::vector<double> m_mean;
   std::vector<double> m_sd;
 };
-
-/// Distance in metres from each cell to the nearest source cell (non-zero), capped at `max_distance_m`
-/// (so an empty source set - a station not yet open - gives a constant, finite driver). Exact EDT.
-grid::Grid<float> distance_driver_m(const grid::Grid<std::uint8_t>& sources, double max_distance_m);
-
-/// A point feature that exists from `open_year` on (a metro station, a base).
-struct TimedPoint {
-  grid::Point location;
-  int open_year = 0;
-};
-
-/// Mask (1) of the cells holding a point that is open in `year` (open_year <= year).
-grid::Grid<std::uint8_t> open_points_mask(const grid::GridSpec& spec, std::span<const TimedPoint> points, int year);
-
-/// 1 where categories == value, else 0 (a one-hot driver for a zone or corridor tier, or a class mask).
-grid::Grid<float> indicator_driver(const grid::Grid<std::uint8_t>& categories, std::uint8_t value);
-grid::Grid<std::uint8_t> class_mask(const grid::Grid<std::uint8_t>& classes, std::uint8_t value);
 
 }  // namespace parksim::model

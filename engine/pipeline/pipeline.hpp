@@ -13,11 +13,20 @@
 #include <string>
 #include <vector>
 
+#include <map>
+#include <memory>
+
+#include "alloc/plan_allocation.hpp"
 #include "core/progress.hpp"
 #include "grid/grid.hpp"
+#include "model/study_demand.hpp"
+#include "model/study_suitability.hpp"
+#include "plan/accounting.hpp"
 #include "report/run_result.hpp"
 #include "scenario/scenario.hpp"
 #include "sim/ensemble.hpp"
+#include "study/drivers.hpp"
+#include "study/study.hpp"
 
 namespace parksim::pipeline {
 
@@ -26,8 +35,59 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  ///< overrides `seed`
   std::optional<int> runs;            ///< overrides `runs` (>= 1)
   std::optional<int> threads;         ///< overrides `threads` (0 = all cores)
+  std::optional<int> end_year;        ///< overrides `years.end`
   Progress progress;                  ///< reports stages; cancellation throws Error(cancelled)
 };
+
+/// What a run studies: the plan (when there is one), the study built on it or on land-use maps, and the declared
+/// drivers. From a scenario (load_study) or, in Python, from arrays. Movable, not copyable.
+struct StudyInput {
+  plan::Plan plan;                   ///< empty without plan dataset
+  bool has_plan = false;
+  plan::Accounting accounting;
+  study::Study study;
+  /// The declared drivers (shared: the simulation's yearly suitability update refers to them).
+  std::shared_ptr<const study::DriverBuilder> drivers;
+  std::vector<std::string> input_files;  ///< for the manifest's hashes
+  std::vector<Problem> problems;         ///< findings of loading
+};
+
+/// Loads the plan (geodata.path, with the [[infrastructure]] timeline applied), builds the study ([study],
+/// [classes], [grid], years.start) and prepares the declared drivers ([drivers.*]). Throws as build_study and the
+/// DriverBuilder do, Error(config) for [[infrastructure]] without a plan.
+StudyInput load_study(const scenario::Scenario& scenario, const Progress& progress = Progress());
+
+/// How a study is run: everything a scenario says besides the study. Plain value.
+struct RunSpec {
+  std::string name, question, description;
+  std::string effective_scenario_toml;      ///< written into the bundle ("" for runs not made from a scenario)
+  std::uint64_t seed = 1;
+  int runs = 1;
+  int threads = 0;                          ///< 0 = all cores
+  int end_year = 0;                         ///< last simulated year (> the study's start year)
+  Context end_where;
+  std::vector<std::string> drivers;         ///< drivers of the suitability, in this order (empty: all declared)
+  Context drivers_where;
+  model::SuitabilitySpec suitability;
+  std::string priority_tier;                ///< plan runs: bases of this tier favour built classes
+  double priority_bonus = 0.0, priority_radius_m = 3000.0;
+  Context priority_where;
+  model::DemandSpec demand;
+  /// Opening year per plan phase id (DEFAULT: the start year), with where it was set.
+  std::vector<std::tuple<std::string, int, Context>> phase_open_year;
+  sim::Params params;
+  bool allocate = false;                    ///< plan runs: allocate parcels after the simulation
+  alloc::PlanAllocationSpec allocation;
+  std::vector<int> key_years;               ///< years shown as maps (empty: start, middle, end)
+  Context key_years_where;
+};
+
+/// The run spec of a scenario with the options' overrides (seed, runs, threads, end year). Throws Error(config)
+/// naming the key for a missing years.end.
+RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options = {});
+
+/// Runs `spec` on `input` (see run_scenario for what it returns and throws).
+report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progress& progress = Progress());
 
 /// Runs `scenario`. Expected findings (repaired geometry, land without land-use data, unmet demand, an infeasible
 /// allocation target) are Problems in RunResult::problems, sorted — never exceptions.
@@ -55,5 +115,8 @@ struct EnsembleRun {
 /// each piece prepares the input itself (plan, grid, suitability fit, demand: deterministic for a seed) and the
 /// pieces are merged with sim::merge. Throws as run_scenario does.
 EnsembleRun run_ensemble(const scenario::Scenario& scenario, std::uint64_t first_run, const RunOptions& options = {});
+/// The same on a loaded study.
+EnsembleRun run_ensemble(StudyInput input, const RunSpec& spec, std::uint64_t first_run,
+                         const Progress& progress = Progress());
 
 }  // namespace parksim::pipeline

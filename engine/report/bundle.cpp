@@ -135,13 +135,13 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
-    // Cells hold class ids; the rasters hold each class's raster_value(), and so do their colour tables, category
-    // names, attribute tables and QGIS styles.
+    // Cells hold class ids; the rasters hold each class's code (its value in the user's rasters), and so do their
+    // colour tables, category names, attribute tables and QGIS styles.
     std::vector<io::RasterClass> classes;
     std::array<std::uint8_t, 256> value_of{};
     for (int v = 0; v < 256; ++v) value_of[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
     for (const auto& cls : result.classes) {
-      const int value = raster_value(cls);
+      const int value = cls.code;
       if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
         throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
                                                      cls.key, cls.id, value));

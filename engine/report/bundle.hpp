@@ -7,7 +7,7 @@
 //   DIR/fgb/<layer>.fgb       when formats has "fgb" (spatial layers with features)
 //   DIR/geojson/<layer>.geojson  when formats has "geojson" (same, WGS84)
 //   DIR/rasters/landuse_<year>.tif (+ .aux.xml, + landuse_<year>.qml)   when rasters: a class COG per class map, its
-//                             cells the classes' raster_value(), colour table, category names and attribute table
+//                             cells the classes' codes (their values in the user's rasters), colour table, category names and attribute table
 //                             (value, class, key, red, green, blue) with the classes' bilingual names, and a QGIS
 //                             style listing exactly the run's classes
 //   DIR/rasters/probability_<class key>.tif (+ .qml)   when rasters and the run is an ensemble: Float32 COG per class

@@ -154,7 +154,7 @@ io::Layer parcels_layer(const RunResult& result, const io::CrsRef& crs) {
       v.push_back(optional_integer(r.developed_year));
       v.push_back(real(r.developed_share_end));
       v.push_back(real(r.development_probability));
-      v.push_back(end_class != nullptr ? integer(raster_value(*end_class)) : Value{});
+      v.push_back(end_class != nullptr ? integer(end_class->code) : Value{});
       v.push_back(end_class != nullptr ? text(end_class->key) : Value{});
       v.push_back(r.alloc_zone.empty() ? Value{} : text(r.alloc_zone));
       v.push_back(r.alloc_landuse.empty() ? Value{} : text(r.alloc_landuse));
@@ -254,7 +254,7 @@ io::Layer zone_areas_layer(const RunResult& result) {
     for (const auto& cls : result.classes) {
       if (cls.id == row.sim_class) {
         key = cls.key;
-        value = raster_value(cls);
+        value = cls.code;
       }
     }
     layer.features.push_back({fid++, {}, {integer(row.year), text(row.zone), integer(value), text(key),
@@ -270,7 +270,7 @@ io::Layer classes_layer(const RunResult& result) {
   for (const auto& cls : result.classes) {
     std::string codes;
     for (const auto& code : cls.landuse_codes) codes += (codes.empty() ? "" : ",") + code;
-    layer.features.push_back({fid++, {}, {integer(raster_value(cls)), text(cls.key), text(cls.name_en),
+    layer.features.push_back({fid++, {}, {integer(cls.code), text(cls.key), text(cls.name_en),
                                           text(cls.name_zh), text(cls.colour), integer(cls.built ? 1 : 0),
                                           text(codes)}});
   }
@@ -290,19 +290,8 @@ io::Layer validation_layer(const RunResult& result) {
 
 }  // namespace
 
-io::CrsRef crs_ref(const std::string& crs) {
-  constexpr std::string_view prefix = "EPSG:";
-  if (crs.size() > prefix.size() && (crs.compare(0, prefix.size(), prefix) == 0 || crs.compare(0, 5, "epsg:") == 0)) {
-    int code = 0;
-    const char* begin = crs.data() + prefix.size();
-    const char* end = crs.data() + crs.size();
-    const auto parsed = std::from_chars(begin, end, code);
-    if (parsed.ec == std::errc() && parsed.ptr == end && code > 0) return io::CrsRef::from_epsg(code);
-  }
-  io::CrsRef out;
-  out.wkt = crs;
-  return out;
-}
+io::CrsRef crs_ref(const std::string& crs) { return io::CrsRef::from_text(crs); }
+
 
 std::vector<std::string> spatial_layer_names() {
   return {"parcels", "zones", "phases", "corridor", "corridor_band", "bases", "stations"};

@@ -22,8 +22,8 @@ std::string sha256_text(std::string_view bytes);
 ///   parksim_version, scenario, question, description, seed, runs, threads, start_year, end_year, key_years,
 ///   started, finished, inputs [{path, size_bytes, sha256}] (a directory input lists each regular file below it,
 ///   sorted), library_versions {name: version},
-///   classes [{id, value (the cell value in the class rasters), key, name_en, name_zh, colour, built,
-///   landuse_codes}], input_layers [{name, features, schematic, surveyed}] (the plan's layers and what they rest
+///   classes [{id, code (the cell value in the class rasters), key, name_en, name_zh, colour, built,
+///   fixed, landuse_codes}], input_layers [{name, features, schematic, surveyed}] (the plan's layers and what they rest
 ///   on), schematic_layers [name] (those with schematic features), effective_scenario (TOML text),
 ///   files [{path, size_bytes, sha256}]: every regular file below bundle_dir except manifest.json, by path
 ///   relative to bundle_dir with "/" separators, sorted.

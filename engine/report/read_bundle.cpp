@@ -1,5 +1,6 @@
 #include "report/read_bundle.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -72,7 +73,9 @@ void read_manifest(const fs::path& path, RunResult& run) {
       cls.name_en = text_of(c, "name_en");
       cls.name_zh = text_of(c, "name_zh");
       cls.colour = text_of(c, "colour");
+      cls.code = int_of(c, "code", cls.id);
       cls.built = c.contains("built") && c["built"].is_boolean() && c["built"].get<bool>();
+      cls.fixed = c.contains("fixed") && c["fixed"].is_boolean() && c["fixed"].get<bool>();
       run.classes.push_back(std::move(cls));
     }
   }
@@ -235,7 +238,7 @@ std::vector<int> bundle_map_years(const fs::path& dir) {
   return years;
 }
 
-grid::Grid<std::uint8_t> read_class_map(const fs::path& dir, int year) {
+grid::Grid<std::uint8_t> read_class_map(const fs::path& dir, int year, const std::vector<SimClass>& classes) {
   const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
   const io::RasterInfo info = io::read_raster(path, true);
   if (info.band_count != 1 || info.data_type != "Byte" || !info.geometry.north_up) {
@@ -251,8 +254,17 @@ grid::Grid<std::uint8_t> read_class_map(const fs::path& dir, int year) {
   spec.cols = info.geometry.cols;
   spec.rows = info.geometry.rows;
   if (info.geometry.crs.epsg) spec.crs = fmt::format("EPSG:{}", *info.geometry.crs.epsg);
+  // Codes to class ids (a bundle without classes in its manifest: the codes are the ids).
+  std::array<std::uint8_t, 256> id_of{};
+  for (int v = 0; v < 256; ++v) id_of[static_cast<std::size_t>(v)] = classes.empty() ? static_cast<std::uint8_t>(v) : io::class_nodata;
+  for (const auto& cls : classes) {
+    if (cls.code >= 0 && cls.code < 256) id_of[static_cast<std::size_t>(cls.code)] = static_cast<std::uint8_t>(cls.id);
+  }
   grid::Grid<std::uint8_t> values(spec, io::class_nodata);
-  for (std::int64_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::uint8_t>(info.values[static_cast<std::size_t>(i)]);
+  for (std::int64_t i = 0; i < values.size(); ++i) {
+    const double v = info.values[static_cast<std::size_t>(i)];
+    values[i] = v >= 0.0 && v < 256.0 ? id_of[static_cast<std::size_t>(v)] : io::class_nodata;
+  }
   return values;
 }
 

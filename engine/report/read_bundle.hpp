@@ -27,9 +27,10 @@ std::string bundle_folder_name(const std::filesystem::path& dir);
 /// The years of the bundle's land-use rasters (rasters/landuse_<year>.tif), ascending; empty without rasters.
 std::vector<int> bundle_map_years(const std::filesystem::path& dir);
 
-/// The land-use map of `year` of the bundle as class values (255 = none). Error(input) when it cannot be read,
+/// The land-use map of `year` of the bundle as class ids of `classes` (the raster holds their codes; 255 = none, as is
+/// a code of no class; without classes the codes are taken as ids). Error(input) when it cannot be read,
 /// Error(data) when it is not a single-band Byte raster.
-grid::Grid<std::uint8_t> read_class_map(const std::filesystem::path& dir, int year);
+grid::Grid<std::uint8_t> read_class_map(const std::filesystem::path& dir, int year, const std::vector<SimClass>& classes);
 
 /// The rows of an indicators.json / indicators.csv as written by report/indicators.hpp (a CSV may start with the
 /// UTF-8 BOM). Error(data) naming the file and line for anything else.

@@ -16,22 +16,13 @@
 #include "core/problem.hpp"
 #include "grid/grid.hpp"
 #include "plan/plan.hpp"
+#include "study/classes.hpp"
 
 namespace parksim::report {
 
-/// A simulation class (a group of land-use codes, see landuse_classes.sim_class).
-struct SimClass {
-  int id = 0;
-  std::string key;            ///< short stable id ("rd", "industry", "green") for file and column names
-  std::string name_en, name_zh;
-  std::string colour;         ///< "#RRGGBB" (from the first land-use class of the group)
-  bool built = false;         ///< counts as developed land
-  std::vector<std::string> landuse_codes;
-};
-
-/// The value of `cls` in the class rasters of the bundle and in their colour tables, category names, attribute
-/// tables, QGIS styles and legends. One place, so that all of them follow together.
-inline int raster_value(const SimClass& cls) noexcept { return cls.id; }
+/// A simulation class: key, names, colour, whether it is built, its land-use codes (plan studies) and its code in the
+/// user's rasters (study/classes.hpp).
+using SimClass = study::ClassInfo;
 
 /// One row of indicators.csv: `scenario, year, indicator_id, label_zh, label_en, unit, value`. year 0 = not tied to a
 /// year (e.g. the plan totals). ids are fixed (plan_total_km2, phase12_km2, phase3_km2, developed_km2,

@@ -76,10 +76,24 @@ void add_pipeline_sections(Schema& schema) {
 
   // classes
   KeySpec built{"classes.built", ValueKind::text_list, {}};
+  built.has_default = false;
   built.info.description =
-      "simulation classes (keys) counted as developed land; empty: every class whose land-use codes are all "
-      "developable and not agricultural/idle (national codes 01-06, 0703, 23)";
+      "classes (keys) counted as developed land, replacing what the class table says; DEFAULT: a plan dataset's "
+      "classes whose land-use codes are all developable and not agricultural/idle (national codes 01-06, 0703, "
+      "23), or the classes declared built";
   schema.add(built);
+  schema.add(path("classes.file", "",
+                  "CSV class table (columns code, key, name_en, name_zh, built, fixed, colour); used when "
+                  "[classes.codes] is absent"));
+  schema.add(no_default(text("classes.codes.*.key", "", "key of the class with this code (letters, digits, _); "
+                                                          "DEFAULT from its name, else class_<code>")));
+  schema.add(no_default(text("classes.codes.*.name_en", "", "English name (DEFAULT: the raster's category name)")));
+  schema.add(no_default(text("classes.codes.*.name_zh", "", "Chinese name")));
+  schema.add(no_default(text("classes.codes.*.colour", "", "display colour #RRGGBB (DEFAULT: the raster's colour "
+                                                             "table, else a fixed palette)")));
+  schema.add(no_default(boolean("classes.codes.*.built", false, "developed land: grows with demand, never changes "
+                                                                "back")));
+  schema.add(no_default(boolean("classes.codes.*.fixed", false, "never changes and never grows (water, roads)")));
 
   // suitability
   schema.add(text("suitability.mode", "fit",
@@ -89,15 +103,44 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(integer("suitability.sample_cells", 5000, 10, 1000000, "cells",
                      "training cells drawn from the class and from the other cells each (mode fit)"));
   schema.add(real("suitability.l2_lambda", 1e-4, 0, 1000, "", "ridge penalty of the logistic fit"));
-  schema.add(real("suitability.max_distance_m", 10000, 100, 1.0e6, "m",
-                  "distance drivers are capped here (also the value of a driver with no feature yet)"));
+  schema.add(real("suitability.max_distance_m", 10000, 1, 1.0e7, "m",
+                  "distance drivers are capped here unless they set cap (also the value of a driver with no feature yet)"));
   schema.add(no_default(real("suitability.coefficients.*.*", 0, -inf, inf, "per driver unit",
                              "mode given: coefficient of driver (or \"intercept\") for a class key, raw units")));
   KeySpec drivers{"suitability.drivers", ValueKind::text_list, {}};
-  drivers.info.description = "drivers of the fit (empty: all of dist_g6_m, dist_g7_m, dist_station_m, "
-                             "dist_beiqing_m, dist_built_m, corridor_tier)";
-  drivers.info.choices = "dist_g6_m,dist_g7_m,dist_station_m,dist_beiqing_m,dist_built_m,corridor_tier";
+  drivers.info.description = "drivers of the fit, in this order (empty: every declared driver, by name)";
   schema.add(drivers);
+
+  // drivers declared as data
+  schema.add(no_default(text("drivers.*.kind", "", "distance, value, category or density", "distance,value,category,density")));
+  schema.add(no_default(path("drivers.*.source", "",
+                             "raster or vector file of the driver (or a table year = file: the file in effect from "
+                             "that year)")));
+  schema.add(no_default(path("drivers.*.source.*", "", "file in effect from the year of the key")));
+  schema.add(no_default(text("drivers.*.layer", "",
+                             "layer of the vector source, or without a source a layer of the plan dataset "
+                             "(corridor, corridor_band, bases, stations, roads, constraints, ftz, zones, phases)")));
+  schema.add(no_default(text("drivers.*.where", "", "filter of vector features, e.g. \"name = 'G6' or kind = 'G6'\"")));
+  KeySpec driver_classes{"drivers.*.classes", ValueKind::text_list, {}};
+  driver_classes.has_default = false;
+  driver_classes.info.description = "kind distance: to the cells of these classes (keys)";
+  schema.add(driver_classes);
+  schema.add(no_default(boolean("drivers.*.built", false, "kind distance: to the cells of every built class")));
+  schema.add(no_default(boolean("drivers.*.every_year", true,
+                                "class distances: measured on each simulated year's map (false: on the start map)")));
+  schema.add(no_default(text("drivers.*.field", "", "category: the numeric attribute; density: a weight field")));
+  schema.add(no_default(text("drivers.*.opens_field", "", "vector file sources: a feature counts from the year in this field")));
+  schema.add(no_default(real("drivers.*.outside", 0, -inf, inf, "", "category: value outside every polygon "
+                                                                     "(DEFAULT: the largest value + 1)")));
+  schema.add(no_default(boolean("drivers.*.smallest_wins", true, "category: where polygons overlap, the smallest "
+                                                                 "value wins (false: the largest)")));
+  schema.add(no_default(real("drivers.*.radius_m", 1000, 0, 1.0e6, "m", "density: kernel radius")));
+  schema.add(no_default(real("drivers.*.cap", 0, -inf, inf, "", "values above are set to this (DEFAULT distance: "
+                                                                "suitability.max_distance_m)")));
+  schema.add(no_default(text("drivers.*.transform", "none", "none, log1p (log(1 + v)) or decay (exp(-v / length_m))",
+                             "none,log1p,decay")));
+  schema.add(no_default(real("drivers.*.length_m", 1000, 0, 1.0e7, "m", "decay length")));
+  schema.add(no_default(text("drivers.*.unit", "", "unit label (DEFAULT m for distances, 1/km2 for densities)")));
   schema.add(text("suitability.priority_tier", "",
                   "corridor bases of this tier get a suitability bonus for built classes (empty: none)",
                   ",demonstration,acceleration,transformation"));
@@ -129,7 +172,7 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(real("demand.class_share.*.*", 0, 0, 1, "1",
                              "share of a zone's demand per class key (zone.class); DEFAULT: the class mix of "
                              "the zone's built parcels, else of all built parcels of the expansion")));
-  schema.add(integer("demand.target_year", 2035, 1990, 2100, "yr", "plan_target: year of build-out"));
+  schema.add(integer("demand.target_year", 2035, 1000, 3000, "yr", "plan_target: year of build-out"));
   schema.add(text("demand.path", "linear", "plan_target: shape of the path", "linear,logistic"));
   schema.add(real("demand.logistic_steepness", 8.0, 0.1, 50.0, "1", "plan_target: steepness of the logistic path"));
   schema.add(real("demand.buildout_share", 1.0, 0, 1, "1",
@@ -138,7 +181,7 @@ void add_pipeline_sections(Schema& schema) {
                              "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
   schema.add(path("demand.previous_map", "",
                   "trend: class raster (simulation class ids, 255 = no data) of previous_year on the simulation grid"));
-  schema.add(integer("demand.previous_year", 2020, 1990, 2100, "yr", "trend: year of previous_map"));
+  schema.add(integer("demand.previous_year", 2020, 1000, 3000, "yr", "trend: year of previous_map"));
 
   // sim (mirrors sim::Params::info())
   schema.add(integer("sim.neighbourhood_window", 3, 1, 15, "cells", "side of the square neighbourhood window (odd)"));
@@ -193,27 +236,55 @@ Schema build() {
   schema.add(integer("runs", 1, 1, 100000, "", "number of Monte Carlo runs (1 = a single simulation)"));
   schema.add(integer("threads", 0, 0, 1024, "", "worker threads; 0 = all cores (results do not depend on it)"));
 
-  schema.add(integer("years.start", 2025, 1990, 2100, "yr", "first simulated year (the state of the data)"));
-  schema.add(integer("years.end", 2035, 1990, 2100, "yr", "last simulated year (inclusive)"));
+  schema.add(no_default(integer("years.start", 0, 1000, 3000, "yr",
+                                 "year of the start state (DEFAULT: the year of the latest land-use map; a plan study "
+                                 "must give it); the simulation runs start + 1 .. end")));
+  schema.add(no_default(integer("years.end", 0, 1000, 3000, "yr",
+                                "last simulated year, inclusive (required; `parksim run --end` may give it)")));
 
-  schema.add(path("geodata.path", "../geodata/zgc_life_science_park.gpkg",
-                  "plan dataset (any GDAL vector source); relative paths are relative to the file that sets it"));
+  schema.add(path("geodata.path", "",
+                  "plan dataset (any GDAL vector source: parcels, phases, zones, corridor, stations, ...; empty: a "
+                  "study of land-use maps alone); relative paths are relative to the file that sets it"));
   schema.add(path("geodata.mapping", "", "TOML field-mapping file for a user's own parcel data (empty: none)"));
   schema.add(text("geodata.crs", "",
                   "CRS to assume when the dataset has none, e.g. \"EPSG:4548\" (empty: refuse such data)"));
 
-  schema.add(real("grid.cell_size_m", 30, 5, 500, "m", "raster cell size of the simulation grid"));
-  schema.add(text("grid.extent", "corridor", "simulated area: the park's phases only, or the park and the corridor",
-                  "park,corridor"));
+  schema.add(real("grid.cell_size_m", 30, 0.01, 1.0e5, "m",
+                  "cell size (width) of the simulation grid for extents park, corridor and explicit"));
+  schema.add(text("grid.extent", "auto",
+                  "the simulation grid: map = the grid of a land-use map (grid.map_year); explicit = the grid.origin_x "
+                  "... keys; park = the plan's phases; corridor = the park, the zones and the corridor bases; auto = "
+                  "map when the study has land-use maps, else corridor",
+                  "auto,map,explicit,park,corridor"));
+  schema.add(integer("grid.map_year", 0, 0, 3000, "yr", "extent map: the year of the map whose grid is used (0: the latest)"));
+  schema.add(real("grid.origin_x", 0, -1.0e9, 1.0e9, "m", "extent explicit: x of the grid's upper-left corner"));
+  schema.add(real("grid.origin_y", 0, -1.0e9, 1.0e9, "m", "extent explicit: y of the grid's upper-left corner"));
+  schema.add(integer("grid.cols", 0, 0, 1.0e6, "cells", "extent explicit: columns"));
+  schema.add(integer("grid.rows", 0, 0, 1.0e6, "cells", "extent explicit: rows"));
+  schema.add(real("grid.cell_height_m", 0, 0, 1.0e5, "m", "extent explicit: cell height (0: square cells)"));
+  schema.add(text("grid.crs", "",
+                  "extent explicit: the grid's CRS (\"EPSG:32650\", WKT, PROJ string); any extent: the CRS of "
+                  "land-use rasters that have none"));
 
-  schema.add(no_default(integer("phases.open_year.*", 0, 1990, 2100, "yr",
+  // study: land-use maps by year, mask and exclusion
+  schema.add(no_default(path("study.maps.*", "",
+                             "land-use map of a year (key: the year, e.g. 1991 = \"lu_1991.tif\"; any GDAL raster of "
+                             "integer class codes, nodata = no data); the latest is the start state")));
+  schema.add(path("study.mask", "", "study area: a raster (non-zero cells) or a vector file (inside its polygons); "
+                                    "empty: every cell with data in the start map"));
+  schema.add(text("study.mask_layer", "", "layer of a vector study.mask (empty: its first layer)"));
+  schema.add(path("study.exclusion", "", "land that never changes: a raster (non-zero cells) or a vector file "
+                                         "(inside its polygons); empty: none"));
+  schema.add(text("study.exclusion_layer", "", "layer of a vector study.exclusion (empty: its first layer)"));
+
+  schema.add(no_default(integer("phases.open_year.*", 0, 1000, 3000, "yr",
                                 "year a phase opens for development (key: the phase name, e.g. \"3\")")));
 
   KeySpec infra{"infrastructure[]", ValueKind::table_array, {}};
   infra.has_default = false;
   infra.info.description = "infrastructure timeline: features that open in a given year and change drivers";
   schema.add(infra);
-  schema.add(no_default(integer("infrastructure[].year", 0, 1990, 2100, "yr", "year the feature opens")));
+  schema.add(no_default(integer("infrastructure[].year", 0, 1000, 3000, "yr", "year the feature opens")));
   schema.add(no_default(text("infrastructure[].layer", "", "layer of the plan dataset", "stations,roads")));
   schema.add(no_default(text("infrastructure[].where", "", "attribute filter, e.g. \"line = '19'\"")));
   schema.add(no_default(text("infrastructure[].name", "", "label in the report")));

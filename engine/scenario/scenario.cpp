@@ -1,5 +1,6 @@
 #include "scenario/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -146,7 +147,8 @@ void validate_table(const Schema& schema, const toml::table& table, const std::s
     if (const auto* sub = node.as_table()) {
       const KeySpec* spec = schema.find(spec_key);
       if (spec && spec->kind == ValueKind::table) continue;
-      if (spec) wrong_type(*spec, node, origin, key);
+      // A key may be a value or a table of values (a driver's source: one file, or one file per year).
+      if (spec && !schema.is_table_prefix(spec_key)) wrong_type(*spec, node, origin, key);
       if (!schema.is_table_prefix(spec_key)) unknown_key(schema, origin, key);
       validate_table(schema, *sub, key, spec_key, file, false);
       continue;
@@ -374,7 +376,8 @@ Scenario Scenario::parse(std::string_view toml_text, const fs::path& origin) {
     }
   }
   Scenario scenario(std::move(impl));
-  if (scenario.get_int("years.end") < scenario.get_int("years.start")) {
+  if (scenario.has("years.end") && scenario.has("years.start") &&
+      scenario.get_int("years.end") < scenario.get_int("years.start")) {
     const auto at = scenario.m_impl->origins.count("years.end") ? scenario.m_impl->origins.at("years.end")
                                                                  : Origin{origin.string(), 0};
     fail(at, "years.end",
@@ -432,6 +435,22 @@ fs::path Scenario::get_path(std::string_view key) const {
   return (base.parent_path() / value).lexically_normal();
 }
 
+Context Scenario::context(std::string_view key) const {
+  Context where{.path = m_impl->path.string(), .key = std::string(key)};
+  auto it = m_impl->origins.find(std::string(key));
+  if (it == m_impl->origins.end()) {
+    // A table: where its first key was set.
+    const std::string prefix = std::string(key) + ".";
+    it = m_impl->origins.lower_bound(prefix);
+    if (it != m_impl->origins.end() && it->first.rfind(prefix, 0) != 0) it = m_impl->origins.end();
+  }
+  if (it != m_impl->origins.end()) {
+    where.path = it->second.file;
+    if (it->second.line > 0) where.line = it->second.line;
+  }
+  return where;
+}
+
 std::string Scenario::where(std::string_view key) const {
   const auto it = m_impl->origins.find(std::string(key));
   if (it == m_impl->origins.end()) return {};
@@ -479,6 +498,60 @@ void Scenario::set(std::string_view key, const Value& value) {
   }
   parent->insert_or_assign(std::string(rest), node);
   m_impl->origins[std::string(key)] = origin;
+}
+
+namespace {
+
+void collect_keys(const toml::table& table, const std::string& prefix, std::vector<std::string>& out) {
+  for (const auto& [k, node] : table) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      collect_keys(*sub, key, out);
+    } else if (const auto* array = node.as_array(); array && !array->empty() && array->get(0)->is_table()) {
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        if (const auto* entry = array->get(i)->as_table()) collect_keys(*entry, fmt::format("{}[{}]", key, i), out);
+      }
+    } else {
+      out.push_back(key);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Scenario::keys() const {
+  std::vector<std::string> out;
+  collect_keys(m_impl->effective, "", out);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Scenario Scenario::with_absolute_paths() const {
+  Scenario copy = *this;
+  for (const auto& key : keys()) {
+    const KeySpec* spec = scenario_schema().find(key);
+    if (spec == nullptr || !spec->path || get_text(key).empty()) continue;
+    const auto origin = m_impl->origins.find(key);
+    std::filesystem::path p = get_path(key);
+    if (p.is_relative()) p = std::filesystem::absolute(p);
+    copy.set(key, p.lexically_normal().string());
+    if (origin != m_impl->origins.end()) copy.m_impl->origins[key] = origin->second;
+  }
+  return copy;
+}
+
+Scenario Scenario::with_paths_relative_to(const std::filesystem::path& folder) const {
+  Scenario copy = with_absolute_paths();
+  const std::filesystem::path base = std::filesystem::absolute(folder).lexically_normal();
+  for (const auto& key : copy.keys()) {
+    const KeySpec* spec = scenario_schema().find(key);
+    if (spec == nullptr || !spec->path || copy.get_text(key).empty()) continue;
+    const auto origin = copy.m_impl->origins.find(key);
+    const Origin kept = origin != copy.m_impl->origins.end() ? origin->second : Origin{};
+    copy.set(key, std::filesystem::path(copy.get_text(key)).lexically_relative(base).string());
+    copy.m_impl->origins[key] = Origin{(base / "scenario.toml").string(), kept.line};
+  }
+  return copy;
 }
 
 std::string Scenario::to_toml() const {

@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace parksim::scenario {
 
 using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>, std::vector<double>,
@@ -54,8 +56,19 @@ class Scenario {
   /// A path-valued key (KeySpec::path) resolved against the folder of the file that set it (absolute paths stay
   /// as they are; a value set() in code resolves against the working directory). Error(usage) for any other key.
   std::filesystem::path get_path(std::string_view key) const;
+  /// Every key with a value (leaves, dotted; "infrastructure[0].year" for table arrays), sorted.
+  std::vector<std::string> keys() const;
+  /// A copy whose file-path keys (KeySpec::path, also in maps such as study.maps.<year>) hold absolute paths, so it
+  /// reads the same files from any folder or process. Keys and lines of the origin are kept.
+  Scenario with_absolute_paths() const;
+  /// A copy whose file-path keys hold paths relative to `folder` (for a scenario file written there).
+  Scenario with_paths_relative_to(const std::filesystem::path& folder) const;
+
   /// "file.toml:12" of the file and line that set `key`, or "" for a default: for later stages' messages.
   std::string where(std::string_view key) const;
+  /// Where `key` was set as an error Context: the file and line that set it (the scenario file for a default)
+  /// and the key.
+  Context context(std::string_view key) const;
 
   /// Changes one value, validated against the schema exactly as a file's value would be (ErrorCode::config).
   void set(std::string_view key, const Value& value);

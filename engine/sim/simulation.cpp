@@ -359,6 +359,21 @@ class Simulator {
       m_need_measure = true;
       ++m_next_event;
     }
+    if (m_in.suitability_update) {
+      std::vector<grid::Grid<std::uint8_t>> updated = m_in.suitability_update(year, m_state);
+      if (updated.size() != static_cast<std::size_t>(m_k)) {
+        throw Error(ErrorCode::internal, fmt::format("suitability update of {} gave {} grids for {} classes", year,
+                                                     updated.size(), m_k));
+      }
+      m_updated.resize(static_cast<std::size_t>(m_k));
+      for (std::size_t c = 0; c < updated.size(); ++c) {
+        if (updated[c].size() == 0) continue;
+        grid::require_same_spec(updated[c].spec(), m_state.spec(), "suitability update");
+        m_updated[c] = std::move(updated[c]);
+        m_suit[c] = m_updated[c].data();
+      }
+      m_need_measure = true;
+    }
     for (std::size_t p = 0; p < m_in.phase_opening_year.size(); ++p) {
       const std::uint8_t open = year >= m_in.phase_opening_year[p] ? 1 : 0;
       if (open != m_open[p]) m_need_measure = true;
@@ -841,6 +856,7 @@ class Simulator {
   const std::uint8_t* m_phase = nullptr;
   const std::uint8_t* m_zone = nullptr;
   std::vector<const std::uint8_t*> m_suit;
+  std::vector<grid::Grid<std::uint8_t>> m_updated;  // suitability measured on this run's map (suitability_update)
   std::vector<float> m_conv;
   std::vector<float> m_nweight;
   std::array<std::uint8_t, 256> m_open{};

@@ -29,6 +29,7 @@
 // candidate_margin x (yearly demand) entries; inputs are read in place, never copied.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -89,6 +90,12 @@ struct SimulationInput {
   std::vector<YearDemand> demand;             ///< one entry per simulated year: start_year+1, start_year+2, ...
   bool demand_by_zone = false;                ///< demand per zone (zone growth) instead of per class over all zones
   std::vector<SuitabilityEvent> suitability_events;  ///< in any order; same year and class: the later one wins
+  /// Optional: suitability measured on the simulated map itself (a distance to a class, updated every year). Called
+  /// at the start of every simulated year, after the year's events, with the year and the run's current class map;
+  /// returns K grids (an empty grid keeps the class's current suitability). Must be deterministic and safe to call
+  /// from several threads at once (the runs of an ensemble call it concurrently on their own maps).
+  std::function<std::vector<grid::Grid<std::uint8_t>>(int year, const grid::Grid<std::uint8_t>& classes)>
+      suitability_update;
   std::vector<int> output_years;              ///< simulated years whose class maps are kept in the result
   std::string layer = "simulation";           ///< name used in Problem contexts
 

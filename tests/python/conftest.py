@@ -8,6 +8,7 @@ DATASET = SOURCE_DIR / "geodata" / "zgc_life_science_park.gpkg"
 
 # A small scenario: the bundled park on a coarse grid over a few years, so a run takes about a second.
 SMALL = {
+    "extends": str(SOURCE_DIR / "scenarios" / "studies" / "park.toml"),
     "name": "pytest-small",
     "question": "Does the Python binding run a scenario end to end?",
     "seed": 20250101,

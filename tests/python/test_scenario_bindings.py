@@ -82,7 +82,9 @@ def test_schema_lists_keys_with_defaults_and_units(parksim):
 
 def test_the_schema_says_which_keys_are_file_paths(parksim, tmp_path):
     schema = parksim.scenario_schema()
-    assert set(schema[schema.path].key) == {"geodata.path", "geodata.mapping", "demand.previous_map"}
+    assert set(schema[schema.path].key) == {"geodata.path", "geodata.mapping", "demand.previous_map", "study.maps.*",
+                                            "study.mask", "study.exclusion", "classes.file", "drivers.*.source",
+                                            "drivers.*.source.*"}
     # A dict scenario's relative mapping file resolves against base_dir, like its geodata.
     (tmp_path / "map.toml").write_text("", encoding="utf-8")
     from conftest import SMALL

@@ -47,14 +47,20 @@ def _resolve_paths(d, base):
     """Relative file paths of a dict scenario, made absolute against `base` (a file would resolve them against
     its own folder)."""
     out = copy.deepcopy(d)
+
+    def resolve(holder, parts):
+        # "*" matches every key of a table (maps by year, drivers by name).
+        if not isinstance(holder, dict):
+            return
+        names = list(holder) if parts[0] == "*" else [parts[0]]
+        for name in names:
+            if len(parts) > 1:
+                resolve(holder.get(name), parts[1:])
+            elif isinstance(holder.get(name), (str, os.PathLike)) and os.fspath(holder[name]):
+                holder[name] = str(base / os.fspath(holder[name]))
+
     for key in _path_keys():
-        holder = out
-        for part in key[:-1]:
-            holder = holder.get(part) if isinstance(holder, dict) else None
-        if isinstance(holder, dict) and isinstance(holder.get(key[-1]), (str, os.PathLike)):
-            value = os.fspath(holder[key[-1]])
-            if value:
-                holder[key[-1]] = str(base / value)
+        resolve(out, key)
     return out
 
 

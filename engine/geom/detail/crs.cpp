@@ -25,6 +25,7 @@ struct CrsBuilder {
     crs.m_definition = std::move(definition);
     if (const char* name = proj_get_name(pj)) crs.m_name = name;
     if (const char* wkt = proj_as_wkt(ctx, pj, PJ_WKT2_2019, nullptr)) crs.m_wkt = wkt;
+    if (const char* text = proj_as_proj_string(ctx, pj, PJ_PROJ_4, nullptr)) crs.m_proj_string = text;
 
     // A BoundCRS (WKT1 with TOWGS84) is classified and identified by the CRS it wraps.
     PjPtr source;

@@ -1,4 +1,5 @@
 #include "model/suitability.hpp"
+#include "study/drivers.hpp"
 
 #include <cmath>
 
@@ -73,29 +74,6 @@ TEST(DriverSet, samples_named_drivers_in_the_requested_order) {
   EXPECT_EQ(x(1, 0), 10.0);
 }
 
-TEST(Drivers, distance_driver_is_capped_and_constant_without_sources) {
-  const auto s = spec(50, 3);
-  grid::Grid<std::uint8_t> sources(s, 0);
-  const auto none = distance_driver_m(sources, 1000.0);
-  EXPECT_TRUE((none.values() == 1000.0f).all());
-  sources(1, 0) = 1;
-  const auto d = distance_driver_m(sources, 600.0);
-  EXPECT_FLOAT_EQ(d(1, 10), 300.0f);
-  EXPECT_FLOAT_EQ(d(1, 49), 600.0f);  // 1470 m, capped
-}
-
-TEST(Drivers, stations_count_only_once_open) {
-  const auto s = spec(10, 10);
-  const TimedPoint stations[] = {{{500015.0, 4459985.0}, 2010}, {{500285.0, 4459715.0}, 2029}};
-  EXPECT_EQ((open_points_mask(s, stations, 2025).values() != 0).count(), 1);
-  const auto later = open_points_mask(s, stations, 2029);
-  EXPECT_EQ((later.values() != 0).count(), 2);
-  EXPECT_EQ(later(9, 9), 1);
-  const auto zone = indicator_driver(later, 1);
-  EXPECT_EQ(zone(0, 0), 1.0f);
-  EXPECT_EQ(zone(0, 1), 0.0f);
-}
-
 // Before: all class 0 except a built core (class 1) in column 0. After: cells converted to class 1 with
 // probability logistic(1 - 3 * distance_km) drawn with a fixed seed.
 struct Maps {
@@ -106,7 +84,7 @@ Maps make_maps() {
   const auto s = spec(120, 100);
   Maps m{grid::Grid<std::uint8_t>(s, 0), grid::Grid<std::uint8_t>(s, 0), {}};
   for (int r = 0; r < s.rows; ++r) m.before(r, 0) = 1;
-  m.distance_m = distance_driver_m(class_mask(m.before, 1), 5000.0);
+  m.distance_m = study::distance_driver_m(study::class_mask(m.before, 1), 5000.0);
   m.after = m.before;
   RngStream rng(11, "test.suitability.maps");
   for (std::int64_t i = 0; i < m.before.size(); ++i) {

@@ -147,6 +147,9 @@ inline std::string synthetic_scenario(const std::filesystem::path& gpkg, const s
          "[demand.zone_share]\nfrontier_tech = 0.5\nmedical_device = 0.5\n"
          "[demand.class_share.frontier_tech]\nr_d = 1.0\n[demand.class_share.medical_device]\nindustry = 1.0\n"
          "[suitability]\nsample_cells = 200\n"
+         "[drivers.dist_g6_m]\nkind = \"distance\"\nlayer = \"corridor\"\nwhere = \"name = 'G6'\"\n"
+         "[drivers.dist_station_m]\nkind = \"distance\"\nlayer = \"stations\"\n"
+         "[drivers.dist_built_m]\nkind = \"distance\"\nbuilt = true\nevery_year = false\n"
          "[alloc]\nmin_health_industry_mu = 1000.0\ntime_limit_s = 10.0\n" + extra;
 }
 

@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "io/raster.hpp"
 #include "model/demand.hpp"
-#include "pipeline/plan_grids.hpp"
+#include "study/plan_grids.hpp"
 #include "pipeline_fixture.hpp"
 #include "scenario/schema.hpp"
 #include "sim/params.hpp"
@@ -117,7 +117,7 @@ TEST_F(Pipeline, parcels_developed_years_agree_with_the_class_maps) {
   // Parcel cells by the same centre rule as the pipeline.
   int developed_later = 0;
   for (std::size_t i = 0; i < r.plan.parcels.size(); ++i) {
-    const auto spans = grid::polygon_spans(r.grid, to_grid_polygons(r.plan.parcels[i].geometry));
+    const auto spans = grid::polygon_spans(r.grid, study::to_grid_polygons(r.plan.parcels[i].geometry));
     auto share = [&](int year) {
       const auto& m = map_at(r, year);
       std::int64_t n = 0, built = 0;
@@ -316,7 +316,8 @@ TEST_F(Pipeline, scenario_values_the_data_contradicts_are_config_errors_naming_t
   EXPECT_EQ(e.code(), ErrorCode::config);
   EXPECT_EQ(e.context().key, "demand.zone_share.beauty");
   e = error_of("[demand]\nmethod = \"trend\"\n");
-  EXPECT_EQ(e.context().key, "demand.previous_map");
+  EXPECT_EQ(e.context().key, "demand.method");
+  EXPECT_NE(std::string(e.what()).find("needs two dated land-use maps"), std::string::npos) << e.what();
   e = error_of("[phases.open_year]\n\"9\" = 2027\n");
   EXPECT_EQ(e.context().key, "phases.open_year.9");
 }
@@ -378,10 +379,12 @@ TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
   write_previous_map(m_dir / "lu_2020.tif", today, 10, &s0);
   auto error_of = [&](const std::string& extra) { return Pipeline::error_of("[demand]\nmethod = \"trend\"\n" + extra); };
   Error e = error_of("previous_map = \"lu_2020.tif\"\n[grid]\ncell_size_m = 100.0\n");
-  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.code(), ErrorCode::data);
   EXPECT_EQ(e.context().key, "demand.previous_map");
-  EXPECT_NE(std::string(e.what()).find("is not on the simulation grid"), std::string::npos) << e.what();
-  EXPECT_NE(std::string(e.what()).find("gdalwarp -t_srs EPSG:4548"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("is not on the run's grid"), std::string::npos) << e.what();
+  // The command aligns the map to the run's grid: its extent and cell size, nearest neighbour.
+  EXPECT_NE(std::string(e.what()).find("gdalwarp -t_srs EPSG:4548 -te "), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find(" -tr 100 100 -r near "), std::string::npos) << e.what();
   e = error_of("previous_map = \"lu_2020.tif\"\nprevious_year = 2025\n");
   EXPECT_EQ(e.context().key, "demand.previous_year");
   e = error_of("previous_map = \"lu_2020.tif\"\nby_zone = true\n");
@@ -399,17 +402,21 @@ TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
                       values, std::vector<io::RasterClass>{{0, "a", "#000000"}, {9, "b", "#FFFFFF"}});
   e = error_of("previous_map = \"bad.tif\"\n");
   EXPECT_EQ(e.code(), ErrorCode::data);
-  EXPECT_NE(std::string(e.what()).find("bad.tif: value 9 at row 1, column 2 is not a simulation class id"),
+  EXPECT_NE(std::string(e.what()).find("code 9 (first at row 1, column 2) is not in the class table"),
             std::string::npos)
+      << e.what();
+  EXPECT_NE(std::string(e.what()).find("bad.tif"), std::string::npos)
       << e.what();
 }
 
-TEST_F(Pipeline, given_coefficients_may_use_the_distance_to_a_class_as_a_calibration_fragment_does) {
+TEST_F(Pipeline, given_coefficients_may_use_a_declared_distance_to_a_class_as_a_calibration_does) {
   // Mean row (north = 0) of the R&D cells new in 2026, with the distance to today's R&D (phases 1-2, south of the
   // expansion) favoured or penalised.
   auto mean_new_row = [&](double coefficient) {
     const auto r = run(kAllYears + "[suitability]\nmode = \"given\"\n[suitability.coefficients.r_d]\nintercept = 2.0\n"
-                       "dist_class_r_d_m = " + std::to_string(coefficient) + "\n[alloc]\nenabled = false\n");
+                       "dist_class_r_d_m = " + std::to_string(coefficient) +
+                       "\n[drivers.dist_class_r_d_m]\nkind = \"distance\"\nclasses = [\"r_d\"]\nevery_year = false\n"
+                       "[alloc]\nenabled = false\n");
     const auto& before = map_at(r, 2025);
     const auto& after = map_at(r, 2026);
     double sum = 0.0;
@@ -432,7 +439,7 @@ TEST_F(Pipeline, given_coefficients_may_use_the_distance_to_a_class_as_a_calibra
   const Error e = error_of("[suitability]\nmode = \"given\"\n[suitability.coefficients.r_d]\ndist_class_nope_m = 1.0\n");
   EXPECT_EQ(e.code(), ErrorCode::config);
   EXPECT_EQ(e.context().key, "suitability.coefficients.r_d.dist_class_nope_m");
-  EXPECT_NE(std::string(e.what()).find("dist_class_<class>_m"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("declare it under [drivers.dist_class_nope_m]"), std::string::npos) << e.what();
 }
 
 TEST_F(Pipeline, plan_target_demand_builds_out_the_zones_by_the_target_year) {

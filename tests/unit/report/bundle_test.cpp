@@ -12,6 +12,7 @@
 #include "report/indicators.hpp"
 #include "report/layers.hpp"
 #include "report/manifest.hpp"
+#include "report/read_bundle.hpp"
 #include "report_fixture.hpp"
 #include "test_support.hpp"
 
@@ -357,8 +358,28 @@ TEST(BundleStudy, a_study_without_parcels_phases_zones_or_stations_writes_every_
   EXPECT_TRUE(io::read_layer(gpkg, "stations").features.empty());
   EXPECT_EQ(io::read_layer(gpkg, "classes").features.size(), 3u);
   EXPECT_FALSE(std::filesystem::exists(dir / "out" / "fgb" / "parcels.fgb"));
-  // The rasters carry the grid's CRS (there is no plan CRS).
-  EXPECT_EQ(io::read_raster(dir / "out" / "rasters" / "landuse_2020.tif").geometry.crs.epsg, 32650);
+  // The rasters carry the grid's CRS (there is no plan CRS) and the classes' codes of the researcher's maps, as
+  // do their attribute tables, category names and QGIS styles.
+  const io::RasterInfo raster = io::read_raster(dir / "out" / "rasters" / "landuse_2020.tif", true);
+  EXPECT_EQ(raster.geometry.crs.epsg, 32650);
+  EXPECT_EQ(raster.values[0], 20.0);                                   // urban, class id 1
+  EXPECT_EQ(raster.values[static_cast<std::size_t>(11 * 16)], 255.0);  // no data
+  EXPECT_EQ(raster.values[15], 30.0);                                  // water, class id 2
+  ASSERT_EQ(raster.attribute_table.size(), 3u);
+  EXPECT_EQ(raster.attribute_table[1].value, 20);
+  EXPECT_EQ(raster.attribute_table[1].name, "Urban 城镇");
+  EXPECT_EQ(raster.category_names.at(30), "Water 水域");
+  EXPECT_NE(read_bytes(dir / "out" / "rasters" / "landuse_2020.qml").find(R"(value="20")"), std::string::npos);
+  EXPECT_EQ(io::as_integer(io::read_layer(gpkg, "classes").value(io::read_layer(gpkg, "classes").features[2],
+                                                                  "sim_class")),
+            30);
+  // Read back for a comparison, the codes become the class ids again.
+  const RunResult back = read_bundle(dir / "out");
+  ASSERT_EQ(back.classes.size(), 3u);
+  EXPECT_EQ(back.classes[2].code, 30);
+  EXPECT_EQ(bundle_map_years(dir / "out"), (std::vector<int>{2010, 2015, 2020}));
+  const auto map = read_class_map(dir / "out", 2020, back.classes);
+  for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(map[i], result.class_maps.back().second[i]) << i;
   const std::string html = read_bytes(dir / "out" / "report" / "index.html");
   EXPECT_NE(html.find("n/a — no parcels."), std::string::npos);
   const auto manifest = nlohmann::json::parse(read_bytes(dir / "out" / "manifest.json"));

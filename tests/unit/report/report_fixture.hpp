@@ -107,9 +107,9 @@ inline RunResult fixture_result() {
   r.key_years = {2030, 2035};
   r.plan = fixture_plan();
   r.grid = grid::GridSpec{kX0, kY0 + 2000, 100.0, 10, 20, "EPSG:4548"};
-  r.classes = {{0, "nonbuilt", "Non-built", "非建设用地", "#F5F8DC", false, {"0101"}},
-               {1, "green", "Green", "绿地", "#7AB800", false, {"1401"}},
-               {2, "rd", "R&D", "科研", "#E6A0C8", true, {"0802"}}};
+  r.classes = {{0, "nonbuilt", "Non-built", "非建设用地", "#F5F8DC", false, {"0101"}, 0, false},
+               {1, "green", "Green", "绿地", "#7AB800", false, {"1401"}, 1, true},
+               {2, "rd", "R&D", "科研", "#E6A0C8", true, {"0802"}, 2, false}};
   for (const int year : {2024, 2030, 2035}) {
     grid::Grid<std::uint8_t> map(r.grid, 255);
     for (int row = 0; row < r.grid.rows; ++row) {
@@ -205,7 +205,8 @@ inline RunResult fixture_result() {
 
 /// A study built from land-use rasters only, as a researcher's 3-class map series gives it: no parcels, phases, zones,
 /// corridor, bases or stations (an empty plan, no plan CRS: the grid carries it), three classes on a 12 x 16 grid of
-/// 30 m cells, maps of 2010, 2015 and 2020, developed land per year, a three-run ensemble. No allocation.
+/// 30 m cells whose codes in the researcher's rasters (10, 20, 30) are not their ids, maps of 2010, 2015 and 2020,
+/// developed land per year, a three-run ensemble. No allocation.
 inline RunResult study_result() {
   RunResult r;
   r.scenario_name = "three_class_study";
@@ -216,9 +217,9 @@ inline RunResult study_result() {
   r.end_year = 2020;
   r.key_years = {2015, 2020};
   r.grid = grid::GridSpec{500000.0, 4400000.0, 30.0, 16, 12, "EPSG:32650"};
-  r.classes = {{0, "agriculture", "Agriculture", "农业用地", "#E6D27A", false, {}},
-               {1, "urban", "Urban", "城镇", "#D7301F", true, {}},
-               {2, "water", "Water", "水域", "#3A7DC9", false, {}}};
+  r.classes = {{0, "agriculture", "Agriculture", "农业用地", "#E6D27A", false, {}, 10, false},
+               {1, "urban", "Urban", "城镇", "#D7301F", true, {}, 20, false},
+               {2, "water", "Water", "水域", "#3A7DC9", false, {}, 30, true}};
   for (const int year : {2010, 2015, 2020}) {
     grid::Grid<std::uint8_t> map(r.grid, 255);
     for (int row = 0; row < r.grid.rows; ++row) {

@@ -43,8 +43,9 @@ TEST_F(ScenarioFiles, defaults_are_resolved_into_the_effective_scenario) {
   const auto s = Scenario::load(write("a.toml", "name = \"a\"\n"));
   EXPECT_EQ(s.name(), "a");
   EXPECT_DOUBLE_EQ(s.get_real("grid.cell_size_m"), 30.0);
-  EXPECT_EQ(s.get_int("years.end"), 2035);
-  EXPECT_EQ(s.get_text("grid.extent"), "corridor");
+  EXPECT_FALSE(s.has("years.end"));  // no default: a run needs it (or --end)
+  EXPECT_EQ(s.get_text("grid.extent"), "auto");
+  EXPECT_EQ(s.get_path("geodata.path"), "");  // no plan dataset unless the scenario names one
   EXPECT_TRUE(s.get_bool("outputs.report"));
   EXPECT_NE(s.to_toml().find("cell_size_m = 30"), std::string::npos);
 }
@@ -68,12 +69,12 @@ TEST_F(ScenarioFiles, wrong_type_is_an_error_naming_the_expected_type) {
 
 TEST_F(ScenarioFiles, out_of_range_value_states_the_bounds_and_unit) {
   const Error e = load_error(write("r.toml", "name = \"r\"\n[grid]\ncell_size_m = -10.0\n"));
-  EXPECT_NE(std::string(e.what()).find("must be between 5 and 500 m, got -10"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("must be between 0.01 and 100000 m, got -10"), std::string::npos) << e.what();
 }
 
 TEST_F(ScenarioFiles, text_choice_lists_the_allowed_values) {
   const Error e = load_error(write("c.toml", "name = \"c\"\n[grid]\nextent = \"city\"\n"));
-  EXPECT_NE(std::string(e.what()).find("must be one of \"park\", \"corridor\", got \"city\""), std::string::npos)
+  EXPECT_NE(std::string(e.what()).find("must be one of \"auto\", \"map\", \"explicit\", \"park\", \"corridor\", got \"city\""), std::string::npos)
       << e.what();
 }
 
@@ -143,7 +144,9 @@ TEST(ScenarioSchema, declares_which_keys_are_file_paths) {
     paths.push_back(spec.key);
     EXPECT_EQ(spec.kind, ValueKind::text) << spec.key;
   }
-  EXPECT_EQ(paths, (std::vector<std::string>{"geodata.path", "geodata.mapping", "demand.previous_map"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"geodata.path", "geodata.mapping", "study.maps.*", "study.mask", "study.exclusion",
+                                            "classes.file", "drivers.*.source", "drivers.*.source.*",
+                                            "demand.previous_map"}));
   const auto s = Scenario::parse("name = \"n\"\n", "/tmp/x.toml");
   try {
     (void)s.get_path("name");

@@ -11,11 +11,12 @@
 #include "grid/grid.hpp"
 #include "grid/rasterize.hpp"
 #include "plan/plan.hpp"
+#include "study/classes.hpp"
 
-namespace parksim::pipeline {
+namespace parksim::study {
 
 /// How the grid is chosen (scenario keys grid.*). DEFAULTs as in the scenario schema.
-struct GridChoice {
+struct PlanGridChoice {
   std::string extent = "corridor";  ///< "park" or "corridor"
   double cell_size_m = 30.0;
   double park_margin_m = 500.0;      ///< extent park: margin around the phases' envelope
@@ -28,7 +29,7 @@ struct GridChoice {
 /// along the expressways, far beyond any land the park's demand can reach). Corners on multiples of the cell size.
 /// Throws Error(config, key "grid.cell_size_m") when the grid would exceed max_cells, Error(data) when the plan has
 /// no phase or parcel geometry.
-grid::GridSpec choose_grid(const plan::Plan& plan, const GridChoice& choice);
+grid::GridSpec choose_grid(const plan::Plan& plan, const PlanGridChoice& choice);
 
 /// Index of the sim class of roads/utilities and of green/water in a plan's land-use classes (-1 when absent):
 /// the class of the first non-developable code of national group 12/13 (roads) or 14/17/03 (green, water, forest).
@@ -58,13 +59,20 @@ struct PlanGrids {
 /// (info) with the area classed by that rule, "grid.parcel_without_cells" (info) for parcels smaller than a cell
 /// whose centre they miss, and "grid.class_unmapped" (warning) for parcels whose land use has no sim class (left
 /// at class 0). Throws Error(data) when there are more than 254 phases or zones.
+/// With a land-cover `base` (class indices on `spec`, no_class without data), the study area is the base's data
+/// cells, land outside parcels keeps the base's class, and parcels burn the class whose code in `classes` is their
+/// land use's sim_class (a land use whose sim_class is no class of the table is "grid.class_unmapped" and keeps the
+/// base's class).
 PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, bool corridor_extent,
-                         ProblemReporter& problems);
+                         ProblemReporter& problems, const grid::Grid<std::uint8_t>* base = nullptr,
+                         const ClassTable* classes = nullptr);
 
 /// geom polygons -> grid polygons (rings as given; the rasteriser's even-odd rule needs no orientation).
 grid::MultiPolygon to_grid_polygons(const geom::Geometry& geometry);
 /// The line strings of a LineString / MultiLineString / GeometryCollection (from its WKB); empty for polygons and
 /// points.
 std::vector<grid::LineString> to_grid_lines(const geom::Geometry& geometry);
+/// The points of a Point / MultiPoint / GeometryCollection (from its WKB); empty points are skipped.
+std::vector<grid::Point> to_grid_points(const geom::Geometry& geometry);
 
-}  // namespace parksim::pipeline
+}  // namespace parksim::study

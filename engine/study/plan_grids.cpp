@@ -1,4 +1,4 @@
-#include "pipeline/plan_grids.hpp"
+#include "study/plan_grids.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 
-namespace parksim::pipeline {
+namespace parksim::study {
 
 namespace {
 
@@ -30,7 +30,8 @@ void extend(geom::Envelope& box, const geom::Envelope& e) {
 // exposes polygon coordinates but not line coordinates, and lines are all the rasteriser needs.
 class WkbLines {
  public:
-  explicit WkbLines(const std::vector<std::uint8_t>& bytes) : m_bytes(bytes) {}
+  explicit WkbLines(const std::vector<std::uint8_t>& bytes, std::vector<grid::Point>* points = nullptr)
+      : m_bytes(bytes), m_points(points) {}
   void read(std::vector<grid::LineString>& out) {
     const bool little = byte() == 1;
     std::uint32_t type = u32(little);
@@ -49,7 +50,14 @@ class WkbLines {
     if (ewkb_m) ++dims;
     type %= 1000;
     switch (type) {
-      case 1: skip(static_cast<std::size_t>(dims) * 8); break;
+      case 1: {
+        const double x = f64(little);
+        const double y = f64(little);
+        skip(static_cast<std::size_t>(dims - 2) * 8);
+        // An empty point is written as NaN coordinates.
+        if (m_points != nullptr && !std::isnan(x) && !std::isnan(y)) m_points->push_back({x, y});
+        break;
+      }
       case 2: out.push_back(points(little, dims)); break;
       case 3: {
         const std::uint32_t rings = u32(little);
@@ -112,6 +120,7 @@ class WkbLines {
     return line;
   }
   const std::vector<std::uint8_t>& m_bytes;
+  std::vector<grid::Point>* m_points;
   std::size_t m_at = 0;
 };
 
@@ -143,7 +152,15 @@ std::vector<grid::LineString> to_grid_lines(const geom::Geometry& geometry) {
   return out;
 }
 
-grid::GridSpec choose_grid(const plan::Plan& plan, const GridChoice& choice) {
+std::vector<grid::Point> to_grid_points(const geom::Geometry& geometry) {
+  std::vector<grid::Point> points;
+  std::vector<grid::LineString> lines;
+  const auto wkb = geometry.to_wkb();
+  WkbLines(wkb, &points).read(lines);
+  return points;
+}
+
+grid::GridSpec choose_grid(const plan::Plan& plan, const PlanGridChoice& choice) {
   geom::Envelope box;
   for (const auto& p : plan.phases) extend(box, p.geometry.envelope());
   if (plan.phases.empty()) {
@@ -182,7 +199,7 @@ SpecialClasses special_classes(const plan::Plan& plan) {
 }
 
 PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, bool corridor_extent,
-                         ProblemReporter& problems) {
+                         ProblemReporter& problems, const grid::Grid<std::uint8_t>* base, const ClassTable* classes) {
   if (plan.phases.size() > 254 || plan.zones.size() > 254) {
     throw Error(ErrorCode::data, "at most 254 phases and 254 zones can be simulated", Context{.layer = "zones"});
   }
@@ -206,6 +223,10 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
     // The park extent studies its whole box: the margin is the park's immediate surroundings.
     g.study.fill(1);
   }
+  if (base != nullptr) {
+    // A land-cover base says where there is land-use data.
+    for (std::int64_t i = 0; i < g.study.size(); ++i) g.study[i] = (*base)[i] != no_class ? 1 : 0;
+  }
 
   for (std::size_t i = 0; i < plan.phases.size(); ++i) {
     grid::rasterize_polygon<std::uint8_t>(g.phase, to_grid_polygons(plan.phases[i].geometry),
@@ -221,8 +242,9 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
   }
 
   // Classes by rule where there is no parcel, then the parcels' land use.
-  const SpecialClasses special = special_classes(plan);
-  g.classes = grid::Grid<std::uint8_t>(spec, 0);
+  const SpecialClasses special = base != nullptr ? SpecialClasses{} : special_classes(plan);
+  g.classes = base != nullptr ? *base : grid::Grid<std::uint8_t>(spec, 0);
+  const auto code_index = classes != nullptr ? classes->code_to_index() : std::array<std::uint8_t, 256>{};
   if (special.green >= 0) {
     for (const auto& f : plan.constraints) {
       grid::rasterize_polygon<std::uint8_t>(g.classes, to_grid_polygons(f.geometry),
@@ -251,10 +273,13 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
     grid::burn<std::int32_t>(g.parcel, spans, static_cast<std::int32_t>(i));
     const plan::LandUseClass* c = plan.find_class(p.landuse);
     int cls = c != nullptr ? c->sim_class : -1;
+    if (classes != nullptr && cls >= 0 && cls <= 254) cls = code_index[static_cast<std::size_t>(cls)] == no_class ? -1 : code_index[static_cast<std::size_t>(cls)];
     if (cls < 0 || cls > 254) {
       problems.report(Severity::warning, "grid.class_unmapped",
-                      fmt::format("land use '{}' has no simulation class; the parcel starts as class 0", p.landuse),
+                      fmt::format("land use '{}' has no simulation class; the parcel starts as {}", p.landuse,
+                                  base != nullptr ? "the land-cover base says" : "class 0"),
                       Context{.layer = "parcels", .feature_id = p.fid, .feature_key = p.id});
+      if (base != nullptr) continue;
       cls = 0;
     }
     grid::burn<std::uint8_t>(g.classes, spans, static_cast<std::uint8_t>(cls));
@@ -273,7 +298,7 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
       ++g.cells_without_landuse;
     }
   }
-  if (g.cells_without_landuse > 0) {
+  if (g.cells_without_landuse > 0 && base == nullptr) {
     problems.report(
         Severity::info, "grid.no_landuse_outside_parcels",
         fmt::format("{:.2f} km2 of the study area lie outside every parcel and have no land-use data: they start as "
@@ -284,4 +309,4 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
   return g;
 }
 
-}  // namespace parksim::pipeline
+}  // namespace parksim::study

@@ -1,0 +1,145 @@
+#include "model/study_suitability.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "grid/distance.hpp"
+#include "grid/rasterize.hpp"
+#include "model/suitability.hpp"
+
+namespace parksim::model {
+
+namespace {
+
+grid::Grid<std::uint8_t> to_u8(const grid::Grid<float>& p, const grid::Grid<float>& factor) {
+  grid::Grid<std::uint8_t> out(p.spec(), 0);
+  for (std::int64_t i = 0; i < p.size(); ++i) {
+    double v = p[i];
+    if (factor.size() > 0) v *= factor[i];
+    // At least 1/255 inside the study area: suitability orders the land, it does not forbid it (constraints,
+    // phases and conversion rules do), so demand is met whenever land allows.
+    v = std::clamp(v, 0.0, 1.0);
+    out[i] = static_cast<std::uint8_t>(std::max<long>(1, std::lround(v * 255.0)));
+  }
+  return out;
+}
+
+}  // namespace
+
+SuitabilityModels build_suitability(const SuitabilitySpec& spec, const study::Study& study, const DriverSet& drivers,
+                                    ProblemReporter& problems) {
+  const study::ClassTable& classes = study.classes;
+  SuitabilityModels out;
+  out.models.resize(static_cast<std::size_t>(classes.count()));
+  if (spec.mode == "given") {
+    for (const auto& g : spec.given) {
+      const int k = classes.find(g.class_key);
+      if (k < 0) {
+        throw Error(ErrorCode::config,
+                    fmt::format("no class '{}' (classes: {})", g.class_key, fmt::join(classes.keys(), ", ")), g.where);
+      }
+      std::vector<std::string> names;
+      std::vector<double> coef{g.intercept};
+      for (const auto& [d, value] : g.coefficients) {
+        if (!drivers.find(d)) {
+          Context where = g.where;
+          where.key += "." + d;
+          throw Error(ErrorCode::config,
+                      fmt::format("no driver '{}' (drivers: {}); declare it under [drivers.{}]", d,
+                                  fmt::join(drivers.names(), ", "), d),
+                      where);
+        }
+        names.push_back(d);
+        coef.push_back(value);
+      }
+      out.models[static_cast<std::size_t>(k)] = LogisticModel::from_raw_coefficients(names, coef);
+    }
+    for (const auto& c : classes.classes()) {
+      if (c.built && !out.models[static_cast<std::size_t>(c.id)]) {
+        problems.report(Severity::info, "suitability.uniform",
+                        fmt::format("no coefficients for class '{}': its suitability is uniform", c.key),
+                        Context{.key = "suitability.coefficients"});
+      }
+    }
+    return out;
+  }
+  // Fit: occurrence of each built class on the initial map against every other study cell (FLUS), balanced sample.
+  if (drivers.size() == 0) {
+    problems.report(Severity::warning, "suitability.no_drivers",
+                    "no driver is declared ([drivers.<name>]): every class's suitability is uniform",
+                    Context{.key = "drivers"});
+    return out;
+  }
+  const grid::Grid<std::uint8_t> none(study.spec, 254);
+  TrainingSampleParams sample_params;
+  sample_params.cells_per_group = spec.sample_cells;
+  sample_params.seed = spec.seed;
+  LogisticFitOptions fit;
+  fit.l2_lambda = spec.l2_lambda;
+  for (const auto& c : classes.classes()) {
+    if (!c.built) continue;
+    const auto sample = sample_training_cells(none, study.initial, static_cast<std::uint8_t>(c.id), &study.area,
+                                              sample_params);
+    if (sample.changed_available == 0) {
+      problems.report(Severity::info, "suitability.uniform",
+                      fmt::format("class '{}' has no cell on the initial map to learn from: its suitability is uniform",
+                                  c.key),
+                      Context{.key = spec.where.key});
+      continue;
+    }
+    try {
+      auto f = fit_suitability(drivers, sample, fit);
+      if (!f.model.converged) {
+        problems.report(Severity::warning, "suitability.not_converged",
+                        fmt::format("logistic fit of class '{}' stopped after {} iterations without converging", c.key,
+                                    f.model.iterations),
+                        Context{.key = spec.where.key});
+      }
+      problems.report(Severity::info, "suitability.fit",
+                      fmt::format("class '{}': {} training cells, in-sample AUC {:.3f}", c.key, f.model.sample_count,
+                                  f.training_auc),
+                      Context{.key = spec.where.key});
+      out.models[static_cast<std::size_t>(c.id)] = std::move(f.model);
+    } catch (const Error& e) {
+      problems.report(Severity::warning, "suitability.uniform",
+                      fmt::format("class '{}' could not be fitted ({}): its suitability is uniform", c.key, e.what()),
+                      Context{.key = spec.where.key});
+    }
+  }
+  return out;
+}
+
+grid::Grid<float> priority_factor(const plan::Plan& plan, const grid::GridSpec& spec, const std::string& tier,
+                                  double bonus, double radius_m) {
+  if (tier.empty() || bonus <= 0.0) return {};
+  std::vector<grid::Point> points;
+  for (const auto& b : plan.bases) {
+    if (b.kind != tier) continue;
+    const auto env = b.geometry.envelope();
+    points.push_back({(env.min_x + env.max_x) / 2.0, (env.min_y + env.max_y) / 2.0});
+  }
+  if (points.empty()) return {};
+  grid::Grid<std::uint8_t> mask(spec, 0);
+  grid::rasterize_points(mask, points, 1);
+  grid::Grid<float> d = grid::distance_m(mask);
+  for (std::int64_t i = 0; i < d.size(); ++i) {
+    d[i] = static_cast<float>(1.0 + bonus * std::max(0.0, 1.0 - static_cast<double>(d[i]) / radius_m));
+  }
+  return d;
+}
+
+std::vector<grid::Grid<std::uint8_t>> suitability_grids(const SuitabilityModels& models, const DriverSet& drivers,
+                                                        const grid::Grid<std::uint8_t>& area,
+                                                        const grid::Grid<float>& factor) {
+  std::vector<grid::Grid<std::uint8_t>> out(models.models.size());
+  for (std::size_t k = 0; k < models.models.size(); ++k) {
+    if (!models.models[k]) continue;
+    out[k] = to_u8(suitability_map(drivers, *models.models[k], &area), factor);
+  }
+  return out;
+}
+
+}  // namespace parksim::model
