@@ -83,6 +83,7 @@ int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& 
   if (options.bundles.size() < 2) {
     throw Error(ErrorCode::usage, fmt::format("compare needs at least 2 output folders, got {}", options.bundles.size()));
   }
+  refuse_existing_output(options.out, options.overwrite);
   std::vector<report::RunResult> runs;
   for (const auto& bundle : options.bundles) runs.push_back(report::read_bundle(bundle));
   // The land-use maps of the last year every bundle has one of: side by side and as differences.

@@ -214,24 +214,48 @@ int run_info(const InfoOptions& options, std::ostream& out, std::ostream& /*err*
 }
 
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  nlohmann::ordered_json doc;
+  doc["target"] = options.target.string();
+  ValidateOptions data = options;
   if (options.target.extension() == ".toml") {
     const auto s = scenario::Scenario::load(options.target);
-    out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain)\n", options.target.string(),
-                       s.name(), s.files().size());
-    const auto dataset = s.get_path("geodata.path");
-    ValidateOptions data = options;
-    data.target = dataset;
+    nlohmann::ordered_json files = nlohmann::ordered_json::array();
+    for (const auto& f : s.files()) files.push_back(f.string());
+    doc["scenario"] = {{"name", s.name()}, {"files", std::move(files)}, {"valid", true}};
+    if (!options.json) {
+      out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain)\n", options.target.string(),
+                         s.name(), s.files().size());
+    }
+    data.target = s.get_path("geodata.path");
     if (data.mapping.empty() && !s.get_text("geodata.mapping").empty()) data.mapping = s.get_path("geodata.mapping");
     if (data.assume_crs.empty()) data.assume_crs = s.get_text("geodata.crs");
-    return run_validate(data, out, err);
+    if (data.target.empty()) {  // a study of land-use rasters alone: no plan dataset to check
+      doc["dataset"] = nullptr;
+      doc["ok"] = true;
+      if (options.json) out << doc.dump(2) << "\n";
+      return 0;
+    }
   }
   ProblemReporter problems;
-  const plan::Plan plan =
-      plan::load_plan(options.target, mapping_for(options.mapping, options.assume_crs), problems);
-  for (const auto& p : problems.sorted()) (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
+  const plan::Plan plan = plan::load_plan(data.target, mapping_for(data.mapping, data.assume_crs), problems);
   const std::size_t errors = problems.count(Severity::error);
-  out << fmt::format("{}: {} parcels, {} error(s), {} warning(s)\n", plan.source, plan.parcels.size(), errors,
-                     problems.count(Severity::warning));
+  if (options.json) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& p : problems.sorted()) list.push_back(nlohmann::ordered_json(problem_json(p)));
+    doc["dataset"] = {{"path", plan.source},
+                      {"crs", plan.crs},
+                      {"parcels", plan.parcels.size()},
+                      {"schematic_layers", plan.schematic_layers()},
+                      {"errors", errors},
+                      {"warnings", problems.count(Severity::warning)},
+                      {"problems", std::move(list)}};
+    doc["ok"] = errors == 0;
+    out << doc.dump(2) << "\n";
+  } else {
+    for (const auto& p : problems.sorted()) (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
+    out << fmt::format("{}: {} parcels, {} error(s), {} warning(s)\n", plan.source, plan.parcels.size(), errors,
+                       problems.count(Severity::warning));
+  }
   return errors > 0 ? exit_code(ErrorCode::data) : 0;
 }
 

@@ -58,7 +58,7 @@ constexpr const char* page_template = R"HTML(<!DOCTYPE html>
 <div id="parksim-map" class="leaflet-map" role="region" aria-label="Interactive map of the run"></div>
 {{#has_slider}}<div class="slider" data-parksim-slider="{{slider}}"><label for="parksim-map-year">Simulated year 模拟年份</label><input id="parksim-map-year" type="range" min="0" max="0" step="1" value="0"><output for="parksim-map-year">{{slider_last}}</output></div>{{/has_slider}}
 <div class="legends">{{#legends}}<div><h3>{{title}}</h3><ul class="legend">{{#items}}<li><span class="swatch {{shape}}" style="{{style}}"></span>{{label}}</li>{{/items}}</ul></div>{{/legends}}</div>
-<p class="note">{{map_note}} Click a parcel, phase, base or station for details; switch layers with the layer button (top right). No map tiles: everything shown is the run's own data.</p>
+<p class="note">{{map_note}} No map tiles: everything shown is the run's own data.</p>
 <script type="application/json" class="parksim-map">{{{map_json}}}</script>
 </section>
 
@@ -280,6 +280,9 @@ void add_interactive_map(const RunResult& result, data& page) {
   if (!map.slider.empty()) {
     note += fmt::format(" Move the year slider to see the simulated land use of each year from {} to {}.",
                         map.slider_first_label, map.slider_last_label);
+  }
+  if (park || !result.plan.stations.empty() || !result.plan.bases.empty()) {
+    note += " Click a parcel, phase, base or station for details; switch layers with the layer button (top right).";
   }
   page.set("map_note", text(note));
 }

@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from ._core import _parksim, problems_frame
+from ._progress import reporting
 from .metrics import validate
 from ._scenario import load_scenario
 
@@ -44,19 +45,21 @@ def calibrate(maps, grid=None, drivers=None, exclusion=None, class_count=None, n
     term of the objective (DEFAULT 1; 0 = Figure of Merit only), ``min_step`` of the search (DEFAULT 1/32),
     ``class_keys`` the scenario's key of each class code (a list from code 0, or ``Result.classes``; DEFAULT none:
     "class_<k>"): with them the fragment names classes by key and ``CalibrationResult.apply(scenario)`` can run it.
-    ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError). The GIL
-    is released while the engine works. The same inputs and seed give the same result, for any thread count.
+    progress: ``progress(fraction, message)``, called with the GIL held (returning False cancels: CancelledError), or
+    True for a tqdm bar (python3-tqdm). The GIL is released while the engine works. The same inputs and seed give
+    the same result, for any thread count.
 
     Raises DataError naming the year or driver at fault (fewer than 3 maps, shapes that differ, class codes >=
     class_count, a non-finite driver value inside the study area, a map that is not an integer array), IoError /
     CrsError for unreadable rasters or a missing CRS, UsageError for mixed or missing arguments.
     """
     series = _series(maps, grid, drivers, exclusion, class_count, nodata, assume_crs)
-    raw = _parksim.calibrate(series, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
-                             seed=int(seed), sample_cells=int(sample_cells), max_distance_m=float(max_distance_m),
-                             distance_to_class_driver=bool(distance_to_class_driver),
-                             pattern_weight=float(pattern_weight), min_step=float(min_step),
-                             class_keys=_class_keys(class_keys), progress=progress)
+    with reporting(progress, "parksim calibrate") as callback:
+        raw = _parksim.calibrate(series, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
+                                 seed=int(seed), sample_cells=int(sample_cells), max_distance_m=float(max_distance_m),
+                                 distance_to_class_driver=bool(distance_to_class_driver),
+                                 pattern_weight=float(pattern_weight), min_step=float(min_step),
+                                 class_keys=_class_keys(class_keys), progress=callback)
     return CalibrationResult(raw, series)
 
 
@@ -255,7 +258,8 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
     validation metrics, next to the persistence model. It fits nothing else and interpolates nothing.
     `initial` is the time-1 map (DEFAULT: the run's start-year map). metric: figure_of_merit (DEFAULT), kappa,
     kappa_simulation, total_disagreement, allocation_disagreement or quantity_disagreement.
-    progress(done, total, value) is called after each candidate. Returns a KeyCalibrationResult."""
+    progress: ``progress(fraction, message)`` after each candidate (returning False cancels: CancelledError), or True
+    for a tqdm bar (python3-tqdm). Returns a KeyCalibrationResult."""
     if metric not in _METRICS:
         raise _parksim.UsageError(f"unknown metric '{metric}'; use one of {', '.join(sorted(_METRICS))}")
     read, higher_better = _METRICS[metric]
@@ -265,8 +269,26 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
     target_year = int(year if year is not None else base.get("years.end"))
     base.set("outputs.key_years", [target_year])
     observed = np.asarray(observed)
-    rows, validations = [], []
     values = list(values)
+    with reporting(progress, f"calibrating {key}") as callback:
+        rows, validations = _key_candidates(base, key, values, target_year, observed, initial, seed, threads,
+                                            callback)
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    scores = table[metric].to_numpy(dtype=float)
+    if np.all(np.isnan(scores)):
+        best = None
+    else:
+        best = int(np.nanargmax(scores) if higher_better else np.nanargmin(scores))
+    return KeyCalibrationResult(key, metric, table, values[best] if best is not None else None,
+                                float(scores[best]) if best is not None else float("nan"),
+                                validations[best] if best is not None else None)
+
+
+def _key_candidates(base, key, values, target_year, observed, initial, seed, threads, progress):
+    """Runs and scores each value of `key` (calibrate_key), reporting after each one."""
+    rows, validations = [], []
     for i, value in enumerate(values):
         candidate = copy.copy(base)
         candidate.set(key, value)
@@ -279,16 +301,6 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
             row[name] = get(v.model)
             row[f"persistence_{name}"] = get(v.persistence)
         rows.append(row)
-        if progress is not None:
-            progress(i + 1, len(values), value)
-    import pandas as pd
-
-    table = pd.DataFrame(rows)
-    scores = table[metric].to_numpy(dtype=float)
-    if np.all(np.isnan(scores)):
-        best = None
-    else:
-        best = int(np.nanargmax(scores) if higher_better else np.nanargmin(scores))
-    return KeyCalibrationResult(key, metric, table, values[best] if best is not None else None,
-                                float(scores[best]) if best is not None else float("nan"),
-                                validations[best] if best is not None else None)
+        if progress is not None and progress((i + 1) / len(values), f"{key} = {value!r} scored") is False:
+            raise _parksim.CancelledError("the calibration was cancelled by the progress callback")
+    return rows, validations
