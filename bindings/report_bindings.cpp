@@ -104,7 +104,7 @@ py::list class_list(const std::vector<report::SimClass>& classes) {
     d["colour"] = c.colour;
     d["built"] = c.built;
     d["fixed"] = c.fixed;
-    d["code"] = c.code;
+    d["code"] = c.raster_value();
     d["landuse_codes"] = c.landuse_codes;
     out.append(d);
   }

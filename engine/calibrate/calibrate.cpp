@@ -160,7 +160,8 @@ struct Prepared {
   std::vector<int> years;
   std::vector<ClassFit> fits;
 
-  model::DriverSet drivers_at(const grid::Grid<std::uint8_t>& map, int class_id) const {
+  model::DriverSet drivers_at(int year, const grid::Grid<std::uint8_t>& map, int class_id) const {
+    if (series->driver_set) return series->driver_set(year, map);
     model::DriverSet ds(area.spec(), &area);
     for (const auto& [name, values] : series->drivers) ds.add(name, values, "");
     if (options->distance_to_class_driver) {
@@ -183,6 +184,23 @@ struct Prepared {
     if (series->exclusion.size() != 0) {
       in.constraint = series->exclusion;
     }
+    if (!series->fixed.empty()) {
+      // The conversion rules of a run: convertible classes may become any class that is not fixed.
+      if (in.constraint.size() == 0) in.constraint = grid::Grid<std::uint8_t>(area.spec(), 0);
+      for (std::int64_t i = 0; i < in.constraint.size(); ++i) {
+        if (maps[from][i] != kNodata && series->fixed[maps[from][i]]) in.constraint[i] = 1;
+      }
+      in.conversion.assign(static_cast<std::size_t>(k_count * k_count), sim::ConversionRule{false, 1.0});
+      for (int a = 0; a < k_count; ++a) {
+        for (int b = 0; b < k_count; ++b) {
+          const bool convertible = !series->fixed[a] && !(series->built.size() > 0 && series->built[a]);
+          if (a != b && convertible && !series->fixed[b]) {
+            in.conversion[static_cast<std::size_t>(a * k_count + b)].allowed = true;
+          }
+        }
+      }
+      in.built_classes = series->built;
+    }
     in.layer = fmt::format("calibration {}-{}", years[from], years[to]);
     const auto c0 = class_counts(maps[from], area, k_count);
     const auto c1 = class_counts(maps[to], area, k_count);
@@ -198,9 +216,28 @@ struct Prepared {
                                    Context{.layer = in.layer}});
         continue;
       }
-      const model::DriverSet ds = drivers_at(maps[from], k);
+      const model::DriverSet ds = drivers_at(years[from], maps[from], k);
       in.suitability[static_cast<std::size_t>(k)] =
           sim::quantise_suitability(model::suitability_map(ds, fit->model, &eligible));
+    }
+    if (series->driver_set && series->drivers_follow_map) {
+      // As in a run: the drivers (and so the suitability) follow the simulated map every year.
+      const Prepared* self = this;
+      const std::vector<std::uint8_t> grows = [&] {
+        std::vector<std::uint8_t> g(static_cast<std::size_t>(k_count), 0);
+        for (int k = 0; k < k_count; ++k) g[static_cast<std::size_t>(k)] = in.suitability[static_cast<std::size_t>(k)].size() > 0;
+        return g;
+      }();
+      in.suitability_update = [self, grows, k_count](int year, const grid::Grid<std::uint8_t>& map) {
+        std::vector<grid::Grid<std::uint8_t>> out(static_cast<std::size_t>(k_count));
+        const model::DriverSet ds = self->series->driver_set(year, map);
+        for (const ClassFit& f : self->fits) {
+          if (!grows[static_cast<std::size_t>(f.class_id)]) continue;
+          out[static_cast<std::size_t>(f.class_id)] =
+              sim::quantise_suitability(model::suitability_map(ds, f.model, &self->eligible));
+        }
+        return out;
+      };
     }
     const int span = years[to] - years[from];
     for (int y = 1; y <= span; ++y) {
@@ -288,8 +325,8 @@ std::string toml_key(const std::string& key) {
 }  // namespace
 
 void Series::validate() const {
-  if (maps.size() < 3) {
-    throw Error(ErrorCode::data, fmt::format("a calibration needs at least 3 dated maps, got {}", maps.size()),
+  if (maps.size() < 2) {
+    throw Error(ErrorCode::data, fmt::format("a calibration needs at least 2 dated maps, got {}", maps.size()),
                 Context{.key = "series.maps"});
   }
   if (class_count < 1 || class_count > sim::max_classes) {
@@ -345,8 +382,8 @@ std::optional<int> year_from_file_name(const std::filesystem::path& path) {
 Series load_series(std::span<const MapFile> maps, std::span<const DriverFile> drivers,
                    const std::optional<std::filesystem::path>& exclusion, const std::string& assume_crs,
                    std::vector<Problem>* problems) {
-  if (maps.size() < 3) {
-    throw Error(ErrorCode::usage, fmt::format("a calibration needs at least 3 dated maps, got {}", maps.size()),
+  if (maps.size() < 2) {
+    throw Error(ErrorCode::usage, fmt::format("a calibration needs at least 2 dated maps, got {}", maps.size()),
                 Context{.key = "series.maps"});
   }
   std::vector<MapFile> sorted(maps.begin(), maps.end());
@@ -486,7 +523,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
       sp.seed = options.seed;
       const auto sample =
           model::sample_training_cells(p.maps[0], p.maps[1], static_cast<std::uint8_t>(k), &p.eligible, sp);
-      const model::DriverSet ds = p.drivers_at(p.maps[0], k);
+      const model::DriverSet ds = p.drivers_at(p.years[0], p.maps[0], k);
       model::SuitabilityFit fit = model::fit_suitability(ds, sample);
       ClassFit cf;
       cf.class_id = k;
@@ -516,16 +553,22 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
 
   // 2. Tuning on [t1, t2].
   progress.check(0.1, "tuning simulation parameters");
-  const sim::SimulationInput tune_input = p.input(1, 2, result.problems);
+  // [t1, t2], or with two maps the fitting interval itself.
+  const std::size_t t0 = p.maps.size() >= 3 ? 1 : 0;
+  const std::size_t t1 = t0 + 1;
+  const sim::SimulationInput tune_input = p.input(t0, t1, result.problems);
+  result.fitted = {p.years[0], p.years[1]};
+  result.tuned_on = {p.years[t0], p.years[t1]};
+  result.validated_on = {p.years[p.maps.size() - 2], p.years.back()};
   std::vector<int> tune_classes;
   {
-    const auto c1 = class_counts(p.maps[1], p.area, series.class_count);
-    const auto c2 = class_counts(p.maps[2], p.area, series.class_count);
+    const auto c1 = class_counts(p.maps[t0], p.area, series.class_count);
+    const auto c2 = class_counts(p.maps[t1], p.area, series.class_count);
     for (int k = 0; k < series.class_count; ++k) {
       if (c2[k] > c1[k]) tune_classes.push_back(k);
     }
   }
-  const ChangePattern observed_pattern = change_pattern(p.maps[1], p.maps[2], tune_classes);
+  const ChangePattern observed_pattern = change_pattern(p.maps[t0], p.maps[t1], tune_classes);
   const std::vector<SearchDimension> box = search_box();
   std::vector<std::size_t> active;
   const bool competing = tune_classes.size() >= 2;
@@ -557,11 +600,11 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     for (int r = 0; r < options.runs_per_evaluation; ++r) {
       const sim::SimulationResult sr = sim::simulate(tune_input, params, options.seed, static_cast<std::uint64_t>(r));
       const metrics::ValidationResult v =
-          metrics::validate_simulation(view(p.maps[1]), view(p.maps[2]), view(sr.final_classes));
+          metrics::validate_simulation(view(p.maps[t0]), view(p.maps[t1]), view(sr.final_classes));
       const double fom = v.model.fom.figure_of_merit;
       double score = std::isnan(fom) ? 0.0 : fom;
       if (options.pattern_weight > 0) {
-        const ChangePattern sp = change_pattern(p.maps[1], sr.final_classes, tune_classes);
+        const ChangePattern sp = change_pattern(p.maps[t0], sr.final_classes, tune_classes);
         score -= options.pattern_weight * (std::abs(sp.far_share - observed_pattern.far_share) +
                                            std::abs(sp.far_clumped_share - observed_pattern.far_clumped_share));
       }
@@ -618,13 +661,13 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   result.validation =
       metrics::validate_simulation(view(p.maps[last - 1]), view(p.maps[last]), view(predicted.final_classes));
   result.predicted = std::move(predicted.final_classes);
-  result.validation_in_sample = last == 2;
+  result.validation_in_sample = last <= 2;
   if (result.validation_in_sample) {
     result.problems.push_back(Problem{Severity::warning, "calibrate.in_sample",
-                                      fmt::format("only three dates: the prediction of {} is validated on the interval "
-                                                  "the parameters were tuned on (in-sample); add a fourth date for an "
+                                      fmt::format("only {} dates: the prediction of {} is validated on the interval "
+                                                  "the parameters were tuned on (in-sample); add a date for an "
                                                   "independent validation",
-                                                  p.years[last]),
+                                                  p.maps.size(), p.years[last]),
                                       Context{.key = "series.maps"}});
   }
   progress.check(1.0, "calibrated");
@@ -633,9 +676,9 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
 
 std::string scenario_fragment_toml(const CalibrationResult& result) {
   std::ostringstream out;
-  out << "# parksim calibration: suitability fitted on " << result.years.at(0) << "-" << result.years.at(1)
-      << ", simulation tuned on " << result.years.at(1) << "-" << result.years.at(2) << ", validated on "
-      << result.years.at(result.years.size() - 2) << "-" << result.years.back()
+  out << "# parksim calibration: suitability fitted on " << result.fitted.first << "-" << result.fitted.second
+      << ", simulation tuned on " << result.tuned_on.first << "-" << result.tuned_on.second << ", validated on "
+      << result.validated_on.first << "-" << result.validated_on.second
       << (result.validation_in_sample ? " (in-sample)" : "") << "\n";
   out << "# search: " << result.evaluations.size() << " evaluations (the grid at the same resolution: "
       << fmt::format("{:.0f}", result.grid_evaluations) << "), objective (FoM - pattern mismatch) "

@@ -1,12 +1,13 @@
 #pragma once
 // Calibration of the land-use simulation from a time series of observed class maps (parksim::calibrate).
 //
-// With dates t0 < t1 < ... < tn (n >= 2):
+// With dates t0 < t1 < ... < tn (n >= 1):
 //  1. SUITABILITY: for every class that grows over [t0, t1], a logistic model (model::fit_suitability) of "became the
-//     class" against "could have but did not" (model::sample_training_cells), on the user's driver rasters plus
-//     the distance to the class's own cells at the start of the interval ("dist_class_<k>_m", capped).
+//     class" against "could have but did not" (model::sample_training_cells), on the series' drivers at t0 (a study's
+//     declared drivers, Series::driver_set; or the user's driver rasters plus the distance to the class's own cells
+//     at the start of the interval, "dist_class_<k>_m", capped).
 //  2. TUNING: the free sim::Params (neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells)
-//     are searched on [t1, t2]: the simulation starts from the t1 map with the observed growth of every growing
+//     are searched on [t1, t2] ([t0, t1] with two maps): the simulation starts from the t1 map with the observed growth of every growing
 //     class as demand (linear per year, decreasing classes are free donors) and the objective is the Figure of
 //     Merit of the simulated t2 against the observed t2 minus a change-pattern mismatch (the share of growth that is
 //     not at the edge of existing cells, and how clumped that growth is: FoM alone is maximised by the least random
@@ -17,7 +18,7 @@
 //     (CalibrationResult::grid_evaluations).
 //  3. VALIDATION: the last date is predicted from the map before it with the tuned parameters (suitability with the
 //     distance drivers recomputed at that date) and every metric of metrics::validate_simulation is computed
-//     against the observed last map, next to the persistence null model. With exactly three dates the validation
+//     against the observed last map, next to the persistence null model. With two or three dates the validation
 //     interval is the tuning interval (in-sample): the result says so and reports a Problem.
 // Identifiability: inertia_adaptation only changes which class wins cells SEVERAL growing classes compete for; with
 // one growing class it has no effect and is not tuned (kept at the base value, `tuned` lists what was searched).
@@ -27,6 +28,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,21 +39,31 @@
 #include "core/progress.hpp"
 #include "grid/grid.hpp"
 #include "metrics/validation.hpp"
+#include "model/drivers.hpp"
 #include "model/logistic.hpp"
 #include "sim/params.hpp"
 
 namespace parksim::calibrate {
 
-/// A time series of class maps on one GridSpec, with optional driver grids and exclusion mask. Plain data.
+/// A time series of class maps on one GridSpec, with its drivers and exclusion mask. Plain data.
 struct Series {
-  std::vector<std::pair<int, grid::Grid<std::uint8_t>>> maps;  ///< (year, classes), ascending years, >= 3
-  std::vector<std::pair<std::string, grid::Grid<float>>> drivers;  ///< (name, values), finite values
+  std::vector<std::pair<int, grid::Grid<std::uint8_t>>> maps;  ///< (year, classes), ascending years, >= 2
+  std::vector<std::pair<std::string, grid::Grid<float>>> drivers;  ///< (name, values), finite values; see driver_set
   grid::Grid<std::uint8_t> exclusion;  ///< optional (empty = none): non-zero cells never change
   int class_count = 0;                 ///< classes 0..class_count-1, 1..sim::max_classes
   std::uint8_t nodata = 255;           ///< code of cells outside the study area in `maps`. DEFAULT 255
+  /// The drivers of a year on a class map (a study's declared drivers, class distances measured on the map). When
+  /// set it replaces `drivers` and the dist_class_<k>_m drivers of CalibrationOptions::distance_to_class_driver.
+  std::function<model::DriverSet(int year, const grid::Grid<std::uint8_t>& map)> driver_set;
+  /// driver_set depends on the map (a distance to a class measured every year): simulations then recompute the
+  /// suitability every simulated year, as a run does. DEFAULT false
+  bool drivers_follow_map = false;
+  /// Per class (optional, empty = every class may become any other): built classes never change, fixed classes
+  /// never change nor grow - the conversion rules of a run.
+  std::vector<bool> built, fixed;
 
   /// Throws Error(data, key "series.maps" / "series.drivers" / "series.exclusion") naming the year or driver at
-  /// fault: fewer than 3 maps, years not strictly increasing, grids on another GridSpec, class codes >=
+  /// fault: fewer than 2 maps, years not strictly increasing, grids on another GridSpec, class codes >=
   /// class_count, a non-finite driver value inside the study area.
   void validate() const;
 };
@@ -135,6 +147,7 @@ struct Evaluation {
 
 struct CalibrationResult {
   std::vector<int> years;              ///< the series' years
+  std::pair<int, int> fitted{}, tuned_on{}, validated_on{};  ///< the intervals (years) of steps 1, 2 and 3
   std::vector<std::string> class_keys; ///< CalibrationOptions::class_keys
   std::vector<ClassFit> fits;          ///< growing classes, ascending class id
   sim::Params params;                  ///< base with the tuned values

@@ -46,8 +46,8 @@ std::string error_json(const Error& error) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "parksim - planning and simulation engine for the Zhongguancun Life Science Park expansion and its G6/G7 "
-      "innovation corridor.",
+      "parksim - land-change simulation and planning engine: the Zhongguancun Life Science Park expansion and its "
+      "innovation corridor, or any study of land-use maps, drivers and years.",
       "parksim"};
   app.footer(kExitCodes);
   app.set_version_flag("--version", "parksim 0.1.0");
@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   auto* threads_opt =
       run_cmd->add_option("--threads", threads, "worker threads, 0 = all cores (results do not depend on it)")
           ->check(CLI::NonNegativeNumber);
+  int end_year = 0;
+  auto* end_opt = run_cmd->add_option("--end", end_year, "last simulated year (overrides years.end)");
   run_cmd->add_option("--format", run.formats, "extra vector formats: shp,fgb,geojson (gpkg is always written)");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output folder");
   run_cmd->add_flag("--quiet", run.quiet, "no progress on stderr");
@@ -127,29 +129,33 @@ int main(int argc, char** argv) {
 
   CalibrateOptions calibrate;
   auto* calibrate_cmd = app.add_subcommand(
-      "calibrate", "Calibrate from a time series of land-use rasters: fit suitability on the first interval, tune the "
-                   "simulation parameters on the next, predict the last date and compare it with persistence.");
-  calibrate_cmd->add_option("--map", calibrate.maps, "YEAR=PATH of a class raster (any GDAL format; repeat, >= 3)")
-      ->required();
-  calibrate_cmd->add_option("--driver", calibrate.drivers, "NAME=PATH of a driver raster (repeat)");
-  calibrate_cmd->add_option("--exclude", calibrate.exclude, "raster of excluded cells (non-zero never changes)");
-  calibrate_cmd->add_option("--crs", calibrate.assume_crs, "CRS of rasters that have none, e.g. EPSG:4548");
+      "calibrate", "Calibrate a study from its land-use maps of two or more dates: fit suitability on observed change, "
+                   "tune the simulation, validate against persistence, and write calibrated.toml - a complete "
+                   "scenario that `parksim run` forecasts with.");
+  calibrate_cmd->add_option("SCENARIO", calibrate.scenario,
+                            "study scenario ([study.maps] of two or more years, [drivers.*]); or give --map instead");
+  calibrate_cmd->add_option("--map", calibrate.maps,
+                            "YEAR=PATH of a class raster (any GDAL format; repeat, >= 2), instead of a scenario");
+  calibrate_cmd->add_option("--driver", calibrate.drivers, "with --map: NAME=PATH of a value driver raster (repeat)");
+  calibrate_cmd->add_option("--exclude", calibrate.exclude, "with --map: raster of excluded cells (non-zero never changes)");
+  calibrate_cmd->add_option("--crs", calibrate.assume_crs, "with --map: CRS of rasters that have none, e.g. EPSG:4548");
   calibrate_cmd->add_option("--runs-per-eval", calibrate.runs_per_evaluation, "simulations per evaluation (DEFAULT 4)")
       ->check(CLI::PositiveNumber);
   calibrate_cmd->add_option("--budget", calibrate.budget, "most evaluations of the search (DEFAULT 40)")
       ->check(CLI::PositiveNumber);
-  calibrate_cmd->add_option("--seed", calibrate.seed, "seed of the samples and simulations (DEFAULT 1)");
+  std::uint64_t calibrate_seed = 1;
+  auto* calibrate_seed_opt =
+      calibrate_cmd->add_option("--seed", calibrate_seed, "seed of the samples and simulations (DEFAULT: the scenario's)");
   calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
-                            "the scenario's class key of each code, comma-separated from code 0 (e.g. the classes of "
-                            "the run that wrote the maps): the fragment then names classes by key and runs as it is");
-  calibrate_cmd->add_option("--out", calibrate.out, "folder for calibration.toml and calibration_metrics.csv")
+                            "with --map: the class key of each code, comma-separated from code 0");
+  calibrate_cmd->add_option("--out", calibrate.out, "folder for calibrated.toml and calibration_metrics.csv")
       ->required();
   calibrate_cmd->add_flag("--overwrite", calibrate.overwrite, "replace existing calibration files");
   calibrate_cmd->footer(
-      "Example:\n  parksim calibrate --map 2005=lu_2005.tif --map 2010=lu_2010.tif --map 2015=lu_2015.tif "
-      "--map 2020=lu_2020.tif \\\n      --driver dist_road_m=road.tif --driver slope_deg=slope.tif --out out/calib\n"
-      "Writes a scenario fragment ([sim] and [suitability.coefficients.class_<k>], or .<key> with --class-keys) and "
-      "the metrics table.");
+      "Examples:\n  parksim calibrate my_study.toml --out out/calib && parksim run out/calib/calibrated.toml --end 2030\n"
+      "  parksim calibrate --map 2005=lu_2005.tif --map 2010=lu_2010.tif --driver slope_deg=slope.tif --out out/calib\n"
+      "With --map, the study is those maps with one value driver per --driver and the distance to each class\n"
+      "(dist_class_<key>_m, updated every simulated year).");
 
   try {
     app.parse(argc, argv);
@@ -163,10 +169,14 @@ int main(int argc, char** argv) {
       if (*seed_opt) run.seed = seed;
       if (*runs_opt) run.runs = runs;
       if (*threads_opt) run.threads = threads;
+      if (*end_opt) run.end_year = end_year;
       return run_run(run, std::cout, std::cerr);
     }
     if (*info_cmd) return run_info(info, std::cout, std::cerr);
-    if (*calibrate_cmd) return run_calibrate(calibrate, std::cout, std::cerr);
+    if (*calibrate_cmd) {
+      if (*calibrate_seed_opt) calibrate.seed = calibrate_seed;
+      return run_calibrate(calibrate, std::cout, std::cerr);
+    }
     if (*export_cmd) return run_export(export_options, std::cout, std::cerr);
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);
     if (*validate_cmd) return run_validate(validate, std::cout, std::cerr);

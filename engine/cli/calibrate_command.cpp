@@ -1,18 +1,23 @@
-// `parksim calibrate`: calibration from a time series of land-use rasters (calibrate::load_series, calibrate,
-// write_scenario_fragment), with the validation table of the model next to persistence on stdout.
+// `parksim calibrate`: calibration of a study scenario (calibrate::calibrate_scenario) into calibrated.toml, with the
+// validation table of the model next to persistence on stdout. `--map/--driver` build the study scenario from files.
 #include <algorithm>
 #include <cmath>
 #include <ostream>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "calibrate/calibrate.hpp"
+#include "calibrate/scenario_calibration.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "io/raster.hpp"
 
 namespace parksim::cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // "NAME=PATH" -> (NAME, PATH); empty name when there is no '='.
 std::pair<std::string, std::string> split_assignment(const std::string& text) {
@@ -23,10 +28,24 @@ std::pair<std::string, std::string> split_assignment(const std::string& text) {
 
 std::string figure(double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.4f}", v); }
 
-}  // namespace
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
 
-int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
-  std::vector<calibrate::MapFile> maps;
+std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+
+// The study scenario of `--map/--driver/--exclude`: the maps, one value driver per raster, the distance to each class
+// (measured every simulated year) and the class keys.
+scenario::Scenario scenario_of_files(const CalibrateOptions& options) {
+  std::string toml = "name = \"calibration\"\nseed = 1\n";
+  std::set<int> years;
+  toml += "[study.maps]\n";
+  std::vector<std::string> map_paths;
   for (const std::string& m : options.maps) {
     auto [year_text, path] = split_assignment(m);
     std::optional<int> year;
@@ -46,25 +65,20 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
                   fmt::format("--map {}: give the year as YEAR=PATH or in the file name (landuse_2005.tif)", m),
                   Context{.path = path, .key = "--map"});
     }
-    maps.push_back({*year, path});
-  }
-  std::vector<calibrate::DriverFile> drivers;
-  for (const std::string& d : options.drivers) {
-    auto [name, path] = split_assignment(d);
-    if (name.empty() || path.empty()) {
-      throw Error(ErrorCode::usage, fmt::format("--driver {}: expected NAME=PATH", d), Context{.key = "--driver"});
+    if (!years.insert(*year).second) {
+      throw Error(ErrorCode::usage, fmt::format("two maps for year {}", *year), Context{.path = path, .key = "--map"});
     }
-    drivers.push_back({name, path});
+    toml += fmt::format("{} = {}\n", *year, quoted(absolute(path)));
+    map_paths.push_back(path);
   }
-  std::optional<std::filesystem::path> exclude;
-  if (!options.exclude.empty()) exclude = options.exclude;
-
-  std::vector<Problem> problems;
-  const calibrate::Series series = calibrate::load_series(maps, drivers, exclude, options.assume_crs, &problems);
-  calibrate::CalibrationOptions co;
-  co.budget = options.budget;
-  co.runs_per_evaluation = options.runs_per_evaluation;
-  co.seed = options.seed;
+  if (years.size() < 2) {
+    throw Error(ErrorCode::usage, fmt::format("a calibration needs at least 2 dated maps, got {}", years.size()),
+                Context{.key = "--map"});
+  }
+  if (!options.exclude.empty()) toml += fmt::format("[study]\nexclusion = {}\n", quoted(absolute(options.exclude)));
+  if (!options.assume_crs.empty()) toml += fmt::format("[grid]\ncrs = {}\n", quoted(options.assume_crs));
+  // Classes: every code of the maps, keyed by --class-keys (by code from 0) or class_<code>.
+  std::vector<std::string> keys;
   if (!options.class_keys.empty()) {
     std::string key;
     for (char c : options.class_keys + ",") {
@@ -72,25 +86,74 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
         key += c;
         continue;
       }
-      co.class_keys.push_back(key);
+      const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char k) {
+        return (k >= 'a' && k <= 'z') || (k >= 'A' && k <= 'Z') || (k >= '0' && k <= '9') || k == '_';
+      });
+      if (!plain) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("--class-keys: '{}' is not a class key (ASCII letters, digits and _)", key),
+                    Context{.key = "--class-keys"});
+      }
+      keys.push_back(key);
       key.clear();
     }
   }
-  calibrate::CalibrationResult result = calibrate::calibrate(series, co);
-  problems.insert(problems.begin(), result.problems.begin(), result.problems.end());
-  calibrate::write_scenario_fragment(result, options.out, options.overwrite);
+  std::set<int> codes;
+  for (const auto& path : map_paths) {
+    const io::RasterInfo info = io::read_raster(path, true);
+    for (const double v : info.values) {
+      if (std::isnan(v) || (info.nodata && v == *info.nodata) || v < 0 || v > 254 || v != std::floor(v)) continue;
+      codes.insert(static_cast<int>(v));
+    }
+  }
+  for (const int code : codes) {
+    const std::string key = static_cast<std::size_t>(code) < keys.size() ? keys[static_cast<std::size_t>(code)]
+                                                                          : fmt::format("class_{}", code);
+    toml += fmt::format("[classes.codes.{}]\nkey = {}\n", code, quoted(key));
+  }
+  for (const std::string& d : options.drivers) {
+    auto [name, path] = split_assignment(d);
+    if (name.empty() || path.empty()) {
+      throw Error(ErrorCode::usage, fmt::format("--driver {}: expected NAME=PATH", d), Context{.key = "--driver"});
+    }
+    toml += fmt::format("[drivers.{}]\nkind = \"value\"\nsource = {}\n", name, quoted(absolute(path)));
+  }
+  for (const int code : codes) {
+    const std::string key = static_cast<std::size_t>(code) < keys.size() ? keys[static_cast<std::size_t>(code)]
+                                                                          : fmt::format("class_{}", code);
+    toml += fmt::format("[drivers.dist_class_{}_m]\nkind = \"distance\"\nclasses = [{}]\n", key, quoted(key));
+  }
+  return scenario::Scenario::parse(toml, fs::absolute(options.out) / "calibration-input.toml");
+}
 
+}  // namespace
+
+int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.scenario.empty() == options.maps.empty()) {
+    throw Error(ErrorCode::usage, "give a study scenario or --map YEAR=PATH (two or more), not both",
+                Context{.key = "SCENARIO"});
+  }
+  const scenario::Scenario s =
+      options.scenario.empty() ? scenario_of_files(options) : scenario::Scenario::load(options.scenario);
+  calibrate::CalibrationOptions co;
+  co.budget = options.budget;
+  co.runs_per_evaluation = options.runs_per_evaluation;
+  const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed);
+  calibrate::write_calibration(c, options.out, options.overwrite);
+
+  const calibrate::CalibrationResult& result = c.result;
   const auto& years = result.years;
+  const auto& spec = result.predicted.spec();
   out << fmt::format("Calibration of {} maps ({}..{}), {} x {} cells of {} m\n", years.size(), years.front(),
-                     years.back(), series.maps.front().second.rows(), series.maps.front().second.cols(),
-                     series.maps.front().second.spec().cell_size_m);
-  out << fmt::format("\nSuitability fitted on {}-{}\n", years[0], years[1]);
+                     years.back(), spec.rows, spec.cols, spec.cell_size_m);
+  out << fmt::format("\nSuitability fitted on the change {}-{} (drivers: {})\n", result.fitted.first,
+                     result.fitted.second, fmt::join(c.drivers, ", "));
   for (const auto& f : result.fits) {
-    out << fmt::format("  class {}: {} cells changed to it, training AUC {:.3f}\n", f.class_id, f.changed_cells,
-                       f.training_auc);
+    out << fmt::format("  class '{}': {} cells changed to it, training AUC {:.3f} (in-sample)\n",
+                       result.class_keys.at(static_cast<std::size_t>(f.class_id)), f.changed_cells, f.training_auc);
   }
   out << fmt::format("\nSimulation tuned on {}-{}: {} evaluations (a grid at the same resolution: {:.0f})\n",
-                     years[1], years[2], result.evaluations.size(), result.grid_evaluations);
+                     result.tuned_on.first, result.tuned_on.second, result.evaluations.size(), result.grid_evaluations);
   out << fmt::format("  neighbourhood_weight   {:.4f}\n  inertia_adaptation     {:.4f}{}\n  patch_share            "
                      "{:.4f}\n  patch_size_mean_cells  {:.4f}\n",
                      result.params.neighbourhood_weight, result.params.inertia_adaptation,
@@ -98,8 +161,8 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
                          ? "  (not tuned: one growing class)"
                          : "",
                      result.params.patch_share, result.params.patch_size_mean_cells);
-  out << fmt::format("\nValidation of {} predicted from {}{}\n", years.back(), years[years.size() - 2],
-                     result.validation_in_sample ? " (IN-SAMPLE: only three dates)" : "");
+  out << fmt::format("\nValidation of {} predicted from {}{}\n", result.validated_on.second, result.validated_on.first,
+                     result.validation_in_sample ? " (IN-SAMPLE: no independent date)" : "");
   out << fmt::format("  {:<28} {:>10} {:>12}\n", "metric", "model", "persistence");
   const auto rows = result.validation.to_rows();
   for (const auto& r : rows) {
@@ -113,9 +176,10 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   out << fmt::format("  beats persistence on total disagreement: {}, on Kappa simulation: {}\n",
                      result.validation.beats_persistence_on_total_disagreement() ? "yes" : "no",
                      result.validation.beats_persistence_on_kappa_simulation() ? "yes" : "no");
-  out << fmt::format("\nScenario fragment: {}\nMetrics table:     {}\n", (options.out / "calibration.toml").string(),
-                     (options.out / "calibration_metrics.csv").string());
-  for (const Problem& p : problems) err << p.to_string() << "\n";
+  out << fmt::format("\nCalibrated scenario: {}\nMetrics table:       {}\nForecast:            parksim run {} --end YEAR\n",
+                     (options.out / "calibrated.toml").string(), (options.out / "calibration_metrics.csv").string(),
+                     (options.out / "calibrated.toml").string());
+  for (const Problem& p : c.problems) err << p.to_string() << "\n";
   return 0;
 }
 

@@ -36,6 +36,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;  ///< overrides the scenario's seed
   std::optional<int> runs;
   std::optional<int> threads;
+  std::optional<int> end_year;        ///< overrides years.end
   std::string formats;                ///< comma-separated; DEFAULT: the scenario's outputs.formats
   bool overwrite = false;
   bool quiet = false;
@@ -59,13 +60,14 @@ struct CompareOptions {
 int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& err);
 
 struct CalibrateOptions {
-  std::vector<std::string> maps;     ///< "YEAR=PATH" or "PATH" with the year in the file name; at least 3
+  std::filesystem::path scenario;    ///< a study scenario; or, empty, the study of `maps`
+  std::vector<std::string> maps;     ///< "YEAR=PATH" or "PATH" with the year in the file name; at least 2
   std::vector<std::string> drivers;  ///< "NAME=PATH"
   std::filesystem::path exclude;     ///< optional: non-zero cells never change
   std::string assume_crs;            ///< --crs: CRS of rasters that have none
   int runs_per_evaluation = 4;
   int budget = 40;
-  std::uint64_t seed = 1;
+  std::optional<std::uint64_t> seed;  ///< DEFAULT the scenario's seed (1 with --map)
   std::string class_keys;            ///< --class-keys: "key0,key1,..." by class code (empty: class_<k>)
   std::filesystem::path out;
   bool overwrite = false;

@@ -93,6 +93,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   run.seed = options.seed;
   run.runs = options.runs;
   run.threads = options.threads;
+  run.end_year = options.end_year;
   const Progress progress = make_progress(err, options.quiet);
   run.progress = progress.sub(0.0, 0.9);
   const report::RunResult result = pipeline::run_scenario(s, run);
@@ -164,11 +165,22 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       }
     }
   };
-  show("plan_total_km2", "planned area");
-  show("developed_km2", "developed land at the end", result.end_year);
-  show("health_industry_land_mu", "health-industry land after allocation");
-  show("alloc_gap_pct", "allocation optimality gap");
-  show("fillup_year_phase3", "phase 3 fill-up year");
+  if (!result.plan.parcels.empty()) {
+    show("plan_total_km2", "planned area");
+    show("developed_km2", "developed land at the end", result.end_year);
+    show("health_industry_land_mu", "health-industry land after allocation");
+    show("alloc_gap_pct", "allocation optimality gap");
+    show("fillup_year_phase3", "phase 3 fill-up year");
+  } else {
+    // A study without parcels: the land-use classes at the start and at the end.
+    for (const auto& c : result.classes) {
+      const auto* a = report::find_indicator(result, "class_area_km2." + c.key, result.start_year);
+      const auto* b = report::find_indicator(result, "class_area_km2." + c.key, result.end_year);
+      if (a == nullptr || b == nullptr) continue;
+      out << fmt::format("  {:<30} {:>10.3f} km2 in {} -> {:>10.3f} km2 in {}\n", c.name_en.empty() ? c.key : c.name_en,
+                         a->value, result.start_year, b->value, result.end_year);
+    }
+  }
   out << fmt::format("Problems: {} error(s), {} warning(s) (listed in the report)\n", errors, warnings);
   if (bundle.html) out << fmt::format("Report: {}\n", (out_dir / "report" / "index.html").string());
   out << fmt::format("Output: {}\n", out_dir.string());

@@ -127,10 +127,6 @@ std::vector<double> class_split(const DemandSpec& spec, const plan::Plan* plan, 
 
 // The Markov trend between two class maps, as yearly per-class targets over the grid.
 StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int end_year, ProblemReporter& problems) {
-  if (spec.by_zone_given && spec.by_zone) {
-    throw Error(ErrorCode::config, "the trend gives demand per class over the grid, not per zone: set it to false",
-                spec.by_zone_where);
-  }
   const int start_year = study.start_year;
   const study::ClassTable& classes = study.classes;
   const int K = classes.count();

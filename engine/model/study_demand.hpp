@@ -28,9 +28,7 @@ namespace parksim::model {
 struct DemandSpec {
   std::string method = "enterprise";  ///< enterprise, plan_target, trend, table
   Context method_where;
-  bool by_zone = true;                ///< targets per zone and class (false: per class over the grid)
-  bool by_zone_given = false;         ///< the scenario set by_zone (trend refuses an explicit true)
-  Context by_zone_where;
+  bool by_zone = true;                ///< targets per zone and class (false: per class over the grid; trend: always)
   // enterprise
   double base_enterprises = 1000.0;
   double growth_rate = 0.08;

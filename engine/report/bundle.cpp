@@ -138,10 +138,11 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
     // Cells hold class ids; the rasters hold each class's code (its value in the user's rasters), and so do their
     // colour tables, category names, attribute tables and QGIS styles.
     std::vector<io::RasterClass> classes;
-    std::array<std::uint8_t, 256> value_of{};
-    for (int v = 0; v < 256; ++v) value_of[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
+    // An id no class has (none should) becomes nodata rather than another class's code.
+    std::array<std::uint8_t, 256> value_of;
+    value_of.fill(io::class_nodata);
     for (const auto& cls : result.classes) {
-      const int value = cls.code;
+      const int value = cls.raster_value();
       if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
         throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
                                                      cls.key, cls.id, value));

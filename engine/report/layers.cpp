@@ -154,7 +154,7 @@ io::Layer parcels_layer(const RunResult& result, const io::CrsRef& crs) {
       v.push_back(optional_integer(r.developed_year));
       v.push_back(real(r.developed_share_end));
       v.push_back(real(r.development_probability));
-      v.push_back(end_class != nullptr ? integer(end_class->code) : Value{});
+      v.push_back(end_class != nullptr ? integer(end_class->raster_value()) : Value{});
       v.push_back(end_class != nullptr ? text(end_class->key) : Value{});
       v.push_back(r.alloc_zone.empty() ? Value{} : text(r.alloc_zone));
       v.push_back(r.alloc_landuse.empty() ? Value{} : text(r.alloc_landuse));
@@ -254,7 +254,7 @@ io::Layer zone_areas_layer(const RunResult& result) {
     for (const auto& cls : result.classes) {
       if (cls.id == row.sim_class) {
         key = cls.key;
-        value = cls.code;
+        value = cls.raster_value();
       }
     }
     layer.features.push_back({fid++, {}, {integer(row.year), text(row.zone), integer(value), text(key),
@@ -270,7 +270,7 @@ io::Layer classes_layer(const RunResult& result) {
   for (const auto& cls : result.classes) {
     std::string codes;
     for (const auto& code : cls.landuse_codes) codes += (codes.empty() ? "" : ",") + code;
-    layer.features.push_back({fid++, {}, {integer(cls.code), text(cls.key), text(cls.name_en),
+    layer.features.push_back({fid++, {}, {integer(cls.raster_value()), text(cls.key), text(cls.name_en),
                                           text(cls.name_zh), text(cls.colour), integer(cls.built ? 1 : 0),
                                           text(codes)}});
   }

@@ -135,7 +135,7 @@ std::string manifest_json(const RunResult& result, const fs::path& bundle_dir, c
   // layers rest on (the schematic-data caveat travels with the results).
   nlohmann::ordered_json classes = nlohmann::ordered_json::array();
   for (const auto& cls : result.classes) {
-    classes.push_back({{"id", cls.id}, {"code", cls.code}, {"key", cls.key}, {"name_en", cls.name_en},
+    classes.push_back({{"id", cls.id}, {"code", cls.raster_value()}, {"key", cls.key}, {"name_en", cls.name_en},
                        {"name_zh", cls.name_zh}, {"colour", cls.colour}, {"built", cls.built}, {"fixed", cls.fixed},
                        {"landuse_codes", cls.landuse_codes}});
   }

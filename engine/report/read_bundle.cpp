@@ -258,7 +258,8 @@ grid::Grid<std::uint8_t> read_class_map(const fs::path& dir, int year, const std
   std::array<std::uint8_t, 256> id_of{};
   for (int v = 0; v < 256; ++v) id_of[static_cast<std::size_t>(v)] = classes.empty() ? static_cast<std::uint8_t>(v) : io::class_nodata;
   for (const auto& cls : classes) {
-    if (cls.code >= 0 && cls.code < 256) id_of[static_cast<std::size_t>(cls.code)] = static_cast<std::uint8_t>(cls.id);
+    const int value = cls.raster_value();
+    if (value >= 0 && value < 256) id_of[static_cast<std::size_t>(value)] = static_cast<std::uint8_t>(cls.id);
   }
   grid::Grid<std::uint8_t> values(spec, io::class_nodata);
   for (std::int64_t i = 0; i < values.size(); ++i) {

@@ -156,8 +156,6 @@ model::DemandSpec demand_spec(const Scenario& s) {
   d.method = s.get_text("demand.method");
   d.method_where = s.context("demand.method");
   d.by_zone = s.get_bool("demand.by_zone");
-  d.by_zone_given = !s.where("demand.by_zone").empty();
-  d.by_zone_where = s.context("demand.by_zone");
   d.base_enterprises = s.get_real("demand.base_enterprises");
   d.growth_rate = s.get_real("demand.enterprise_growth_rate");
   d.enterprise.floor_area_per_enterprise_m2 = s.get_real("demand.floor_area_per_enterprise_m2");

@@ -120,7 +120,7 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(text("drivers.*.layer", "",
                              "layer of the vector source, or without a source a layer of the plan dataset "
                              "(corridor, corridor_band, bases, stations, roads, constraints, ftz, zones, phases)")));
-  schema.add(no_default(text("drivers.*.where", "", "filter of vector features, e.g. \"name = 'G6' or kind = 'G6'\"")));
+  schema.add(no_default(text("drivers.*.where", "", "filter of vector features, e.g. \"class = 'motorway' or name = 'Ring Road'\"")));
   KeySpec driver_classes{"drivers.*.classes", ValueKind::text_list, {}};
   driver_classes.has_default = false;
   driver_classes.info.description = "kind distance: to the cells of these classes (keys)";
@@ -151,7 +151,8 @@ void add_pipeline_sections(Schema& schema) {
   // demand
   schema.add(text("demand.method", "enterprise",
                   "enterprise: enterprise growth x land per enterprise; plan_target: path to build-out by "
-                  "target_year; trend: Markov chain from previous_map to the initial map; table: demand.table",
+                  "target_year; trend: Markov chain of the study's two latest maps (or previous_map and the start "
+                  "map); table: demand.table",
                   "enterprise,plan_target,trend,table"));
   schema.add(boolean("demand.by_zone", true,
                      "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
@@ -180,7 +181,8 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(real("demand.table.*.*", 0, -1.0e9, 1.0e9, "m2",
                              "table: new land of a zone (or \"outside\") in a year, key demand.table.<zone>.\"<year>\"")));
   schema.add(path("demand.previous_map", "",
-                  "trend: class raster (simulation class ids, 255 = no data) of previous_year on the simulation grid"));
+                  "trend without two maps in the study: a class raster (the class table's codes) of previous_year on "
+                  "the run's grid"));
   schema.add(integer("demand.previous_year", 2020, 1000, 3000, "yr", "trend: year of previous_map"));
 
   // sim (mirrors sim::Params::info())

@@ -554,6 +554,28 @@ Scenario Scenario::with_paths_relative_to(const std::filesystem::path& folder) c
   return copy;
 }
 
+void Scenario::remove(std::string_view key) {
+  toml::table* parent = &m_impl->effective;
+  std::string_view rest = key;
+  std::size_t dot;
+  while ((dot = rest.find('.')) != std::string_view::npos) {
+    parent = parent->get_as<toml::table>(std::string(rest.substr(0, dot)));
+    if (parent == nullptr) return;
+    rest = rest.substr(dot + 1);
+  }
+  parent->erase(std::string(rest));
+  const std::string prefix = std::string(key) + ".";
+  for (auto it = m_impl->origins.begin(); it != m_impl->origins.end();) {
+    it = it->first == key || it->first.rfind(prefix, 0) == 0 ? m_impl->origins.erase(it) : std::next(it);
+  }
+  // A key with a default takes it again.
+  if (const KeySpec* spec = scenario_schema().find(key); spec != nullptr && spec->has_default &&
+                                                          spec->key.find('*') == std::string::npos) {
+    toml::table defaults = defaults_table(scenario_schema());
+    if (const toml::node* n = node_at(defaults, key)) parent->insert_or_assign(std::string(rest), *n);
+  }
+}
+
 std::string Scenario::to_toml() const {
   std::ostringstream out;
   out << toml::toml_formatter{m_impl->effective} << "\n";

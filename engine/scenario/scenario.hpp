@@ -72,6 +72,9 @@ class Scenario {
 
   /// Changes one value, validated against the schema exactly as a file's value would be (ErrorCode::config).
   void set(std::string_view key, const Value& value);
+  /// Removes a value or a whole table ("suitability.coefficients"); nothing happens when it is absent. A key with a
+  /// DEFAULT goes back to it.
+  void remove(std::string_view key);
 
   /// The effective scenario as TOML / JSON: every default resolved, keys sorted — deterministic text.
   std::string to_toml() const;

@@ -60,7 +60,10 @@ std::string slug(std::string_view text) {
 }
 
 ClassTable::ClassTable(std::vector<ClassInfo> classes) : m_classes(std::move(classes)) {
-  for (std::size_t k = 0; k < m_classes.size(); ++k) m_classes[k].id = static_cast<int>(k);
+  for (std::size_t k = 0; k < m_classes.size(); ++k) {
+    m_classes[k].id = static_cast<int>(k);
+    if (m_classes[k].code < 0) m_classes[k].code = m_classes[k].id;
+  }
   validate();
 }
 
@@ -221,7 +224,7 @@ ClassTable classes_from_codes(const std::vector<int>& codes, const std::vector<C
     }
     if (c.key.empty()) c.key = slug(c.name_en);
     if (c.key.empty()) c.key = fmt::format("class_{}", code);
-    if (c.name_en.empty()) c.name_en = fmt::format("class {}", code);
+    if (c.name_en.empty()) c.name_en = c.key;
     if (c.colour.empty()) c.colour = kPalette[out.size() % std::size(kPalette)];
     if (c.built) c.fixed = false;
     out.push_back(std::move(c));

@@ -36,10 +36,12 @@ struct ClassInfo {
   std::string colour;         ///< "#RRGGBB"
   bool built = false;         ///< counts as developed land; never changes
   std::vector<std::string> landuse_codes;  ///< plan land-use codes grouped in the class (plan studies)
-  int code = 0;               ///< the value of the class in the user's rasters (plan studies: = id); 0..254
+  int code = -1;              ///< the value of the class in the user's rasters, 0..254; -1 = the id (plan studies)
   bool fixed = false;         ///< never changes and never grows (water, roads, green)
 
   bool convertible() const noexcept { return !built && !fixed; }
+  /// The class's value in rasters: its code, or its id when it has none.
+  int raster_value() const noexcept { return code >= 0 ? code : id; }
 };
 
 /// What a scenario or a caller says about one class, by code. Unset members are taken from the raster's category

@@ -56,8 +56,9 @@ bool same_crs(const std::string& a, const std::string& b) {
 }
 
 // Reads a class raster on `spec` into class codes (no_class = no data). Error(data) for non-integer values.
-grid::Grid<std::uint8_t> read_codes(const fs::path& path, const grid::GridSpec& spec, const Context& where) {
-  require_on_grid(path, spec, "near", where);
+grid::Grid<std::uint8_t> read_codes(const fs::path& path, const grid::GridSpec& spec, const Context& where,
+                                    const std::string& grid_from = {}) {
+  require_on_grid(path, spec, "near", where, grid_from);
   const io::RasterInfo info = io::read_raster(path, true);
   const Context at = with_path(where, path);
   if (info.data_type == "Float32" || info.data_type == "Float64" || info.data_type == "CFloat32" ||
@@ -188,7 +189,7 @@ grid::GridSpec raster_grid(const fs::path& path, const std::string& assume_crs) 
   std::string crs = g.crs.text();
   if (crs.empty()) {
     if (assume_crs.empty()) {
-      throw Error(ErrorCode::crs, "the raster has no CRS; say which it is with grid.crs (e.g. \"EPSG:32650\")",
+      throw Error(ErrorCode::crs, "the raster has no CRS; say which it is with grid.crs in the scenario, e.g. \"EPSG:32650\" (parksim calibrate --map: --crs EPSG:32650)",
                   Context{.path = path.string()});
     }
     crs = assume_crs;
@@ -199,7 +200,7 @@ grid::GridSpec raster_grid(const fs::path& path, const std::string& assume_crs) 
 }
 
 void require_on_grid(const fs::path& path, const grid::GridSpec& spec, const std::string& resampling,
-                     const Context& where) {
+                     const Context& where, const std::string& grid_from) {
   const io::RasterInfo info = io::read_raster(path);
   const io::RasterGeometry& g = info.geometry;
   const double tol_x = 1e-6 * spec.cell_width();
@@ -214,10 +215,11 @@ void require_on_grid(const fs::path& path, const grid::GridSpec& spec, const std
   const std::string target = crs_argument(spec.crs);
   throw Error(
       ErrorCode::data,
-      fmt::format("the raster is not on the run's grid: it has {}{}; the run's grid has {}{}. Align it to the run's "
-                  "grid (this resamples, it does not shift): gdalwarp{} -te {} {} {} {} -tr {} {} -r {} {} "
+      fmt::format("the raster is not on the run's grid: it has {}{}; the run's grid{} has {}{}. Align it to the "
+                  "run's grid (this resamples, it does not shift): gdalwarp{} -te {} {} {} {} -tr {} {} -r {} {} "
                   "aligned.tif",
-                  describe(theirs), same_crs(crs, spec.crs) ? "" : " in another CRS", describe(spec),
+                  describe(theirs), same_crs(crs, spec.crs) ? "" : " in another CRS",
+                  grid_from.empty() ? std::string() : " (" + grid_from + ")", describe(spec),
                   g.north_up ? "" : " (the raster is rotated)", target.empty() ? "" : " -t_srs " + target,
                   spec.min_x(), spec.min_y(), spec.max_x(), spec.max_y(), spec.cell_width(), spec.cell_height(),
                   resampling, path.string()),
@@ -266,6 +268,7 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
   // Grid.
   const GridChoice& g = spec.grid;
   std::string extent = g.extent;
+  std::string grid_from;
   if (extent == "auto") extent = maps.empty() ? "corridor" : "map";
   if (extent == "map") {
     if (maps.empty()) throw Error(ErrorCode::config, "grid.extent = \"map\" needs land-use maps ([study.maps])", g.where);
@@ -283,6 +286,8 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
       }
     }
     s.spec = raster_grid(of->path, g.crs);
+    grid_from = fmt::format("the grid of the map of {}, {}; grid.map_year chooses another map's", of->year,
+                            of->path.filename().string());
   } else if (extent == "explicit") {
     s.spec = explicit_grid(g);
   } else {
@@ -305,7 +310,7 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
 
   // Classes.
   std::vector<std::pair<int, grid::Grid<std::uint8_t>>> codes;
-  for (const auto& m : maps) codes.emplace_back(m.year, read_codes(m.path, s.spec, m.where));
+  for (const auto& m : maps) codes.emplace_back(m.year, read_codes(m.path, s.spec, m.where, grid_from));
   if (maps.empty()) {
     s.classes = classes_from_plan(*plan, spec.plan_class_names);
   } else {
@@ -339,7 +344,11 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
         }
       }
     }
-    s.classes = classes_from_codes(std::vector<int>(present.begin(), present.end()), declared, hints_of(maps.back().path));
+    // A declared class table is the whole table: a code of the maps that it lacks is an error (to_indices names
+    // the file, the code and a cell). Without one, every code of the maps is a class.
+    const std::vector<int> codes_in_table =
+        declared.empty() ? std::vector<int>(present.begin(), present.end()) : std::vector<int>{};
+    s.classes = classes_from_codes(codes_in_table, declared, hints_of(maps.back().path));
   }
   if (spec.built) s.classes.set_built(*spec.built, spec.built_where);
   for (std::size_t m = 0; m < maps.size(); ++m) {

@@ -132,7 +132,8 @@ grid::GridSpec raster_grid(const std::filesystem::path& path, const std::string&
 /// Throws Error(data, where with the path) unless the raster at `path` lies exactly on `spec` (shape, origin, cell
 /// size within 1e-6 of a cell, same CRS when both have one). The message states both grids and a gdalwarp command
 /// aligning the file to `spec` with resampling `resampling` ("near" for classes and masks).
+/// `grid_from` ("the grid of the map of 1991, lu_1991.tif") says where the run's grid comes from, when it is known.
 void require_on_grid(const std::filesystem::path& path, const grid::GridSpec& spec, const std::string& resampling,
-                     const Context& where);
+                     const Context& where, const std::string& grid_from = {});
 
 }  // namespace parksim::study

@@ -46,7 +46,7 @@ def _series(tmp_path, with_crs=True):
     return paths, road_path
 
 
-def test_calibrates_a_series_and_writes_the_fragment(run, tmp_path):
+def test_calibrates_a_series_into_a_scenario_that_forecasts(run, tmp_path):
     paths, road = _series(tmp_path)
     out = tmp_path / "calib"
     args = ["calibrate", *[a for p in paths for a in ("--map", p)], "--driver", f"dist_road_m={road}",
@@ -55,10 +55,13 @@ def test_calibrates_a_series_and_writes_the_fragment(run, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "figure_of_merit" in r.stdout and "persistence" in r.stdout
     assert "Simulation tuned on 2005-2010: 10 evaluations" in r.stdout
-    assert str(out / "calibration.toml") in r.stdout
-    toml = (out / "calibration.toml").read_text()
-    assert "[sim]\nneighbourhood_weight = " in toml
+    assert str(out / "calibrated.toml") in r.stdout
+    toml = (out / "calibrated.toml").read_text()
+    assert "\n[sim]\n" in toml and "neighbourhood_weight = " in toml
     assert "[suitability.coefficients.class_1]" in toml and "dist_road_m = " in toml
+    assert "mode = 'given'" in toml and "method = 'trend'" in toml
+    # The inputs are referenced relative to the calibrated scenario, so the folder can move with its data.
+    assert "'../landuse_2015.tif'" in toml and "'../road.tif'" in toml
     csv = (out / "calibration_metrics.csv").read_text().splitlines()
     assert csv[0] == "id,scope,class_code,label,unit,value"
     fom = {line.split(",")[1]: float(line.split(",")[-1]) for line in csv if line.startswith("figure_of_merit,")}
@@ -68,33 +71,68 @@ def test_calibrates_a_series_and_writes_the_fragment(run, tmp_path):
 
     # Same seed, same bytes; an existing output needs --overwrite.
     again = run(*args)
-    assert again.returncode == EXIT_OUTPUT_EXISTS
-    first = (out / "calibration.toml").read_bytes()
+    assert again.returncode == EXIT_OUTPUT_EXISTS and "--overwrite" in again.stderr
+    first = (out / "calibrated.toml").read_bytes()
     assert run(*args, "--overwrite").returncode == 0
-    assert (out / "calibration.toml").read_bytes() == first
+    assert (out / "calibrated.toml").read_bytes() == first
+
+    # The calibrated scenario forecasts from the latest map (2015) with the user's class codes on the user's grid.
+    f = run("run", out / "calibrated.toml", "--end", "2020", "--out", tmp_path / "forecast", "--quiet")
+    assert f.returncode == 0, f.stderr
+    assert "2015 to 2020" in f.stdout
+    ds = gdal.Open(str(tmp_path / "forecast" / "rasters" / "landuse_2020.tif"))
+    assert ds.GetGeoTransform() == (440000.0, 30.0, 0.0, 4460000.0, 0.0, -30.0)
+    values = set(ds.GetRasterBand(1).ReadAsArray().ravel().tolist())
+    assert values <= {0, 1}
+    urban = int((ds.GetRasterBand(1).ReadAsArray() == 1).sum())
+    assert urban > 40 + 120 * 3  # more urban land than in 2015
 
 
-def test_class_keys_name_the_classes_of_the_fragment(run, tmp_path):
+def test_a_study_scenario_calibrates_and_its_start_is_the_latest_map(run, tmp_path):
+    paths, road = _series(tmp_path)
+    scenario = tmp_path / "study.toml"
+    scenario.write_text(
+        'name = "ring-town"\nseed = 3\n[study.maps]\n'
+        + "".join(f'{2000 + 5 * k} = "{p.name}"\n' for k, p in enumerate(paths))
+        + '[classes.codes.0]\nkey = "open"\n[classes.codes.1]\nkey = "urban"\nbuilt = true\n'
+        '[drivers.dist_road_m]\nkind = "value"\nsource = "road.tif"\n'
+        '[drivers.dist_urban_m]\nkind = "distance"\nclasses = ["urban"]\n', encoding="utf-8")
+    out = tmp_path / "calib"
+    r = run("calibrate", scenario, "--budget", "6", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "class 'urban'" in r.stdout and "drivers: dist_road_m, dist_urban_m" in r.stdout
+    toml = (out / "calibrated.toml").read_text()
+    assert "[suitability.coefficients.urban]" in toml and "dist_urban_m = " in toml
+    assert "name = 'ring-town-calibrated'" in toml
+    f = run("run", out / "calibrated.toml", "--end", "2018", "--out", tmp_path / "f", "--quiet")
+    assert f.returncode == 0, f.stderr
+    assert "2015 to 2018" in f.stdout and "urban" in f.stdout.lower()
+
+
+def test_class_keys_name_the_classes(run, tmp_path):
     paths, road = _series(tmp_path)
     out = tmp_path / "calib"
     r = run("calibrate", *[a for p in paths for a in ("--map", p)], "--driver", f"dist_road_m={road}", "--budget", "4",
             "--class-keys", "open,urban", "--out", out)
     assert r.returncode == 0, r.stderr
-    toml = (out / "calibration.toml").read_text()
-    assert "[suitability.coefficients.urban]" in toml and "\ndist_class_urban_m = " in toml
+    toml = (out / "calibrated.toml").read_text()
+    assert "[suitability.coefficients.urban]" in toml and " dist_class_urban_m = " in toml
     assert "class_1" not in toml
-    bad = run("calibrate", *[a for p in paths for a in ("--map", p)], "--class-keys", "open", "--out", tmp_path / "b")
-    assert bad.returncode == 3 and "1 class keys for 2 class codes" in bad.stderr
+    bad = run("calibrate", *[a for p in paths for a in ("--map", p)], "--class-keys", "open,ur ban", "--out",
+              tmp_path / "b")
+    assert bad.returncode == EXIT_USAGE and "'ur ban' is not a class key" in bad.stderr
 
 
-def test_mismatched_raster_is_a_data_error_naming_the_file(run, tmp_path):
+def test_mismatched_raster_is_a_data_error_naming_the_file_and_the_aligning_command(run, tmp_path):
     paths, _ = _series(tmp_path)
     bad = tmp_path / "shifted_2015.tif"
     _write(bad, [0] * (SIDE * SIDE), origin_x=440030.0)
     r = run("calibrate", "--map", f"2000={paths[0]}", "--map", f"2005={paths[1]}", "--map", f"2015={bad}",
             "--out", tmp_path / "o")
     assert r.returncode == EXIT_DATA, r.stderr
-    assert "shifted_2015.tif" in r.stderr
+    # The run's grid is the latest map's: the message names both maps and aligns the other one.
+    assert "shifted_2015.tif" in r.stderr and "landuse_2000.tif" in r.stderr
+    assert "gdalwarp -t_srs EPSG:4548 -te 440030 4458200 441830 4460000 -tr 30 30 -r near" in r.stderr
 
 
 def test_raster_without_crs_needs_crs_option(run, tmp_path):
@@ -102,19 +140,19 @@ def test_raster_without_crs_needs_crs_option(run, tmp_path):
     maps = [a for p in paths for a in ("--map", p)]
     r = run("calibrate", *maps, "--budget", "3", "--out", tmp_path / "o")
     assert r.returncode == EXIT_CRS, r.stderr
-    assert "landuse_2000.tif" in r.stderr and "--crs" in r.stderr
+    assert "landuse_2015.tif" in r.stderr and "--crs" in r.stderr
     r = run("calibrate", *maps, "--budget", "3", "--crs", "EPSG:4548", "--out", tmp_path / "o")
     assert r.returncode == 0, r.stderr
 
 
-def test_two_maps_are_a_usage_error(run, tmp_path):
+def test_one_map_is_a_usage_error(run, tmp_path):
     paths, _ = _series(tmp_path)
-    r = run("calibrate", "--map", paths[0], "--map", paths[1], "--out", tmp_path / "o")
+    r = run("calibrate", "--map", paths[0], "--out", tmp_path / "o")
     assert r.returncode == EXIT_USAGE
-    assert "at least 3" in r.stderr
+    assert "at least 2" in r.stderr
 
 
 def test_help_has_an_example(run):
     r = run("calibrate", "--help")
     assert r.returncode == 0
-    assert "Example:" in r.stdout and "--map 2005=" in r.stdout
+    assert "Examples:" in r.stdout and "--map 2005=" in r.stdout and "parksim run" in r.stdout

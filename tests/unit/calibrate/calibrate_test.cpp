@@ -213,9 +213,9 @@ TEST(Calibrate, three_dates_are_validated_in_sample_with_a_problem) {
   EXPECT_EQ(r.evaluations.size(), 4U);
 }
 
-TEST(Calibrate, refuses_a_series_of_two_maps) {
+TEST(Calibrate, refuses_a_series_of_one_map) {
   Series s = series();
-  s.maps.resize(2);
+  s.maps.resize(1);
   try {
     calibrate(s);
     FAIL() << "no error";

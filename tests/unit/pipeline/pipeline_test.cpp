@@ -387,8 +387,6 @@ TEST_F(Pipeline, trend_demand_refuses_a_map_on_another_grid_or_year) {
   EXPECT_NE(std::string(e.what()).find(" -tr 100 100 -r near "), std::string::npos) << e.what();
   e = error_of("previous_map = \"lu_2020.tif\"\nprevious_year = 2025\n");
   EXPECT_EQ(e.context().key, "demand.previous_year");
-  e = error_of("previous_map = \"lu_2020.tif\"\nby_zone = true\n");
-  EXPECT_EQ(e.context().key, "demand.by_zone");
   e = error_of("previous_map = \"missing.tif\"\n");
   EXPECT_EQ(e.code(), ErrorCode::input);
   EXPECT_NE(std::string(e.what()).find("missing.tif"), std::string::npos) << e.what();
