@@ -205,6 +205,22 @@ RunResult read_bundle(const fs::path& dir) {
   if (const fs::path manifest = dir / "manifest.json"; fs::is_regular_file(manifest)) read_manifest(manifest, run);
   run.indicators = fs::is_regular_file(json_path) ? read_indicators_json(json_path) : read_indicators_csv(csv_path);
   if (const fs::path gpkg = dir / "results.gpkg"; fs::is_regular_file(gpkg)) read_plan_layers(gpkg, run);
+  if (run.classes.empty()) {
+    // A bundle of an older parksim: its manifest lists no classes, its rasters name them (category names, colours).
+    if (const auto years = bundle_map_years(dir); !years.empty()) {
+      const io::RasterInfo info = io::read_raster(dir / "rasters" / fmt::format("landuse_{}.tif", years.front()));
+      for (std::size_t v = 0; v < info.category_names.size() && v < io::class_nodata; ++v) {
+        if (info.category_names[v].empty()) continue;
+        SimClass cls;
+        cls.id = static_cast<int>(run.classes.size());  // ids stay dense when codes are not
+        cls.code = static_cast<int>(v);
+        cls.key = fmt::format("class_{}", v);
+        cls.name_en = info.category_names[v];
+        cls.colour = v < info.colour_table.size() ? info.colour_table[v] : std::string();
+        run.classes.push_back(std::move(cls));
+      }
+    }
+  }
   if (run.scenario_name.empty() && !run.indicators.empty()) run.scenario_name = run.indicators.front().scenario;
   if (run.scenario_name.empty()) run.scenario_name = bundle_folder_name(dir);
   if (run.start_year == 0 || run.end_year == 0) {

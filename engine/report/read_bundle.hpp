@@ -15,7 +15,9 @@
 
 namespace parksim::report {
 
-/// The RunResult of the bundle `dir` without its maps (class_maps empty; no parcels, drivers or ensemble). Errors:
+/// The RunResult of the bundle `dir` without its maps (class_maps empty; no parcels, drivers or ensemble). A bundle
+/// whose manifest lists no classes (an older parksim) takes them from its first land-use raster's category names and
+/// colour table (ids in raster value order; none counts as built). Errors:
 /// Error(input) naming the folder when it is not a bundle (indicators.json and indicators.csv both missing) or a file
 /// cannot be read; Error(data) naming the file (and line) when a file is not what parksim writes. The scenario name
 /// falls back to the indicators' scenario, then to the folder name.

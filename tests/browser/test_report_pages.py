@@ -190,3 +190,15 @@ def test_comparison_maps_move_together(browser, pages):
     page.settle()
     zooms = page.evaluate("Array.from(document.querySelectorAll('.leaflet-map')).map(m => m.parksimMap.getZoom())")
     assert zooms[0] == zooms[1] == zooms[2], zooms
+
+
+def test_printed_report_shows_the_static_maps_instead_of_the_interactive_one(browser, pages):
+    page = browser.open(pages["baseline"].as_uri(), 1400, 1000)
+    page.send("Emulation.setEmulatedMedia", {"media": "print"})
+    page.settle()
+    shown = page.evaluate("""(() => ({
+      interactive: getComputedStyle(document.getElementById('map')).display,
+      static: Array.from(document.querySelectorAll('#landuse svg.map')).filter(s => s.getBoundingClientRect().width > 100).length
+    }))()""")
+    assert shown["interactive"] == "none"
+    assert shown["static"] >= 3, shown  # the start year and the key years

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -420,6 +421,41 @@ TEST(ResultLayers, every_field_name_has_one_meaning_in_every_layer_and_format) {
   EXPECT_EQ(seen.at("class_key").type, io::FieldType::string);
   EXPECT_EQ(seen.at("status").label_en, "development status");
   EXPECT_EQ(seen.at("data_status").label_en.rfind("data status", 0), 0u);
+}
+
+TEST(ReadBundle, reads_what_a_comparison_needs_back_and_older_manifests_take_classes_from_the_rasters) {
+  testing::TempDir dir;
+  RunResult result = testing::fixture_result();
+  testing::add_input_files(result, dir.path());
+  write_bundle(result, dir / "out");
+  const RunResult back = read_bundle(dir / "out");
+  EXPECT_EQ(back.scenario_name, "baseline");
+  EXPECT_EQ(back.question, result.question);
+  EXPECT_EQ(back.plan.schematic_layers(), result.plan.schematic_layers());
+  ASSERT_EQ(back.plan.phases.size(), 2u);
+  EXPECT_EQ(back.phase_fillup_year.at("3"), 2035);
+  EXPECT_EQ(back.indicators.size(), result.indicators.size());
+  ASSERT_EQ(back.classes.size(), 3u);
+  EXPECT_TRUE(back.classes[2].built);
+
+  // A manifest without classes (an older parksim): the rasters name them.
+  auto manifest = nlohmann::json::parse(read_bytes(dir / "out" / "manifest.json"));
+  manifest.erase("classes");
+  std::ofstream(dir / "out" / "manifest.json", std::ios::binary | std::ios::trunc) << manifest.dump(2);
+  const RunResult old = read_bundle(dir / "out");
+  ASSERT_EQ(old.classes.size(), 3u);
+  EXPECT_EQ(old.classes[1].name_en, "Green 绿地");
+  EXPECT_EQ(old.classes[1].colour, "#7AB800");
+  const auto map = read_class_map(dir / "out", 2035, old.classes);
+  for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(map[i], result.class_maps.back().second[i]) << i;
+  // A folder that is no bundle is named in the error.
+  try {
+    read_bundle(dir.path());
+    FAIL() << "expected an input error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::input);
+    EXPECT_NE(std::string(e.what()).find("indicators.json"), std::string::npos);
+  }
 }
 
 }  // namespace
