@@ -35,8 +35,9 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     python_requires=">=3.11",
-    # numpy is needed at import time; pandas / geopandas / distributed only by the functions that return frames
-    # or run Dask ensembles (Debian: python3-pandas, python3-geopandas, python3-distributed).
+    # numpy is needed at import time; pandas / geopandas / distributed / xarray only by the functions that return
+    # frames, run Dask ensembles or return DataArrays (Debian: python3-pandas, python3-geopandas,
+    # python3-distributed, python3-xarray).
     install_requires=["numpy"],
     packages=["parksim"],
     package_dir={"": "bindings/python"},

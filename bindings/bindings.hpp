@@ -36,10 +36,11 @@ void bind_sim(py::module_& m);
 void bind_metrics(py::module_& m);
 void bind_report(py::module_& m);
 void bind_scenario(py::module_& m);
+void bind_study(py::module_& m);
 void bind_pipeline(py::module_& m);
 void bind_calibrate(py::module_& m);
 
-/// The simulation classes as a list of dicts (id, key, name_en, name_zh, colour, built, landuse_codes).
+/// The simulation classes as a list of dicts (id, code, key, name_en, name_zh, colour, built, fixed, landuse_codes).
 py::list class_list(const std::vector<report::SimClass>& classes);
 
 /// A read-only numpy view of `count` values at `data`, shaped `shape`, C order. `owner` must own the memory (the

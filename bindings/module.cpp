@@ -12,6 +12,7 @@ PYBIND11_MODULE(_parksim, m) {
   parksim::python::bind_metrics(m);
   parksim::python::bind_report(m);
   parksim::python::bind_scenario(m);
+  parksim::python::bind_study(m);
   parksim::python::bind_pipeline(m);
   parksim::python::bind_calibrate(m);
 }

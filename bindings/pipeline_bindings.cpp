@@ -1,5 +1,6 @@
-// pipeline: run_scenario - the one call behind `parksim run` - with the GIL released for the whole run and the
-// Python progress callable bridged to the engine's Progress (cancellation included).
+// pipeline: run_scenario - the one call behind `parksim run` - and run_study (a study built in Python, the run's
+// settings from a scenario), with the GIL released for the whole run and the Python progress callable bridged to
+// the engine's Progress (cancellation included).
 #include <memory>
 #include <optional>
 
@@ -43,6 +44,22 @@ void bind_pipeline(py::module_& m) {
       "Runs a scenario end to end (pipeline::run_scenario), exactly as `parksim run`. seed/runs/threads override the "
       "scenario's values. progress(fraction, message) is called with the GIL held; returning False cancels "
       "(CancelledError). Releases the GIL while the engine works.");
+
+  m.def(
+      "run_study",
+      [](std::shared_ptr<pipeline::StudyInput> study, const scenario::Scenario& scenario, py::object progress) {
+        PyProgress bridge(std::move(progress));
+        const scenario::Scenario copy = scenario;
+        return call_without_gil(&bridge, [&] {
+          const pipeline::RunSpec spec = pipeline::run_spec(copy);
+          // The study is copied: a run consumes its input, and the study stays usable for the next run.
+          return std::make_shared<report::RunResult>(pipeline::run_study(*study, spec, bridge.progress()));
+        });
+      },
+      py::arg("study"), py::arg("scenario"), py::arg("progress") = py::none(),
+      "Runs a study with everything else from `scenario` (pipeline::run_spec: seed, runs, threads, years.end, "
+      "[suitability], [demand], [sim]; its study keys are not read) - pipeline::run_study, the call behind `parksim "
+      "run`. Releases the GIL while the engine works.");
 
   m.def(
       "run_ensemble",

@@ -98,13 +98,13 @@ py::list class_list(const std::vector<report::SimClass>& classes) {
   for (const auto& c : classes) {
     py::dict d;
     d["id"] = c.id;
+    d["code"] = c.raster_value();
     d["key"] = c.key;
     d["name_en"] = c.name_en;
     d["name_zh"] = c.name_zh;
     d["colour"] = c.colour;
     d["built"] = c.built;
     d["fixed"] = c.fixed;
-    d["code"] = c.raster_value();
     d["landuse_codes"] = c.landuse_codes;
     out.append(d);
   }
@@ -141,8 +141,8 @@ void bind_report(py::module_& m) {
                              },
                              "years with a land-use map (start year and key years), ascending")
       .def_property_readonly("classes", [](const RunResult& r) { return class_list(r.classes); },
-                             "the simulation classes: dicts id, key, name_en, name_zh, colour, built, fixed, code (the value in the "
-                             "land-use rasters), landuse_codes")
+                             "the simulation classes: dicts id, code (value in rasters), key, name_en, name_zh, colour, built, fixed, "
+                             "landuse_codes")
       .def(
           "drivers",
           [](py::object self) {

@@ -128,6 +128,13 @@ void bind_scenario(py::module_& m) {
           [](Scenario& s, const std::string& key, const py::handle& value) { s.set(key, to_value(key, value)); },
           py::arg("key"), py::arg("value"))
       .def("__contains__", &Scenario::has, py::arg("key"))
+      .def("keys", &Scenario::keys, "every key with a value (leaves, dotted), sorted")
+      .def("remove", &Scenario::remove, py::arg("key"),
+           "removes a value or a whole table; a key with a DEFAULT goes back to it")
+      .def("with_absolute_paths", &Scenario::with_absolute_paths,
+           "a copy whose file-path keys hold absolute paths (it reads the same files from any folder)")
+      .def("with_paths_relative_to", &Scenario::with_paths_relative_to, py::arg("folder"),
+           "a copy whose file-path keys hold paths relative to `folder` (for a scenario file written there)")
       .def("to_toml", &Scenario::to_toml)
       .def("to_json", &Scenario::to_json)
       .def("__copy__", [](const Scenario& s) { return Scenario(s); })

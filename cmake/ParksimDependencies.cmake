@@ -12,6 +12,14 @@ find_package(tomlplusplus CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(pugixml CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+# XGBoost (libxgboost-dev): boosted trees for transition potential. Its Debian CMake config also requires the
+# `xgboost` command-line package, which the engine does not use: the library and header are found directly.
+find_path(XGBOOST_INCLUDE_DIR xgboost/c_api.h REQUIRED)
+find_library(XGBOOST_LIBRARY xgboost REQUIRED)
+add_library(parksim_xgboost INTERFACE)
+target_include_directories(parksim_xgboost SYSTEM INTERFACE "${XGBOOST_INCLUDE_DIR}")
+target_link_libraries(parksim_xgboost INTERFACE "${XGBOOST_LIBRARY}")
+find_package(NLopt CONFIG REQUIRED)     # libnlopt-cxx-dev: derivative-free calibration search
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 

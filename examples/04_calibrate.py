@@ -15,15 +15,17 @@ and parksim.calibrate() - the engine's calibration - has to find the parameters 
 The tuned values are printed next to the known ones: where they differ, the calibration compensates for the
 suitability it was not given (identifiability is the lesson, not a bug). On coarse cells (the test settings) few
 cells change per interval and the figures are weak; at the scenario's 30 m cells they mean more.
-The fragment names classes by the run's keys (class_keys), so CalibrationResult.apply() turns it into a scenario that
-runs as it is (suitability.mode = "given", dist_class_<class>_m drivers); that scenario is run over the whole period
-and scored next to the uncalibrated one. At the scenario's 30 m cells the uncalibrated scenario scores far better
-(it shares the generator's zoning and suitability fit: FoM 0.82 against 0.37 when this was written) - the lesson
-is what a calibration can and cannot see in its maps and drivers, not a recipe. A last section keeps the other tool, parksim.calibrate_key(): a grid search over one scenario key (the enterprise
-growth rate, which sets *how much* land changes), scored on quantity disagreement.
-Writes OUT/04_calibration/calibration.toml (scenario fragment) and calibration_metrics.csv, OUT/04_evaluations.csv
-and OUT/04_calibration.png (observed vs predicted last map, objective by evaluation).
-Replace the synthetic maps by classified maps on one grid (uint8 class codes, 255 = no data) to calibrate for real.
+The calibration names classes by the run's keys (class_keys) and writes a complete calibrated scenario of the maps
+(calibrated.toml: the maps as GeoTIFFs, the drivers, the fitted suitability, the tuned [sim]); CalibrationResult.apply()
+moves its suitability (suitability.mode = "given", the dist_class_<class>_m drivers it declared) and [sim] into the
+park scenario, which is run over the whole period and scored next to the uncalibrated one. At the scenario's 30 m
+cells the uncalibrated scenario scores far better (it shares the generator's zoning and suitability fit: FoM 0.82
+against 0.37 when this was written) - the lesson is what a calibration can and cannot see in its maps and drivers,
+not a recipe. A last section keeps the other tool, parksim.calibrate_key(): a grid search over one scenario key (the
+enterprise growth rate, which sets *how much* land changes), scored on quantity disagreement.
+Writes OUT/04_calibration/calibrated.toml (+ inputs/, the maps and drivers as GeoTIFFs) and calibration_metrics.csv,
+OUT/04_evaluations.csv and OUT/04_calibration.png (observed vs predicted last map, objective by evaluation).
+For your own rasters see example 06.
 """
 
 import copy
@@ -100,14 +102,14 @@ def main(argv=None):
         print(f"  {label:<22}{get(v.model):>10.4f}{get(v.persistence):>13.4f}")
     print(f"  beats persistence on total disagreement: {v.beats_persistence_on_total_disagreement()}, "
           f"on Kappa simulation: {v.beats_persistence_on_kappa_simulation()}")
-    fragment_dir = cal.write(f"{args.out}/04_calibration", overwrite=True)
+    calibrated = cal.write(f"{args.out}/04_calibration", overwrite=True)
     cal.evaluations.to_csv(f"{args.out}/04_evaluations.csv")
-    print(f"Scenario fragment: {fragment_dir}/calibration.toml")
+    print(f"Calibrated scenario of the maps: {calibrated}")
 
-    # -- the calibrated scenario: the fragment applied (given suitability + tuned [sim]), run over the whole period
-    calibrated = cal.apply(sc)
+    # -- the park scenario with the calibration applied (given suitability + tuned [sim]), run over the whole period
+    applied = cal.apply(sc)
     for label, scenario in [("uncalibrated (the scenario's own [sim] and fitted suitability)", sc),
-                            ("calibrated (the fragment applied)", calibrated)]:
+                            ("calibrated (the calibration applied)", applied)]:
         rerun = parksim.run(scenario, seed=12345)
         whole = parksim.metrics.validate(maps[start], maps[end], rerun.landuse(end), observed_run.grid.cell_size_m)
         print(f"{start}-{end} from the start map, {label}: Figure of Merit {whole.model.fom.figure_of_merit:.3f}, "

@@ -128,6 +128,8 @@ void set_param(sim::Params& p, const std::string& name, double v) {
     p.inertia_adaptation = v;
   } else if (name == "patch_share") {
     p.patch_share = v;
+  } else if (name == "selection_exponent") {
+    p.selection_exponent = v;
   } else if (name == "patch_size_mean_cells") {
     const double ratio = p.patch_size_mean_cells > 0 ? p.patch_size_sd_cells / p.patch_size_mean_cells : 0.0;
     p.patch_size_mean_cells = v;
@@ -142,6 +144,7 @@ double get_param(const sim::Params& p, const std::string& name) {
   if (name == "inertia_adaptation") return p.inertia_adaptation;
   if (name == "patch_share") return p.patch_share;
   if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
+  if (name == "selection_exponent") return p.selection_exponent;
   throw Error(ErrorCode::internal, "unknown search parameter " + name);
 }
 
@@ -216,9 +219,11 @@ struct Prepared {
                                    Context{.layer = in.layer}});
         continue;
       }
-      const model::DriverSet ds = drivers_at(years[from], maps[from], k);
+      model::DriverSet ds = drivers_at(years[from], maps[from], k);
+      const model::PotentialModel potential = fit->potential();
+      ds.add_terms(model::terms_of(potential));
       in.suitability[static_cast<std::size_t>(k)] =
-          sim::quantise_suitability(model::suitability_map(ds, fit->model, &eligible));
+          sim::quantise_suitability(model::potential_map(ds, potential, &eligible));
     }
     if (series->driver_set && series->drivers_follow_map) {
       // As in a run: the drivers (and so the suitability) follow the simulated map every year.
@@ -230,11 +235,13 @@ struct Prepared {
       }();
       in.suitability_update = [self, grows, k_count](int year, const grid::Grid<std::uint8_t>& map) {
         std::vector<grid::Grid<std::uint8_t>> out(static_cast<std::size_t>(k_count));
-        const model::DriverSet ds = self->series->driver_set(year, map);
+        model::DriverSet ds = self->series->driver_set(year, map);
         for (const ClassFit& f : self->fits) {
           if (!grows[static_cast<std::size_t>(f.class_id)]) continue;
+          const model::PotentialModel potential = f.potential();
+          ds.add_terms(model::terms_of(potential));
           out[static_cast<std::size_t>(f.class_id)] =
-              sim::quantise_suitability(model::suitability_map(ds, f.model, &self->eligible));
+              sim::quantise_suitability(model::potential_map(ds, potential, &self->eligible));
         }
         return out;
       };
@@ -322,7 +329,145 @@ std::string toml_key(const std::string& key) {
 }
 
 
+constexpr int kBlockCells = 16;
+
+// A sample split into the cells of spatial blocks of kBlockCells x kBlockCells (a checkerboard): fold 0 trains on the
+// white blocks and tests on the black ones, fold 1 the other way round.
+std::pair<model::TrainingSample, model::TrainingSample> split_blocks(const model::TrainingSample& s,
+                                                                     const grid::GridSpec& spec, int fold) {
+  model::TrainingSample train, test;
+  for (std::size_t i = 0; i < s.cells.size(); ++i) {
+    const grid::Cell c = spec.cell_of_index(s.cells[i]);
+    const int colour = (c.row / kBlockCells + c.col / kBlockCells) % 2;
+    auto& to = colour == fold ? train : test;
+    to.cells.push_back(s.cells[i]);
+    to.labels.push_back(s.labels[i]);
+  }
+  return {std::move(train), std::move(test)};
+}
+
+// The drivers of a set without the hinge terms earlier fits added to it.
+std::vector<std::string> base_names(const model::DriverSet& ds) {
+  std::vector<std::string> out;
+  for (const auto& n : ds.names()) {
+    if (!model::parse_hinge(n)) out.push_back(n);
+  }
+  return out;
+}
+
+// The terms of the spline learner: each driver and its hinges at the 20/40/60/80 % quantiles of the sample (distinct
+// knots strictly inside the driver's range).
+std::vector<std::string> spline_terms(const model::DriverSet& ds, const model::TrainingSample& s) {
+  std::vector<std::string> terms;
+  for (const std::string& name : base_names(ds)) {
+    const std::size_t j = ds.index_of(name);
+    terms.push_back(name);
+    std::vector<double> v;
+    for (const auto cell : s.cells) v.push_back(ds.values(j)[cell]);
+    std::sort(v.begin(), v.end());
+    double previous = v.empty() ? 0.0 : v.front();
+    for (const double q : {0.2, 0.4, 0.6, 0.8}) {
+      if (v.empty()) break;
+      const double knot = v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];
+      if (knot <= previous || knot >= v.back()) continue;
+      terms.push_back(model::hinge_name(name, knot));
+      previous = knot;
+    }
+  }
+  return terms;
+}
+
+model::LogisticModel fit_terms(model::DriverSet& ds, const std::vector<std::string>& terms,
+                               const model::TrainingSample& s) {
+  ds.add_terms(terms);
+  const Eigen::MatrixXd x = ds.sample(s.cells, terms);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(s.labels.size()));
+  for (std::size_t i = 0; i < s.labels.size(); ++i) y[static_cast<Eigen::Index>(i)] = s.labels[i] ? 1.0 : 0.0;
+  Eigen::VectorXd mean(static_cast<Eigen::Index>(terms.size())), sd(static_cast<Eigen::Index>(terms.size()));
+  for (std::size_t j = 0; j < terms.size(); ++j) {
+    const std::size_t at = ds.index_of(terms[j]);
+    mean[static_cast<Eigen::Index>(j)] = ds.mean(at);
+    sd[static_cast<Eigen::Index>(j)] = ds.sd(at);
+  }
+  model::LogisticFitOptions fit;
+  fit.l2_lambda = 1e-3;  // hinge terms are collinear with their driver: a little ridge keeps the fit stable
+  return model::fit_logistic(x, y, terms, fit, &mean, &sd);
+}
+
+// Probabilities of `learner` fitted on `train` (drivers `ds`) for the cells of `test` (drivers `test_ds`).
+double holdout_auc(const std::string& learner, model::DriverSet& ds, const model::TrainingSample& train,
+                   model::DriverSet& test_ds, const model::TrainingSample& test, const CalibrationOptions& options) {
+  const bool both = std::any_of(train.labels.begin(), train.labels.end(), [](auto v) { return v != 0; }) &&
+                    std::any_of(train.labels.begin(), train.labels.end(), [](auto v) { return v == 0; });
+  if (!both || test.cells.empty()) return std::numeric_limits<double>::quiet_NaN();
+  Eigen::VectorXd p;
+  if (learner == "boosted") {
+    model::BoostedOptions o = options.boosted;
+    o.seed = options.seed;
+    const std::vector<std::string> names = base_names(ds);
+    const model::BoostedTrees trees = model::fit_boosted(ds.sample(train.cells, names), train.labels, names, o);
+    p = trees.predict(test_ds.sample(test.cells, trees.names()));
+  } else {
+    const std::vector<std::string> terms = learner == "spline" ? spline_terms(ds, train) : base_names(ds);
+    const model::LogisticModel m = fit_terms(ds, terms, train);
+    test_ds.add_terms(terms);
+    p = model::predict(m, test_ds.sample(test.cells, terms));
+  }
+  return model::auc(std::span<const double>(p.data(), static_cast<std::size_t>(p.size())), test.labels);
+}
+
+// Fits `learner` on the whole sample into `cf` (model, raw coefficients, in-sample AUC, contributions).
+void fit_learner(const std::string& learner, model::DriverSet& ds, const model::TrainingSample& s,
+                 const CalibrationOptions& options, ClassFit& cf) {
+  cf.learner = learner;
+  Eigen::VectorXd p;
+  if (learner == "boosted") {
+    model::BoostedOptions o = options.boosted;
+    o.seed = options.seed;
+    const std::vector<std::string> names = base_names(ds);
+    model::BoostedTrees trees = model::fit_boosted(ds.sample(s.cells, names), s.labels, names, o);
+    p = trees.predict(ds.sample(s.cells, trees.names()));
+    const auto shares = trees.gain_shares();
+    for (std::size_t j = 0; j < trees.names().size(); ++j) cf.contributions.emplace_back(trees.names()[j], shares[j]);
+    cf.boosted = std::move(trees);
+  } else {
+    const std::vector<std::string> terms = learner == "spline" ? spline_terms(ds, s) : base_names(ds);
+    cf.model = fit_terms(ds, terms, s);
+    const Eigen::MatrixXd x = ds.sample(s.cells, terms);
+    p = model::predict(cf.model, x);
+    // Contributions per driver: its terms' shares summed.
+    for (const auto& c : model::contributions(cf.model, x)) {
+      const auto hinge = model::parse_hinge(c.name);
+      const std::string driver = hinge ? hinge->first : c.name;
+      auto it = std::find_if(cf.contributions.begin(), cf.contributions.end(),
+                             [&](const auto& e) { return e.first == driver; });
+      if (it == cf.contributions.end()) {
+        cf.contributions.emplace_back(driver, c.share);
+      } else {
+        it->second += c.share;
+      }
+    }
+    // Raw units: b_j / sd_j per term, intercept b0 - sum_j b_j mean_j / sd_j.
+    double intercept = cf.model.coefficients[0];
+    std::vector<std::pair<std::string, double>> raw;
+    for (std::size_t j = 0; j < cf.model.driver_count(); ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      const double b = cf.model.coefficients[jj + 1] / cf.model.driver_sd[jj];
+      intercept -= b * cf.model.driver_mean[jj];
+      raw.emplace_back(cf.model.names[j], b);
+    }
+    cf.raw_coefficients.emplace_back("intercept", intercept);
+    cf.raw_coefficients.insert(cf.raw_coefficients.end(), raw.begin(), raw.end());
+  }
+  cf.training_auc = model::auc(std::span<const double>(p.data(), static_cast<std::size_t>(p.size())), s.labels);
+}
+
 }  // namespace
+
+model::PotentialModel ClassFit::potential() const {
+  if (boosted) return *boosted;
+  return model;
+}
 
 void Series::validate() const {
   if (maps.size() < 2) {
@@ -457,6 +602,9 @@ void CalibrationOptions::validate() const {
   if (sample_cells < 10) bad("sample_cells", fmt::format("{} must be >= 10", sample_cells));
   if (!(max_distance_m > 0)) bad("max_distance_m", "must be > 0");
   if (!(min_step > 0 && min_step <= 0.5)) bad("min_step", "must be in (0, 0.5]");
+  if (learner != "auto" && learner != "logistic" && learner != "spline" && learner != "boosted") {
+    bad("learner", fmt::format("unknown learner '{}' (learners: auto, logistic, spline, boosted)", learner));
+  }
   for (std::size_t k = 0; k < class_keys.size(); ++k) {
     const std::string& key = class_keys[k];
     const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
@@ -474,7 +622,8 @@ std::vector<SearchDimension> search_box() {
   return {{"neighbourhood_weight", 0.0, 1.0},
           {"inertia_adaptation", 0.0, 2.0},
           {"patch_share", 0.0, 0.6},
-          {"patch_size_mean_cells", 2.0, 40.0}};
+          {"patch_size_mean_cells", 2.0, 40.0},
+          {"selection_exponent", 1.0, 8.0}};
 }
 
 CalibrationResult calibrate(const Series& series, const CalibrationOptions& options, const Progress& progress) {
@@ -511,7 +660,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   result.years = p.years;
   result.class_keys = options.class_keys;
 
-  // 1. Suitability on [t0, t1].
+  // 1. Transition potential on [t0, t1], with the learner chosen by out-of-sample AUC.
   progress.check(0.0, "fitting suitability");
   {
     const auto c0 = class_counts(p.maps[0], p.area, series.class_count);
@@ -521,26 +670,42 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
       model::TrainingSampleParams sp;
       sp.cells_per_group = options.sample_cells;
       sp.seed = options.seed;
-      const auto sample =
-          model::sample_training_cells(p.maps[0], p.maps[1], static_cast<std::uint8_t>(k), &p.eligible, sp);
-      const model::DriverSet ds = p.drivers_at(p.years[0], p.maps[0], k);
-      model::SuitabilityFit fit = model::fit_suitability(ds, sample);
+      const auto kk = static_cast<std::uint8_t>(k);
+      const auto sample = model::sample_training_cells(p.maps[0], p.maps[1], kk, &p.eligible, sp);
+      model::DriverSet ds = p.drivers_at(p.years[0], p.maps[0], k);
       ClassFit cf;
       cf.class_id = k;
       cf.changed_cells = sample.changed_available;
-      cf.training_auc = fit.training_auc;
-      // Raw units: b_j / sd_j per driver, intercept b0 - sum_j b_j mean_j / sd_j.
-      double intercept = fit.model.coefficients[0];
-      std::vector<std::pair<std::string, double>> raw;
-      for (std::size_t j = 0; j < fit.model.driver_count(); ++j) {
-        const auto jj = static_cast<Eigen::Index>(j);
-        const double b = fit.model.coefficients[jj + 1] / fit.model.driver_sd[jj];
-        intercept -= b * fit.model.driver_mean[jj];
-        raw.emplace_back(fit.model.names[j], b);
+      // Out of sample: the next interval when there is one, else spatial blocks the fit does not see.
+      std::vector<std::string> learners = {"logistic", "spline", "boosted"};
+      if (options.learner != "auto") learners = {options.learner};
+      if (learners.size() > 1) {
+        std::vector<double> auc_sum(learners.size(), 0.0);
+        if (p.maps.size() >= 3) {
+          cf.holdout = fmt::format("held-out interval {}-{}", p.years[1], p.years[2]);
+          const auto test = model::sample_training_cells(p.maps[1], p.maps[2], kk, &p.eligible, sp);
+          model::DriverSet test_ds = p.drivers_at(p.years[1], p.maps[1], k);
+          for (std::size_t l = 0; l < learners.size(); ++l) {
+            auc_sum[l] = holdout_auc(learners[l], ds, sample, test_ds, test, options);
+          }
+        } else {
+          cf.holdout = fmt::format("spatial blocks of {0} x {0} cells of {1}-{2} the fit did not see, two folds",
+                                   kBlockCells, p.years[0], p.years[1]);
+          for (int fold = 0; fold < 2; ++fold) {
+            const auto [train, test] = split_blocks(sample, p.area.spec(), fold);
+            for (std::size_t l = 0; l < learners.size(); ++l) {
+              auc_sum[l] += 0.5 * holdout_auc(learners[l], ds, train, ds, test, options);
+            }
+          }
+        }
+        std::size_t best = 0;
+        for (std::size_t l = 0; l < learners.size(); ++l) {
+          cf.holdout_auc.emplace_back(learners[l], auc_sum[l]);
+          if (auc_sum[l] > auc_sum[best] + 1e-12) best = l;
+        }
+        learners = {learners[best]};
       }
-      cf.raw_coefficients.emplace_back("intercept", intercept);
-      cf.raw_coefficients.insert(cf.raw_coefficients.end(), raw.begin(), raw.end());
-      cf.model = std::move(fit.model);
+      fit_learner(learners.front(), ds, sample, options, cf);
       p.fits.push_back(std::move(cf));
     }
   }
@@ -694,6 +859,10 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
   out << "patch_size_sd_cells = " << toml_number(p.patch_size_sd_cells) << "\n";
   out << "\n[suitability]\nmode = \"given\"\n";
   for (const ClassFit& f : result.fits) {
+    if (f.boosted) {
+      out << "\n# class " << f.class_id << ": boosted trees (a model file, not coefficients)\n";
+      continue;
+    }
     out << "\n# class " << f.class_id << ": " << f.changed_cells << " cells changed to it, training AUC "
         << toml_number(f.training_auc) << "; standard errors (per sd):";
     for (Eigen::Index j = 0; j < f.model.standard_errors.size(); ++j) {

@@ -41,6 +41,7 @@
 #include "metrics/validation.hpp"
 #include "model/drivers.hpp"
 #include "model/logistic.hpp"
+#include "model/suitability.hpp"
 #include "sim/params.hpp"
 
 namespace parksim::calibrate {
@@ -106,6 +107,12 @@ struct CalibrationOptions {
   /// which favours the least random parameters (edge growth, no patches) whatever generated the maps. DEFAULT 1
   double pattern_weight = 1.0;
   double min_step = 1.0 / 32.0;      ///< search stops when its step (normalised box) falls below. DEFAULT 1/32
+  /// Learner of the transition potential: logistic (one logistic regression on the drivers), spline (logistic on the
+  /// drivers and hinge terms at their 20/40/60/80 % quantiles: a linear spline per driver), boosted (gradient-boosted
+  /// trees, XGBoost), or auto: the one with the best out-of-sample AUC - on the next interval with three or more maps,
+  /// else on spatial blocks of 16 x 16 cells the fit did not see (two folds). DEFAULT auto
+  std::string learner = "auto";
+  model::BoostedOptions boosted;      ///< options of the boosted learner (seed: the calibration's)
   /// Parameters not searched (window, inertia_max, rounds, ...) and the search's starting point. DEFAULT sim::Params{}
   sim::Params base;
   /// The scenario's key of each class code (index = code), e.g. the simulation classes of the run that made the
@@ -126,17 +133,29 @@ struct SearchDimension {
   double min = 0.0;
   double max = 0.0;
 };
-/// neighbourhood_weight [0, 1], inertia_adaptation [0, 2], patch_share [0, 0.6], patch_size_mean_cells [2, 40].
+/// neighbourhood_weight [0, 1], inertia_adaptation [0, 2], patch_share [0, 0.6], patch_size_mean_cells [2, 40],
+/// selection_exponent [1, 8].
 std::vector<SearchDimension> search_box();
 
 /// One fitted class.
 struct ClassFit {
   int class_id = 0;
   std::int64_t changed_cells = 0;  ///< cells that became the class over the fitting interval
-  model::LogisticModel model;      ///< on standardised drivers (see model/logistic.hpp)
-  double training_auc = 0.0;
-  /// The same model in raw driver units, intercept first ("intercept", then the model's driver order).
+  std::string learner = "logistic";  ///< the learner chosen: logistic, spline or boosted
+  model::LogisticModel model;      ///< learners logistic and spline: on standardised terms (see model/logistic.hpp)
+  std::optional<model::BoostedTrees> boosted;  ///< learner boosted
+  double training_auc = 0.0;       ///< AUC on the whole fitting sample (in-sample)
+  /// Out-of-sample AUC of every learner tried, and how it was measured ("held-out date 1991-1999" or "spatial
+  /// blocks of 16 x 16 cells, two folds").
+  std::vector<std::pair<std::string, double>> holdout_auc;
+  std::string holdout;
+  /// Share of each driver in the model's effect (logistic: mean |log-odds| of its terms; boosted: total gain).
+  std::vector<std::pair<std::string, double>> contributions;
+  /// Learners logistic and spline: the model in raw driver units, intercept first ("intercept", then the terms).
   std::vector<std::pair<std::string, double>> raw_coefficients;
+
+  /// The fitted model (boosted trees, or the logistic model).
+  model::PotentialModel potential() const;
 };
 
 /// One evaluation of the search.

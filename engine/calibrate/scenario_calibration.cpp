@@ -77,7 +77,8 @@ void apply_calibration(const ScenarioCalibration& calibration, const study::Clas
   c.set("sim.patch_share", p.patch_share);
   c.set("sim.patch_size_mean_cells", p.patch_size_mean_cells);
   c.set("sim.patch_size_sd_cells", p.patch_size_sd_cells);
-  c.set("demand.method", std::string("trend"));
+  c.set("sim.selection_exponent", p.selection_exponent);
+  c.set("demand.method", std::string("auto"));
   c.set("demand.by_zone", false);
   c.remove("years.start");  // the start is the latest map
   if (!c.has("years.end") && map_years.size() >= 2) {
@@ -102,6 +103,24 @@ ScenarioCalibration calibrate_scenario(const scenario::Scenario& s, CalibrationO
   return out;
 }
 
+scenario::Scenario scenario_in(const ScenarioCalibration& calibration, const fs::path& folder) {
+  scenario::Scenario c = calibration.scenario;
+  for (const ClassFit& f : calibration.result.fits) {
+    if (!f.boosted) continue;
+    const std::string key = calibration.result.class_keys.at(static_cast<std::size_t>(f.class_id));
+    c.set("suitability.model_files." + key, (fs::absolute(folder) / (key + ".xgb.json")).lexically_normal().string());
+  }
+  return c;
+}
+
+void write_model_files(const ScenarioCalibration& calibration, const fs::path& folder, bool overwrite) {
+  for (const ClassFit& f : calibration.result.fits) {
+    if (!f.boosted) continue;
+    const std::string key = calibration.result.class_keys.at(static_cast<std::size_t>(f.class_id));
+    io::atomic_write_text(folder / (key + ".xgb.json"), f.boosted->to_json(), overwrite);
+  }
+}
+
 std::string calibrated_toml(const ScenarioCalibration& calibration, const fs::path& folder) {
   const CalibrationResult& r = calibration.result;
   std::ostringstream out;
@@ -113,16 +132,24 @@ std::string calibrated_toml(const ScenarioCalibration& calibration, const fs::pa
                      r.tuned_on.second, r.evaluations.size(), r.best_objective, r.validated_on.first,
                      r.validated_on.second, r.validation_in_sample ? " (IN-SAMPLE: no independent date)" : "");
   for (const ClassFit& f : r.fits) {
-    out << fmt::format("# class '{}': {} cells changed to it; training AUC {:.3f} (in-sample, not skill)\n",
-                       r.class_keys.at(static_cast<std::size_t>(f.class_id)), f.changed_cells, f.training_auc);
+    std::string holdout;
+    for (const auto& [learner, auc] : f.holdout_auc) holdout += fmt::format("{}{} {:.3f}", holdout.empty() ? "" : ", ", learner, auc);
+    out << fmt::format("# class '{}': {} cells changed to it; learner {}{}; training AUC {:.3f} (in-sample)\n",
+                       r.class_keys.at(static_cast<std::size_t>(f.class_id)), f.changed_cells, f.learner,
+                       holdout.empty() ? std::string() : fmt::format(" (out-of-sample AUC on {}: {})", f.holdout, holdout),
+                       f.training_auc);
+    std::string shares;
+    for (const auto& [driver, share] : f.contributions) shares += fmt::format("{}{} {:.0f} %", shares.empty() ? "" : ", ", driver, 100.0 * share);
+    out << "#   contributions: " << shares << "\n";
   }
   const auto& v = r.validation;
   out << fmt::format("# validation: Figure of Merit {:.4f} (persistence {:.4f}); total disagreement {:.4f} "
                      "(persistence {:.4f})\n",
                      v.model.fom.figure_of_merit, v.persistence.fom.figure_of_merit, v.model.disagreement.total,
                      v.persistence.disagreement.total);
-  out << "# Demand: the Markov trend of the last two maps (demand.method = \"trend\").\n\n";
-  out << calibration.scenario.with_paths_relative_to(folder).to_toml();
+  out << "# Demand: an area trend of the maps, chosen by a backtest when there are three or more (demand.method = "
+         "\"auto\").\n\n";
+  out << scenario_in(calibration, folder).with_paths_relative_to(folder).to_toml();
   return out.str();
 }
 
@@ -132,13 +159,18 @@ void write_calibration(const ScenarioCalibration& calibration, const fs::path& d
   if (ec) throw Error(ErrorCode::output, "cannot create the folder: " + ec.message(), Context{.path = dir.string()});
   const fs::path toml = dir / "calibrated.toml";
   const fs::path csv = dir / "calibration_metrics.csv";
+  std::vector<fs::path> files = {toml, csv};
+  for (const ClassFit& f : calibration.result.fits) {
+    if (f.boosted) files.push_back(dir / (calibration.result.class_keys.at(static_cast<std::size_t>(f.class_id)) + ".xgb.json"));
+  }
   if (!overwrite) {
-    for (const auto& f : {toml, csv}) {
+    for (const auto& f : files) {
       if (fs::exists(f)) {
         throw Error(ErrorCode::output_exists, "output exists (use --overwrite)", Context{.path = f.string()});
       }
     }
   }
+  write_model_files(calibration, dir, overwrite);
   io::atomic_write_text(toml, calibrated_toml(calibration, dir), overwrite);
   io::atomic_write_text(csv, metrics_csv(calibration.result), overwrite);
 }

@@ -146,6 +146,9 @@ int main(int argc, char** argv) {
   std::uint64_t calibrate_seed = 1;
   auto* calibrate_seed_opt =
       calibrate_cmd->add_option("--seed", calibrate_seed, "seed of the samples and simulations (DEFAULT: the scenario's)");
+  calibrate_cmd->add_option("--learner", calibrate.learner,
+                            "transition-potential learner: auto (best out-of-sample AUC), logistic, spline, boosted")
+      ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
   calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
                             "with --map: the class key of each code, comma-separated from code 0");
   calibrate_cmd->add_option("--out", calibrate.out, "folder for calibrated.toml and calibration_metrics.csv")

@@ -138,6 +138,7 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   calibrate::CalibrationOptions co;
   co.budget = options.budget;
   co.runs_per_evaluation = options.runs_per_evaluation;
+  co.learner = options.learner;
   const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed);
   calibrate::write_calibration(c, options.out, options.overwrite);
 
@@ -149,8 +150,17 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   out << fmt::format("\nSuitability fitted on the change {}-{} (drivers: {})\n", result.fitted.first,
                      result.fitted.second, fmt::join(c.drivers, ", "));
   for (const auto& f : result.fits) {
-    out << fmt::format("  class '{}': {} cells changed to it, training AUC {:.3f} (in-sample)\n",
-                       result.class_keys.at(static_cast<std::size_t>(f.class_id)), f.changed_cells, f.training_auc);
+    out << fmt::format("  class '{}': {} cells changed to it; learner {}; training AUC {:.3f} (in-sample)\n",
+                       result.class_keys.at(static_cast<std::size_t>(f.class_id)), f.changed_cells, f.learner,
+                       f.training_auc);
+    if (!f.holdout_auc.empty()) {
+      std::string aucs;
+      for (const auto& [learner, auc] : f.holdout_auc) aucs += fmt::format("  {} {:.3f}", learner, auc);
+      out << fmt::format("    out-of-sample AUC ({}):{}\n", f.holdout, aucs);
+    }
+    std::string shares;
+    for (const auto& [driver, share] : f.contributions) shares += fmt::format("  {} {:.0f} %", driver, 100.0 * share);
+    out << "    contributions:" << shares << "\n";
   }
   out << fmt::format("\nSimulation tuned on {}-{}: {} evaluations (a grid at the same resolution: {:.0f})\n",
                      result.tuned_on.first, result.tuned_on.second, result.evaluations.size(), result.grid_evaluations);

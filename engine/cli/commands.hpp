@@ -68,6 +68,7 @@ struct CalibrateOptions {
   int runs_per_evaluation = 4;
   int budget = 40;
   std::optional<std::uint64_t> seed;  ///< DEFAULT the scenario's seed (1 with --map)
+  std::string learner = "auto";      ///< --learner: auto, logistic, spline, boosted
   std::string class_keys;            ///< --class-keys: "key0,key1,..." by class code (empty: class_<k>)
   std::filesystem::path out;
   bool overwrite = false;

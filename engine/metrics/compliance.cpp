@@ -27,6 +27,10 @@ std::vector<ComplianceRow> plan_compliance(const ComplianceInput& in) {
   require_parallel(in.unmet_demand_m2, n, "unmet_demand_m2", true);
   for (const auto& [zone, values] : in.zone_developed_m2) require_parallel(values, n, "zone_developed_m2", false);
   for (const auto& c : in.class_area) require_parallel(c.area_m2, n, "class_area", false);
+  for (const auto& c : in.class_demand) {
+    require_parallel(c.area_m2, n, "class_demand", false);
+    require_parallel(c.sd_m2, n, "class_demand", false);
+  }
   auto plan_figure = [&](double v) { return in.has_plan ? v : kNaN; };
 
   std::vector<ComplianceRow> rows;
@@ -64,6 +68,15 @@ std::vector<ComplianceRow> plan_compliance(const ComplianceInput& in) {
     for (const auto& c : in.class_area) {
       add("class_area_km2." + c.key, year, "地类面积：" + (c.name_zh.empty() ? c.key : c.name_zh),
           "Area of class " + (c.name_en.empty() ? c.key : c.name_en), "km2", units::m2_to_km2(c.area_m2[t]));
+    }
+    for (const auto& c : in.class_demand) {
+      if (std::isnan(c.area_m2[t])) continue;
+      const std::string zh = c.name_zh.empty() ? c.key : c.name_zh;
+      const std::string en = c.name_en.empty() ? c.key : c.name_en;
+      add("class_demand_km2." + c.key, year, "预测地类面积：" + zh, "Projected area of class " + en, "km2",
+          units::m2_to_km2(c.area_m2[t]));
+      add("class_demand_sd_km2." + c.key, year, "预测地类面积标准差：" + zh,
+          "Spread (sd) of the projected area of class " + en, "km2", units::m2_to_km2(c.sd_m2[t]));
     }
   }
   return rows;

@@ -47,6 +47,13 @@ struct ComplianceInput {
     std::vector<double> area_m2;
   };
   std::vector<ClassArea> class_area;
+  /// The demand of an area trend per class (optional; rows class_demand_km2.<key> and class_demand_sd_km2.<key>):
+  /// projected area and its spread, parallel to `years` (NaN for the start year).
+  struct ClassDemand {
+    std::string key, name_en, name_zh;
+    std::vector<double> area_m2, sd_m2;
+  };
+  std::vector<ClassDemand> class_demand;
 };
 
 /// The indicators, in a fixed order: plan_total_km2, phase12_km2, phase3_km2 (year 0), health_industry_land_mu,

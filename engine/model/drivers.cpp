@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
 
 #include "grid/distance.hpp"
 #include "grid/rasterize.hpp"
@@ -59,6 +62,36 @@ std::optional<std::size_t> DriverSet::find(const std::string& name) const noexce
 std::size_t DriverSet::index_of(const std::string& name) const {
   if (const auto i = find(name)) return *i;
   throw Error(ErrorCode::config, "unknown driver '" + name + "'", Context{.key = name});
+}
+
+std::string hinge_name(const std::string& driver, double knot) { return fmt::format("{}>{}", driver, knot); }
+
+std::optional<std::pair<std::string, double>> parse_hinge(const std::string& name) {
+  const auto gt = name.rfind('>');
+  if (gt == std::string::npos || gt == 0) return std::nullopt;
+  const std::string knot = name.substr(gt + 1);
+  char* end = nullptr;
+  const double v = std::strtod(knot.c_str(), &end);
+  if (knot.empty() || end != knot.c_str() + knot.size() || !std::isfinite(v)) return std::nullopt;
+  return std::make_pair(name.substr(0, gt), v);
+}
+
+void DriverSet::add_terms(std::span<const std::string> names) {
+  for (const std::string& name : names) {
+    if (find(name)) continue;
+    const auto hinge = parse_hinge(name);
+    if (!hinge) continue;
+    const auto base = find(hinge->first);
+    if (!base) {
+      throw Error(ErrorCode::config, "no driver '" + hinge->first + "' for the term '" + name + "'",
+                  Context{.key = name});
+    }
+    grid::Grid<float> v(m_spec, 0.0F);
+    const grid::Grid<float>& b = m_values[*base];
+    const float knot = static_cast<float>(hinge->second);
+    for (std::int64_t i = 0; i < v.size(); ++i) v[i] = std::max(0.0F, b[i] - knot);
+    add(name, std::move(v), m_units[*base]);
+  }
 }
 
 Eigen::MatrixXd DriverSet::sample(std::span<const std::int64_t> cells, std::span<const std::string> names) const {

@@ -41,6 +41,10 @@ class DriverSet {
   /// Index of a driver by name; throws Error(config, key = name) when absent.
   std::size_t index_of(const std::string& name) const;
 
+  /// Adds the hinge terms among `names` ("slope_deg>12.5" = max(0, slope_deg - 12.5), see hinge_name) that the set
+  /// lacks, computed from their base drivers. Throws Error(config, key = the term) when a base driver is missing.
+  void add_terms(std::span<const std::string> names);
+
   /// Raw values of the drivers `names` (all drivers, in set order, when empty) at the given flat cell
   /// indices: a cells.size() x k matrix.
   Eigen::MatrixXd sample(std::span<const std::int64_t> cells, std::span<const std::string> names = {}) const;
@@ -54,5 +58,12 @@ class DriverSet {
   std::vector<double> m_mean;
   std::vector<double> m_sd;
 };
+
+/// The name of a hinge term max(0, driver - knot): "driver>knot", the knot written with the fewest digits that read
+/// back to the same double. A logistic model whose terms are a driver and some of its hinges is a linear spline in
+/// that driver.
+std::string hinge_name(const std::string& driver, double knot);
+/// (driver, knot) of a hinge term's name; nullopt for a plain driver name.
+std::optional<std::pair<std::string, double>> parse_hinge(const std::string& name);
 
 }  // namespace parksim::model

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/trend.hpp"
 #include "plan/accounting.hpp"
 
 namespace parksim::model {
@@ -125,64 +126,86 @@ std::vector<double> class_split(const DemandSpec& spec, const plan::Plan* plan, 
               spec.method_where);
 }
 
-// The Markov trend between two class maps, as yearly per-class targets over the grid.
+// Area trends of a map series (model/trend.hpp), as yearly per-class targets over the grid.
 StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int end_year, ProblemReporter& problems) {
   const int start_year = study.start_year;
   const study::ClassTable& classes = study.classes;
   const int K = classes.count();
+  std::optional<AreaTrend> model;
+  if (spec.method != "auto") model = area_trend_from(spec.method);
+  // The study's maps, the latest being the start state; or demand.previous_map and the start map.
+  DatedMaps maps;
   grid::Grid<std::uint8_t> before;
-  int previous_year = 0;
   std::string source;
-  // The study's two latest maps, the latest being the start state.
   const bool from_maps = study.maps.size() >= 2 && study.maps.back().year == start_year;
   if (from_maps) {
-    before = study.maps[study.maps.size() - 2].classes;
-    previous_year = study.maps[study.maps.size() - 2].year;
-    source = fmt::format("the maps of {} and {}", previous_year, start_year);
+    for (const auto& m : study.maps) maps.emplace_back(m.year, &m.classes);
+    source = fmt::format("the maps of {}", fmt::join([&] {
+                           std::vector<int> ys;
+                           for (const auto& m : study.maps) ys.push_back(m.year);
+                           return ys;
+                         }(),
+                                                      ", "));
   } else {
     if (spec.previous_map.empty()) {
       throw Error(ErrorCode::config,
-                  "demand.method = \"trend\" needs two dated land-use maps ([study.maps], the latest at years.start) "
-                  "or the class map of an earlier year in demand.previous_map",
+                  fmt::format("demand.method = \"{}\" needs two dated land-use maps ([study.maps], the latest at "
+                              "years.start) or the class map of an earlier year in demand.previous_map",
+                              spec.method),
                   spec.method_where);
     }
-    previous_year = spec.previous_year;
-    if (previous_year >= start_year) {
+    if (spec.previous_year >= start_year) {
       Context where = spec.previous_where;
       where.key = "demand.previous_year";
       throw Error(ErrorCode::config, fmt::format("must be before years.start ({})", start_year), where);
     }
     before = study::read_class_map(spec.previous_map, study, spec.previous_where);
-    source = fmt::format("{} ({}) and the start map", spec.previous_map.string(), previous_year);
+    maps = {{spec.previous_year, &before}, {start_year, &study.initial}};
+    source = fmt::format("{} ({}) and the start map", spec.previous_map.string(), spec.previous_year);
   }
-  const TransitionMatrix tm =
-      estimate_transitions(before, study.initial, K, static_cast<double>(start_year - previous_year), &study.area);
-  const Eigen::MatrixXd annual = annualise(tm.probability, tm.years);
   const double cell_m2 = study.spec.cell_area_m2();
-  Eigen::VectorXd area = Eigen::VectorXd::Zero(K);
-  for (std::int64_t i = 0; i < study.initial.size(); ++i) {
-    if (study.initial[i] != study::no_class && study.area[i] != 0) area(study.initial[i]) += cell_m2;
+  // Capacity of each class (logistic saturation): its area plus the convertible land of the other classes.
+  std::vector<double> capacity(static_cast<std::size_t>(K), 0.0);
+  {
+    std::vector<double> area(static_cast<std::size_t>(K), 0.0);
+    double convertible = 0.0;
+    std::vector<double> convertible_of(static_cast<std::size_t>(K), 0.0);
+    for (std::int64_t i = 0; i < study.initial.size(); ++i) {
+      const auto k = study.initial[i];
+      if (k == study::no_class || study.area[i] == 0) continue;
+      area[k] += cell_m2;
+      if (classes[k].convertible() && study.exclusion[i] == 0) {
+        convertible += cell_m2;
+        convertible_of[k] += cell_m2;
+      }
+    }
+    for (int k = 0; k < K; ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      capacity[kk] = area[kk] + convertible - convertible_of[kk];
+    }
   }
-  const std::vector<std::string> names = classes.keys();
-  DemandTable table = markov_demand(area, annual, names, start_year, end_year);
+  const AreaForecast forecast = forecast_areas(maps, K, &study.area, capacity, model, end_year);
   // Growth of the classes that may grow (their cumulative area never below today's).
+  const std::vector<std::string> names = classes.keys();
+  const int years = end_year - start_year;
+  const Eigen::VectorXd now = area_series({maps.back()}, K, &study.area).area_m2.row(0).transpose();
   DemandTable growth;
-  growth.years = table.years;
+  for (int y = start_year + 1; y <= end_year; ++y) growth.years.push_back(y);
   std::vector<int> grown;
   // With built classes in the table only they grow (growth is development); without, every class that may change.
   const bool any_built = std::any_of(classes.classes().begin(), classes.classes().end(),
                                      [](const study::ClassInfo& c) { return c.built; });
   for (int k = 0; k < K; ++k) {
-    if (classes[k].fixed || (any_built && !classes[k].built) || table.new_area_m2.col(k).sum() <= 0.0) continue;
+    if (classes[k].fixed || (any_built && !classes[k].built) || forecast.area_m2(years - 1, k) <= now(k)) continue;
     grown.push_back(k);
     growth.categories.push_back(names[static_cast<std::size_t>(k)]);
   }
-  const int years = end_year - start_year;
   growth.new_area_m2 = Eigen::MatrixXd::Zero(years, static_cast<Eigen::Index>(grown.size()));
   for (std::size_t j = 0; j < grown.size(); ++j) {
-    double cumulative = 0.0, floor = 0.0;
+    const int k = grown[j];
+    double floor = 0.0;
     for (int t = 0; t < years; ++t) {
-      cumulative += table.new_area_m2(t, grown[j]);
+      const double cumulative = forecast.area_m2(t, k) - now(k);
       const double step = std::max(cumulative, floor) - floor;  // never below what was already demanded
       growth.new_area_m2(t, static_cast<Eigen::Index>(j)) = step;
       floor += step;
@@ -190,13 +213,16 @@ StudyDemand trend_demand(const DemandSpec& spec, const study::Study& study, int 
   }
   const auto cells = demand_cells(growth, cell_m2);
   StudyDemand out;
-  out.summary = fmt::format("Markov trend of {}, projected to {}; growing: {}", source, end_year,
-                            grown.empty() ? std::string("none") : fmt::format("{}", fmt::join(growth.categories, ", ")));
-  problems.report(Severity::info, "demand.trend",
-                  fmt::format("Markov trend {}-{} projected to {}: classes growing: {}", previous_year, start_year,
-                              end_year,
-                              grown.empty() ? std::string("none") : fmt::format("{}", fmt::join(growth.categories, ", "))),
-                  Context{.key = spec.method_where.key});
+  std::string quantities;
+  for (std::size_t j = 0; j < grown.size(); ++j) {
+    const int k = grown[j];
+    quantities += fmt::format("{}{} {:.3f} ± {:.3f} km2 by {}", quantities.empty() ? "" : "; ", names[static_cast<std::size_t>(k)],
+                              forecast.area_m2(years - 1, k) / 1e6, forecast.sd_m2(years - 1, k) / 1e6, end_year);
+  }
+  out.summary = fmt::format("{} of {}, projected to {}: {}", forecast.why, source, end_year,
+                            grown.empty() ? std::string("no class grows") : quantities);
+  problems.report(Severity::info, "demand.trend", out.summary, Context{.key = spec.method_where.key});
+  out.forecast = forecast;
   out.by_zone = false;
   out.capacity_cut_m2.assign(static_cast<std::size_t>(years), 0.0);
   std::vector<std::int64_t> total(static_cast<std::size_t>(K), 0);
@@ -240,7 +266,7 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
   const double cell_m2 = study.spec.cell_area_m2();
   const int years = end_year - start_year;
 
-  if (spec.method == "trend") return trend_demand(spec, study, end_year, problems);
+  if (spec.method == "auto" || area_trend_from(spec.method)) return trend_demand(spec, study, end_year, problems);
 
   // Convertible land per zone: total and open by the end of each year (cumulative), m2.
   Eigen::MatrixXd open_m2 = Eigen::MatrixXd::Zero(years, Z);

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/problem.hpp"
 #include "model/demand.hpp"
+#include "model/trend.hpp"
 #include "plan/plan.hpp"
 #include "study/study.hpp"
 
@@ -26,7 +28,9 @@ namespace parksim::model {
 
 /// How a run's demand is built. DEFAULTs as in the scenario schema.
 struct DemandSpec {
-  std::string method = "enterprise";  ///< enterprise, plan_target, trend, table
+  /// enterprise, plan_target, table, or an area trend of the study's maps: linear, exponential, logistic, markov
+  /// (also "trend"), auto (chosen by a backtest, model/trend.hpp)
+  std::string method = "enterprise";
   Context method_where;
   bool by_zone = true;                ///< targets per zone and class (false: per class over the grid; trend: always)
   // enterprise
@@ -74,6 +78,7 @@ struct StudyDemand {
   std::vector<double> capacity_cut_m2;  ///< per simulated year: demand dropped for lack of open land
   std::vector<std::string> zones;       ///< zones that grow (by_zone methods)
   std::string summary;                  ///< one line saying what the demand is (for the report)
+  std::optional<AreaForecast> forecast; ///< area trends: the projected class areas and their spread
 };
 
 /// Builds the demand for years start + 1 .. end. `plan` may be null (raster studies: trend only, or table with zone

@@ -41,10 +41,25 @@ SuitabilityModels build_suitability(const SuitabilitySpec& spec, const study::St
         throw Error(ErrorCode::config,
                     fmt::format("no class '{}' (classes: {})", g.class_key, fmt::join(classes.keys(), ", ")), g.where);
       }
+      if (!g.model_file.empty()) {
+        BoostedTrees trees = BoostedTrees::load(g.model_file);
+        for (const auto& d : trees.names()) {
+          if (!drivers.find(d)) {
+            throw Error(ErrorCode::config,
+                        fmt::format("the model {} reads driver '{}', which the scenario does not declare "
+                                    "([drivers.{}])",
+                                    g.model_file.string(), d, d),
+                        g.where);
+          }
+        }
+        out.models[static_cast<std::size_t>(k)] = std::move(trees);
+        continue;
+      }
       std::vector<std::string> names;
       std::vector<double> coef{g.intercept};
       for (const auto& [d, value] : g.coefficients) {
-        if (!drivers.find(d)) {
+        const auto hinge = parse_hinge(d);
+        if (!drivers.find(hinge ? hinge->first : d)) {
           Context where = g.where;
           where.key += "." + d;
           throw Error(ErrorCode::config,
@@ -131,13 +146,36 @@ grid::Grid<float> priority_factor(const plan::Plan& plan, const grid::GridSpec& 
   return d;
 }
 
-std::vector<grid::Grid<std::uint8_t>> suitability_grids(const SuitabilityModels& models, const DriverSet& drivers,
+std::vector<std::string> SuitabilityModels::terms() const {
+  std::vector<std::string> out;
+  for (const auto& m : models) {
+    if (!m) continue;
+    for (const auto& t : terms_of(*m)) {
+      if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SuitabilityModels::drivers() const {
+  std::vector<std::string> out;
+  for (const auto& t : terms()) {
+    const auto hinge = parse_hinge(t);
+    const std::string d = hinge ? hinge->first : t;
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  }
+  return out;
+}
+
+std::vector<grid::Grid<std::uint8_t>> suitability_grids(const SuitabilityModels& models, DriverSet& drivers,
                                                         const grid::Grid<std::uint8_t>& area,
                                                         const grid::Grid<float>& factor) {
+  const std::vector<std::string> terms = models.terms();
+  drivers.add_terms(terms);
   std::vector<grid::Grid<std::uint8_t>> out(models.models.size());
   for (std::size_t k = 0; k < models.models.size(); ++k) {
     if (!models.models[k]) continue;
-    out[k] = to_u8(suitability_map(drivers, *models.models[k], &area), factor);
+    out[k] = to_u8(potential_map(drivers, *models.models[k], &area), factor);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 // kept for the park's scenarios; calibrate/ fits where classes APPEARED between two maps.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@
 #include "grid/grid.hpp"
 #include "model/drivers.hpp"
 #include "model/logistic.hpp"
+#include "model/suitability.hpp"
 #include "plan/plan.hpp"
 #include "study/study.hpp"
 
@@ -31,7 +33,8 @@ struct SuitabilitySpec {
   struct Given {
     std::string class_key;
     double intercept = 0.0;
-    std::vector<std::pair<std::string, double>> coefficients;
+    std::vector<std::pair<std::string, double>> coefficients;  ///< driver or hinge term "driver>knot" -> raw coefficient
+    std::filesystem::path model_file;  ///< boosted trees (XGBoost JSON) instead of coefficients; "" = none
     Context where;
   };
   std::vector<Given> given;
@@ -40,7 +43,11 @@ struct SuitabilitySpec {
 
 /// One model per class of the study (nullopt = uniform suitability).
 struct SuitabilityModels {
-  std::vector<std::optional<LogisticModel>> models;
+  std::vector<std::optional<PotentialModel>> models;
+  /// Every driver the models read (hinge terms resolved to their drivers), without repeats, in first-use order.
+  std::vector<std::string> drivers() const;
+  /// Every term the models read (drivers and hinge terms).
+  std::vector<std::string> terms() const;
 };
 
 /// Builds the models. mode given: Error(config, given's where) naming an unknown class or a driver not in
@@ -57,8 +64,9 @@ grid::Grid<float> priority_factor(const plan::Plan& plan, const grid::GridSpec& 
                                   double bonus, double radius_m);
 
 /// The byte grids the simulation reads, one per class (empty grid = uniform): round(p x factor x 255) clamped to
-/// 1..255 inside the study (suitability orders land, it never forbids it), 0 outside. `factor` may be empty.
-std::vector<grid::Grid<std::uint8_t>> suitability_grids(const SuitabilityModels& models, const DriverSet& drivers,
+/// 1..255 inside the study (suitability orders land, it never forbids it), 0 outside. `factor` may be empty. The
+/// models' hinge terms are added to `drivers` first.
+std::vector<grid::Grid<std::uint8_t>> suitability_grids(const SuitabilityModels& models, DriverSet& drivers,
                                                         const grid::Grid<std::uint8_t>& area,
                                                         const grid::Grid<float>& factor);
 

@@ -122,6 +122,17 @@ grid::Grid<float> suitability_map(const DriverSet& drivers, const LogisticModel&
   return out;
 }
 
+const std::vector<std::string>& terms_of(const PotentialModel& model) {
+  if (const auto* logistic = std::get_if<LogisticModel>(&model)) return logistic->names;
+  return std::get<BoostedTrees>(model).names();
+}
+
+grid::Grid<float> potential_map(const DriverSet& drivers, const PotentialModel& model,
+                                const grid::Grid<std::uint8_t>* mask) {
+  if (const auto* logistic = std::get_if<LogisticModel>(&model)) return suitability_map(drivers, *logistic, mask);
+  return std::get<BoostedTrees>(model).predict(drivers, mask);
+}
+
 grid::Grid<std::uint16_t> suitability_map_u16(const DriverSet& drivers, const LogisticModel& model,
                                               const grid::Grid<std::uint8_t>* mask) {
   grid::Grid<std::uint16_t> out(drivers.spec(), 0);

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <span>
+#include <variant>
 #include <vector>
 
 #include "grid/grid.hpp"
 #include "model/drivers.hpp"
+#include "model/boosted.hpp"
 #include "model/logistic.hpp"
 #include "core/params.hpp"
 
@@ -56,6 +58,15 @@ SuitabilityFit fit_suitability(const DriverSet& drivers, const TrainingSample& s
 /// missing). Cells where `mask` is 0 get 0. Rows are computed in parallel; deterministic.
 grid::Grid<float> suitability_map(const DriverSet& drivers, const LogisticModel& model,
                                   const grid::Grid<std::uint8_t>* mask = nullptr);
+
+/// A class's transition potential: a logistic model (its terms drivers or hinge terms "driver>knot", see
+/// DriverSet::add_terms) or boosted trees.
+using PotentialModel = std::variant<LogisticModel, BoostedTrees>;
+/// The terms a model reads (hinge terms included), in its order.
+const std::vector<std::string>& terms_of(const PotentialModel& model);
+/// Probability per cell; cells where `mask` is 0 get 0. `drivers` must hold every term (add_terms).
+grid::Grid<float> potential_map(const DriverSet& drivers, const PotentialModel& model,
+                                const grid::Grid<std::uint8_t>* mask = nullptr);
 
 /// The same quantised to uint16: q = round(p * 65535), so |q / 65535 - p| <= 1 / 131070.
 grid::Grid<std::uint16_t> suitability_map_u16(const DriverSet& drivers, const LogisticModel& model,

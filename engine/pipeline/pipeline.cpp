@@ -89,11 +89,13 @@ std::vector<std::string> used_drivers(const RunSpec& spec, const study::DriverBu
     }
   }
   for (const auto& g : spec.suitability.given) {
-    for (const auto& [d, value] : g.coefficients) {
+    for (const auto& [term, value] : g.coefficients) {
+      const auto hinge = model::parse_hinge(term);
+      const std::string d = hinge ? hinge->first : term;
       if (std::find(names.begin(), names.end(), d) != names.end()) continue;
       if (!drivers.has(d)) {
         Context where = g.where;
-        where.key += "." + d;
+        where.key += "." + term;
         throw Error(ErrorCode::config,
                     fmt::format("no driver '{}'; declare it under [drivers.{}] (declared: {})", d, d, declared), where);
       }
@@ -162,7 +164,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
   }
   sim::SimulationInput& in = prepared.in;
   arena.execute([&] {
-    const model::DriverSet set = driver_set(study, drivers.build(start, study.initial, used));
+    model::DriverSet set = driver_set(study, drivers.build(start, study.initial, used));
     for (std::size_t d = 0; d < set.size(); ++d) result.drivers.push_back({set.names()[d], set.unit(d), set.values(d)});
     prepared.suitability = model::build_suitability(spec.suitability, study, set, problems);
     in.suitability = model::suitability_grids(prepared.suitability, set, study.area, prepared.priority);
@@ -171,8 +173,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
       // Drivers measured on the simulated map: every run recomputes its suitability each year.
       const Prepared* p = &prepared;
       in.suitability_update = [p](int year, const grid::Grid<std::uint8_t>& map) {
-        const model::DriverSet year_set =
-            driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
+        model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
         return model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
       };
       problems.report(Severity::info, "suitability.every_year",
@@ -186,7 +187,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
       auto next = drivers.state(y, used);
       if (next == state) continue;
       state = std::move(next);
-      const model::DriverSet year_set = driver_set(study, drivers.build(y, study.initial, used));
+      model::DriverSet year_set = driver_set(study, drivers.build(y, study.initial, used));
       auto grids_y = model::suitability_grids(prepared.suitability, year_set, study.area, prepared.priority);
       for (int k = 0; k < K; ++k) {
         if (!prepared.suitability.models[static_cast<std::size_t>(k)]) continue;
@@ -453,6 +454,21 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
         area.area_m2.push_back(static_cast<double>(n) * cell_m2);
       }
       ci.class_area.push_back(std::move(area));
+    }
+  }
+  if (demand.forecast) {
+    // The area trend the demand follows, with its spread (for studies of map series).
+    const model::AreaForecast& f = *demand.forecast;
+    for (const auto& c : study.classes.classes()) {
+      metrics::ComplianceInput::ClassDemand d{c.key, c.name_en, c.name_zh, {}, {}};
+      for (const int year : years) {
+        const auto at = std::find(f.years.begin(), f.years.end(), year);
+        const bool known = at != f.years.end();
+        const auto row = static_cast<Eigen::Index>(at - f.years.begin());
+        d.area_m2.push_back(known ? f.area_m2(row, c.id) : std::numeric_limits<double>::quiet_NaN());
+        d.sd_m2.push_back(known ? f.sd_m2(row, c.id) : std::numeric_limits<double>::quiet_NaN());
+      }
+      ci.class_demand.push_back(std::move(d));
     }
   }
   ci.health_industry_mu = health_mu;

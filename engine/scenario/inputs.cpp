@@ -1,5 +1,7 @@
 #include "scenario/inputs.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace parksim::scenario {
@@ -147,6 +149,21 @@ model::SuitabilitySpec suitability_spec(const Scenario& s, std::uint64_t seed) {
       }
       spec.given.push_back(std::move(g));
     }
+    for (const auto& key : s.child_keys("suitability.model_files")) {
+      const std::string full = "suitability.model_files." + key;
+      auto it = std::find_if(spec.given.begin(), spec.given.end(),
+                             [&](const model::SuitabilitySpec::Given& g) { return g.class_key == key; });
+      if (it != spec.given.end() && !it->coefficients.empty()) {
+        throw Error(ErrorCode::config, "a class has coefficients or a model file, not both", s.context(full));
+      }
+      if (it == spec.given.end()) {
+        spec.given.push_back({});
+        it = spec.given.end() - 1;
+        it->class_key = key;
+      }
+      it->model_file = s.get_path(full);
+      it->where = s.context(full);
+    }
   }
   return spec;
 }
@@ -204,6 +221,7 @@ sim::Params sim_params(const Scenario& s) {
   p.patch_size_mean_cells = s.get_real("sim.patch_size_mean_cells");
   p.patch_size_sd_cells = s.get_real("sim.patch_size_sd_cells");
   p.patch_seed_tries = static_cast<int>(s.get_int("sim.patch_seed_tries"));
+  p.selection_exponent = s.get_real("sim.selection_exponent");
   p.steps_per_year = static_cast<int>(s.get_int("sim.steps_per_year"));
   p.max_rounds = static_cast<int>(s.get_int("sim.max_rounds"));
   p.candidate_margin = s.get_real("sim.candidate_margin");

@@ -106,13 +106,18 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(real("suitability.max_distance_m", 10000, 1, 1.0e7, "m",
                   "distance drivers are capped here unless they set cap (also the value of a driver with no feature yet)"));
   schema.add(no_default(real("suitability.coefficients.*.*", 0, -inf, inf, "per driver unit",
-                             "mode given: coefficient of driver (or \"intercept\") for a class key, raw units")));
+                             "mode given: coefficient of a driver, of a hinge term \"driver>knot\" (max(0, driver - "
+                             "knot)) or \"intercept\", for a class key, raw units")));
+  schema.add(no_default(path("suitability.model_files.*", "",
+                             "mode given: boosted trees (XGBoost JSON, as parksim calibrate writes) for a class key, "
+                             "instead of coefficients")));
   KeySpec drivers{"suitability.drivers", ValueKind::text_list, {}};
   drivers.info.description = "drivers of the fit, in this order (empty: every declared driver, by name)";
   schema.add(drivers);
 
   // drivers declared as data
-  schema.add(no_default(text("drivers.*.kind", "", "distance, value, category or density", "distance,value,category,density")));
+  schema.add(no_default(text("drivers.*.kind", "", "distance, value, category, density or share",
+                             "distance,value,category,density,share")));
   schema.add(no_default(path("drivers.*.source", "",
                              "raster or vector file of the driver (or a table year = file: the file in effect from "
                              "that year)")));
@@ -123,9 +128,9 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(text("drivers.*.where", "", "filter of vector features, e.g. \"class = 'motorway' or name = 'Ring Road'\"")));
   KeySpec driver_classes{"drivers.*.classes", ValueKind::text_list, {}};
   driver_classes.has_default = false;
-  driver_classes.info.description = "kind distance: to the cells of these classes (keys)";
+  driver_classes.info.description = "kinds distance and share: the cells of these classes (keys)";
   schema.add(driver_classes);
-  schema.add(no_default(boolean("drivers.*.built", false, "kind distance: to the cells of every built class")));
+  schema.add(no_default(boolean("drivers.*.built", false, "kinds distance and share: the cells of every built class")));
   schema.add(no_default(boolean("drivers.*.every_year", true,
                                 "class distances: measured on each simulated year's map (false: on the start map)")));
   schema.add(no_default(text("drivers.*.field", "", "category: the numeric attribute; density: a weight field")));
@@ -134,7 +139,8 @@ void add_pipeline_sections(Schema& schema) {
                                                                      "(DEFAULT: the largest value + 1)")));
   schema.add(no_default(boolean("drivers.*.smallest_wins", true, "category: where polygons overlap, the smallest "
                                                                  "value wins (false: the largest)")));
-  schema.add(no_default(real("drivers.*.radius_m", 1000, 0, 1.0e6, "m", "density: kernel radius")));
+  schema.add(no_default(real("drivers.*.radius_m", 1000, 0, 1.0e6, "m",
+                             "density: kernel radius; share: half the side of the square window")));
   schema.add(no_default(real("drivers.*.cap", 0, -inf, inf, "", "values above are set to this (DEFAULT distance: "
                                                                 "suitability.max_distance_m)")));
   schema.add(no_default(text("drivers.*.transform", "none", "none, log1p (log(1 + v)) or decay (exp(-v / length_m))",
@@ -151,9 +157,10 @@ void add_pipeline_sections(Schema& schema) {
   // demand
   schema.add(text("demand.method", "enterprise",
                   "enterprise: enterprise growth x land per enterprise; plan_target: path to build-out by "
-                  "target_year; trend: Markov chain of the study's two latest maps (or previous_map and the start "
-                  "map); table: demand.table",
-                  "enterprise,plan_target,trend,table"));
+                  "target_year; table: demand.table; area trends of the study's maps (or previous_map and the start "
+                  "map) per class: linear, exponential, logistic (saturating at the convertible land), markov (also "
+                  "trend: the chain of the two latest maps), auto (chosen by a backtest on the last interval)",
+                  "enterprise,plan_target,table,trend,linear,exponential,logistic,markov,auto"));
   schema.add(boolean("demand.by_zone", true,
                      "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
   schema.add(real("demand.base_enterprises", 1000, 1, 1.0e7, "enterprises",
@@ -200,6 +207,8 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(real("sim.patch_size_sd_cells", 8, 0, 1e6, "cells",
                   "standard deviation of the lognormal patch-size distribution"));
   schema.add(integer("sim.patch_seed_tries", 200, 1, 1e6, "", "random seed-cell draws per wanted patch"));
+  schema.add(real("sim.selection_exponent", 1, 1, 16, "",
+                  "weights use suitability^selection_exponent: 1 = as given, larger = less random, most suitable first"));
   schema.add(integer("sim.steps_per_year", 1, 1, 100, "",
                      "automaton steps per year; the neighbourhood is updated between steps"));
   schema.add(integer("sim.max_rounds", 20, 1, 1000, "", "allocation rounds per year at most"));

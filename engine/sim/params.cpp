@@ -53,6 +53,7 @@ void Params::validate(int class_count) const {
   require(patch_seed_tries >= 1 && patch_seed_tries <= 1'000'000, "patch_seed_tries", "must be in [1, 1e6]");
   require(steps_per_year >= 1 && steps_per_year <= 100, "steps_per_year", "must be in [1, 100]");
   require(max_rounds >= 1 && max_rounds <= 1000, "max_rounds", "must be in [1, 1000]");
+  require(in_range(selection_exponent, 1.0, 16.0), "selection_exponent", "must be in [1, 16]");
   require(in_range(candidate_margin, 1.0, 10.0), "candidate_margin", "must be in [1, 10]");
   require(std::isfinite(phase_full_share) && phase_full_share > 0.0 && phase_full_share <= 1.0, "phase_full_share",
           "must be in (0, 1]");
@@ -79,6 +80,8 @@ std::vector<ParamInfo> Params::info() {
             "standard deviation of the lognormal patch-size distribution"),
       param("patch_seed_tries", ParamKind::integer, "", static_cast<double>(d.patch_seed_tries), 1, 1e6,
             "random seed-cell draws per wanted patch"),
+      param("selection_exponent", ParamKind::real, "", d.selection_exponent, 1, 16,
+            "weights use suitability^selection_exponent: 1 = as given, larger = less random, most suitable first"),
       param("steps_per_year", ParamKind::integer, "", static_cast<double>(d.steps_per_year), 1, 100,
             "automaton steps per year; the neighbourhood is updated between steps"),
       param("max_rounds", ParamKind::integer, "", static_cast<double>(d.max_rounds), 1, 1000,

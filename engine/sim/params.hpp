@@ -39,6 +39,12 @@ struct Params {
   /// DEFAULT 200.
   int patch_seed_tries = 200;
 
+  /// How closely allocation follows suitability: the automaton weighs a cell by suitability^selection_exponent
+  /// (x neighbourhood x inertia x conversion). 1 = as given; larger values make the draw less random, taking the most
+  /// suitable cells first (the stochastic perturbation of constrained cellular automata, inverted: White & Engelen
+  /// 1993). In [1, 16]. DEFAULT 1.
+  double selection_exponent = 1.0;
+
   /// Steps per year: the automaton allocates 1/steps of the year's demand per step and updates the neighbourhood
   /// between steps, so growth can spread from the edges it created earlier in the year (FLUS iterates in the same
   /// spirit). Each step costs at least one pass over the grid. 1..100, DEFAULT 1.

@@ -230,6 +230,13 @@ class Simulator {
     m_phase = in.phase.size() > 0 ? in.phase.data() : nullptr;
     m_zone = in.zone.size() > 0 ? in.zone.data() : nullptr;
     m_suit.assign(static_cast<std::size_t>(m_k), nullptr);
+    // suitability^selection_exponent on the 0..255 scale (exactly the byte when the exponent is 1).
+    for (int q = 0; q < 256; ++q) {
+      m_suit_lut[static_cast<std::size_t>(q)] =
+          p.selection_exponent == 1.0
+              ? static_cast<float>(q)
+              : static_cast<float>(255.0 * std::pow(static_cast<double>(q) / 255.0, p.selection_exponent));
+    }
     for (std::size_t c = 0; c < in.suitability.size(); ++c) {
       if (in.suitability[c].size() > 0) m_suit[c] = in.suitability[c].data();
     }
@@ -330,7 +337,7 @@ class Simulator {
 
   float suit(int cls, std::int64_t i) const noexcept {
     const std::uint8_t* s = m_suit[static_cast<std::size_t>(cls)];
-    return s ? static_cast<float>(s[i]) : 255.0f;
+    return s ? m_suit_lut[s[i]] : 255.0f;
   }
 
   // Can cell i turn into the class of bucket b now (patch placement)?
@@ -856,6 +863,7 @@ class Simulator {
   const std::uint8_t* m_phase = nullptr;
   const std::uint8_t* m_zone = nullptr;
   std::vector<const std::uint8_t*> m_suit;
+  std::array<float, 256> m_suit_lut{};  // weight of each suitability byte (selection_exponent)
   std::vector<grid::Grid<std::uint8_t>> m_updated;  // suitability measured on this run's map (suitability_update)
   std::vector<float> m_conv;
   std::vector<float> m_nweight;

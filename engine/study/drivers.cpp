@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "grid/distance.hpp"
+#include "grid/neighbourhood.hpp"
 #include "study/filter.hpp"
 #include "study/layers.hpp"
 #include "study/plan_grids.hpp"
@@ -74,16 +75,18 @@ std::string_view to_string(DriverKind kind) noexcept {
     case DriverKind::value: return "value";
     case DriverKind::category: return "category";
     case DriverKind::density: return "density";
+    case DriverKind::share: return "share";
   }
   return "value";
 }
 
 DriverKind driver_kind_from(std::string_view text, const Context& where) {
-  for (const DriverKind k : {DriverKind::distance, DriverKind::value, DriverKind::category, DriverKind::density}) {
+  for (const DriverKind k :
+       {DriverKind::distance, DriverKind::value, DriverKind::category, DriverKind::density, DriverKind::share}) {
     if (to_string(k) == text) return k;
   }
   throw Error(ErrorCode::config,
-              fmt::format("unknown driver kind \"{}\" (kinds: distance, value, category, density)", text), where);
+              fmt::format("unknown driver kind \"{}\" (kinds: distance, value, category, density, share)", text), where);
 }
 
 DriverTransform driver_transform_from(std::string_view text, const Context& where) {
@@ -221,7 +224,7 @@ struct DriverBuilder::Impl {
                     Context{.path = source, .key = p.spec.name});
   }
 
-  Version prepare(const DriverSource& src, const Prepared& p, const plan::Plan* plan, ProblemReporter& problems) const {
+  Version prepare(DriverSource src, const Prepared& p, const plan::Plan* plan, ProblemReporter& problems) const {
     const DriverSpec& s = p.spec;
     Version v;
     v.from_year = src.from_year;
@@ -231,7 +234,7 @@ struct DriverBuilder::Impl {
         throw Error(ErrorCode::data, fmt::format("driver '{}': the given grid is not on the study's grid", s.name), where);
       }
       v.raster = true;
-      v.values = src.values;
+      v.values = std::move(src.values);
     } else if (!src.path.empty() && is_raster(src.path)) {
       if (!s.where.empty()) {
         throw Error(ErrorCode::config, fmt::format("driver '{}': 'where' filters vector features, and {} is a raster",
@@ -269,7 +272,24 @@ struct DriverBuilder::Impl {
   grid::Grid<float> compute(const Prepared& p, int year, const grid::Grid<std::uint8_t>& map) const {
     const DriverSpec& s = p.spec;
     grid::Grid<float> out;
-    if (s.kind == DriverKind::distance) {
+    if (s.kind == DriverKind::share) {
+      const grid::Grid<std::uint8_t>& m = s.every_year ? map : initial;
+      std::array<bool, 256> wanted{};
+      for (auto k : p.class_ids) wanted[k] = true;
+      grid::Grid<std::uint8_t> mask(spec, 0);
+      for (std::int64_t i = 0; i < mask.size(); ++i) mask[i] = wanted[m[i]] ? 1 : 0;
+      const int half = std::clamp(static_cast<int>(std::lround(s.radius_m / std::min(spec.cell_width(), spec.cell_height()))),
+                                  0, grid::max_count_window / 2);
+      const int window = 2 * half + 1;
+      const grid::Grid<std::uint16_t> count = grid::window_count(mask, window);
+      out = grid::Grid<float>(spec, 0.0F);
+      for (int r = 0; r < spec.rows; ++r) {
+        for (int c = 0; c < spec.cols; ++c) {
+          out(r, c) = static_cast<float>(count(r, c)) /
+                      static_cast<float>(grid::window_cell_count(spec.rows, spec.cols, r, c, window));
+        }
+      }
+    } else if (s.kind == DriverKind::distance) {
       grid::Grid<std::uint8_t> mask(spec, 0);
       if (p.by_class) {
         const grid::Grid<std::uint8_t>& m = s.every_year ? map : initial;
@@ -379,10 +399,14 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
                               d.name),
                   where);
     }
+    if (d.kind == DriverKind::share && !by_class) {
+      throw Error(ErrorCode::config, fmt::format("driver '{}' of kind share needs classes (or built = true)", d.name),
+                  where);
+    }
     if (by_class) {
-      if (d.kind != DriverKind::distance) {
-        throw Error(ErrorCode::config, fmt::format("driver '{}': classes are a source of distance drivers only", d.name),
-                    where);
+      if (d.kind != DriverKind::distance && d.kind != DriverKind::share) {
+        throw Error(ErrorCode::config,
+                    fmt::format("driver '{}': classes are a source of distance and share drivers only", d.name), where);
       }
       p.by_class = true;
       for (const auto& c : study.classes.classes()) {
@@ -398,7 +422,7 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
         }
       }
     }
-    if (d.kind == DriverKind::density && !(d.radius_m > 0.0)) {
+    if ((d.kind == DriverKind::density || d.kind == DriverKind::share) && !(d.radius_m > 0.0)) {
       throw Error(ErrorCode::config, fmt::format("driver '{}': radius_m must be > 0", d.name), where);
     }
     if (d.transform == DriverTransform::decay && !(d.length_m > 0.0)) {
@@ -406,11 +430,13 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
     }
     p.cap = d.cap ? *d.cap : (d.kind == DriverKind::distance ? default_cap_m : std::numeric_limits<double>::quiet_NaN());
     if (!by_class) {
-      std::vector<DriverSource> sorted = d.sources;
+      // The sources move into their prepared versions, so a grid given in memory is not copied again.
+      std::vector<DriverSource> sorted = std::move(p.spec.sources);
+      p.spec.sources.clear();
       if (sorted.empty()) sorted.push_back(DriverSource{});  // the plan layer
       std::stable_sort(sorted.begin(), sorted.end(),
                        [](const DriverSource& a, const DriverSource& b) { return a.from_year < b.from_year; });
-      for (const auto& src : sorted) p.versions.push_back(impl.prepare(src, p, plan, problems));
+      for (auto& src : sorted) p.versions.push_back(impl.prepare(std::move(src), p, plan, problems));
     }
     if (d.kind == DriverKind::category) {
       double largest = -std::numeric_limits<double>::infinity();
@@ -420,7 +446,10 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
       p.outside = d.outside ? *d.outside : (std::isfinite(largest) ? largest + 1.0 : 0.0);
     }
     if (p.spec.unit.empty()) {
-      p.spec.unit = d.kind == DriverKind::distance ? "m" : d.kind == DriverKind::density ? "1/km2" : "";
+      p.spec.unit = d.kind == DriverKind::distance ? "m"
+                    : d.kind == DriverKind::density ? "1/km2"
+                    : d.kind == DriverKind::share   ? "1"
+                                                    : "";
     }
     impl.drivers.push_back(std::move(p));
   }

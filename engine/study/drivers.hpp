@@ -10,7 +10,9 @@
 //  - category: a numeric attribute of polygons (a corridor tier), `outside` elsewhere; where polygons overlap the
 //    smallest value wins (inner tiers), or the largest;
 //  - density:  kernel density of points within `radius_m` (quartic kernel, points per km2, or the sum of a weight
-//    field per km2).
+//    field per km2);
+//  - share:    the share of the cells of classes in the square window of half-side `radius_m` around each cell (the
+//    neighbourhood of a cellular automaton, at any scale), measured on each year's map like class distances.
 // A source may change by year (one file per year, the latest at or before the year in effect) or carry an opening
 // year per feature (`opens_field`; plan layers: the plan's opening years with the scenario's infrastructure
 // timeline applied). Then `cap` (values above it are set to it; distances DEFAULT to the run's max distance, so a
@@ -35,11 +37,11 @@
 
 namespace parksim::study {
 
-enum class DriverKind { distance, value, category, density };
+enum class DriverKind { distance, value, category, density, share };
 enum class DriverTransform { none, log1p, decay };
 
 std::string_view to_string(DriverKind kind) noexcept;
-/// "distance", "value", "category", "density" (Error(config) otherwise, listing them).
+/// "distance", "value", "category", "density", "share" (Error(config) otherwise, listing them).
 DriverKind driver_kind_from(std::string_view text, const Context& where);
 DriverTransform driver_transform_from(std::string_view text, const Context& where);
 
@@ -58,14 +60,14 @@ struct DriverSpec {
   std::vector<DriverSource> sources;  ///< any order; empty for class distances and plan layers
   std::string layer;                  ///< vector layer of the source file, or of the plan dataset without a source
   std::string where;                  ///< attribute filter of vector features (filter.hpp); "" = all
-  std::vector<std::string> classes;   ///< kind distance: to the cells of these classes (keys)
-  bool built_classes = false;         ///< kind distance: to the cells of every built class
-  bool every_year = true;             ///< class distance: measured on each simulated year's map (false: start map)
+  std::vector<std::string> classes;   ///< kinds distance and share: the cells of these classes (keys)
+  bool built_classes = false;         ///< kinds distance and share: the cells of every built class
+  bool every_year = true;             ///< class distance / share: measured on each simulated year's map (false: start map)
   std::string field;                  ///< category: the numeric attribute; density: optional weight field
   std::string opens_field;            ///< file vector sources: a feature counts from the year in this field
   std::optional<double> outside;      ///< category: value outside every polygon. DEFAULT largest value + 1
   bool smallest_wins = true;          ///< category: where polygons overlap. DEFAULT the smallest value
-  double radius_m = 1000.0;           ///< density: kernel radius. DEFAULT 1000
+  double radius_m = 1000.0;           ///< density: kernel radius; share: half the window side. DEFAULT 1000
   std::optional<double> cap;          ///< values above are set to it. DEFAULT distance: the run's max distance
   DriverTransform transform = DriverTransform::none;
   double length_m = 1000.0;           ///< decay length. DEFAULT 1000

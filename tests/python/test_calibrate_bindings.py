@@ -1,249 +1,234 @@
-"""calibrate bindings: parksim.calibrate() (the engine's calibration, from arrays or rasters) and
-parksim.calibrate_key() (a grid search over one scenario key)."""
+"""calibrate bindings: parksim.calibrate() - the engine's calibration of a study (from arrays, rasters or a study
+scenario; or a map series as `parksim calibrate --map --driver`) into a runnable calibrated scenario with forecasts,
+fitted models and the validation next to persistence - and parksim.calibrate_key() (a grid search over one key)."""
 import os
 import subprocess
 
 import numpy as np
 import pytest
 
-SIDE = 60
-YEARS = (2000, 2005, 2010, 2015)
-CELL_M = 30.0
-ORIGIN = (440000.0, 4460000.0)
+import town
+
 SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells"]
 
 
-def ring_series(side=SIDE, first=40, per_date=120):
-    """Urban land (1) spreading on open land (0) from a town at a north-south road (column 20): each date adds the
-    open cells nearest the town and the road, so the change follows the distance to the road and to town. The same
-    series as tests/integration/test_cli_calibrate.py. Returns ({year: uint8 map}, road distance in m, float32)."""
-    r, c = np.mgrid[0:side, 0:side]
-    score = np.hypot(r - side // 2, c - 20) + 0.5 * np.abs(c - 20)
-    order = np.lexsort((np.arange(side * side), score.ravel()))
-    maps = {}
-    for k, year in enumerate(YEARS):
-        m = np.zeros(side * side, np.uint8)
-        m[order[: first + per_date * k]] = 1
-        maps[year] = m.reshape(side, side)
-    return maps, (np.abs(c - 20) * CELL_M).astype(np.float32)
+@pytest.fixture(scope="module")
+def data():
+    return town.series()
 
 
 @pytest.fixture(scope="module")
-def series():
-    return ring_series()
+def st(parksim):
+    return town.study(parksim)
 
 
 @pytest.fixture(scope="module")
-def result(parksim, series):
-    maps, road = series
-    return parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, budget=10)
+def cal(parksim, st):
+    return parksim.calibrate(st, budget=10)
 
 
-def write_tif(path, values):
-    gdal = pytest.importorskip("osgeo.gdal")
-    osr = pytest.importorskip("osgeo.osr")
-    dtype = gdal.GDT_Byte if values.dtype == np.uint8 else gdal.GDT_Float32
-    ds = gdal.GetDriverByName("GTiff").Create(str(path), values.shape[1], values.shape[0], 1, dtype)
-    ds.SetGeoTransform((ORIGIN[0], CELL_M, 0.0, ORIGIN[1], 0.0, -CELL_M))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4548)
-    ds.SetProjection(srs.ExportToWkt())
-    ds.GetRasterBand(1).WriteRaster(0, 0, values.shape[1], values.shape[0], values.tobytes())
-    ds = None
+def test_a_study_calibrates_into_a_scenario_the_cli_runs(parksim, st, cal, tmp_path):
+    assert isinstance(cal, parksim.CalibrationResult) and cal.study is st
+    assert cal.temporary and cal.path == cal.folder / "calibrated.toml" and cal.path.is_file()
+    text = cal.scenario
+    assert text == cal.path.read_text(encoding="utf-8")
+    assert "[suitability.coefficients.urban]" in text and "dist_road_m = " in text and "dist_urban_m = " in text
+    assert "mode = 'given'" in text and "method = 'trend'" in text and "name = 'study-calibrated'" in text
+    # The arrays became GeoTIFFs next to calibrated.toml, referenced relative to it.
+    assert "2015 = 'inputs/landuse_2015.tif'" in text and "source = 'inputs/driver_dist_road_m.tif'" in text
+    assert (cal.folder / "inputs" / "landuse_2015.tif").is_file()
+    assert (cal.folder / "calibration_metrics.csv").read_text(encoding="utf-8") == cal.metrics_csv()
+
+    f = cal.forecast(2020)
+    assert isinstance(f, parksim.Result) and f.start_year == 2015 and f.end_year == 2020
+    assert f.raw.scenario_name == "study-calibrated"
+    assert (f.landuse(2020) == 1).sum() > (f.landuse(2015) == 1).sum()
+    cli = os.environ.get("PARKSIM_BIN")
+    if cli:
+        proc = subprocess.run([cli, "run", str(cal.path), "--end", "2020", "--out", str(tmp_path / "f"), "--quiet"],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        from osgeo import gdal
+
+        on_disk = gdal.Open(str(tmp_path / "f" / "rasters" / "landuse_2020.tif")).ReadAsArray()
+        assert np.array_equal(on_disk, f.to_xarray(2020).values[0])
 
 
-def test_arrays_give_the_result_of_the_cli_on_the_same_rasters(parksim, series, result, tmp_path):
+def test_the_result_holds_fits_search_and_validation_next_to_persistence(parksim, cal):
+    assert cal.years == list(town.YEARS) and cal.drivers == ["dist_road_m", "dist_urban_m"]
+    assert cal.class_keys == ["open", "urban", "water"]
+    assert [f.class_id for f in cal.fits] == [1]
+    assert cal.fits[0].changed_cells == 120 and cal.fits[0].training_auc > 0.9
+    assert list(cal.fits[0].raw_coefficients) == ["intercept", "dist_road_m", "dist_urban_m"]
+    assert cal.fits[0].raw_coefficients["dist_road_m"] < 0  # growth goes to the road
+    coefficients = cal.coefficients()
+    assert list(coefficients.columns) == ["class", "class_id", "driver", "coefficient"]
+    assert set(coefficients["class"]) == {"urban"} and len(coefficients) == 3
+    assert list(cal.params) == SEARCHED + ["patch_size_sd_cells"]
+    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells"]  # one growing class
+    ev = cal.evaluations
+    assert list(ev.columns) == SEARCHED + ["objective"] and 1 <= len(ev) <= 10
+    assert cal.best_objective == pytest.approx(ev.objective.max())
+    assert f"neighbourhood_weight = {cal.params['neighbourhood_weight']!r}" in cal.scenario
+    v = cal.validation
+    assert not cal.validation_in_sample
+    assert v.model.fom.figure_of_merit > v.persistence.fom.figure_of_merit
+    table = cal.validation_table()
+    assert list(table.columns) == ["id", "class_code", "class", "label", "unit", "model", "persistence"]
+    assert set(table["class"].dropna()) == {"open", "urban", "water"}
+    fom = table[(table.id == "figure_of_merit") & table.class_code.isna()].iloc[0]
+    assert fom.model == pytest.approx(v.model.fom.figure_of_merit)
+    assert fom.persistence == pytest.approx(v.persistence.fom.figure_of_merit)
+    total = table[(table.id == "total_disagreement") & table.class_code.isna()].iloc[0]
+    assert total.model < total.persistence
+    metrics = cal.metrics()
+    assert metrics[metrics.scope == "calibration"].set_index("id").value["best_objective"] == pytest.approx(
+        cal.best_objective)
+    predicted = cal.predicted
+    assert predicted.shape == (town.SIDE, town.SIDE) and not predicted.flags.writeable
+    assert (predicted == 1).sum() > (cal.study.map(2010) == 1).sum()
+
+
+def test_same_seed_gives_the_same_calibration_and_another_seed_does_not(parksim, st, cal):
+    again = parksim.calibrate(st, budget=10, seed=1)
+    assert again.scenario == cal.scenario and again.metrics_csv() == cal.metrics_csv()
+    assert np.array_equal(again.predicted, cal.predicted)
+    assert again.folder != cal.folder
+    other = parksim.calibrate(st, budget=10, seed=2)
+    assert other.scenario != cal.scenario
+
+
+def test_a_folder_receives_the_calibration_and_is_not_overwritten(parksim, st, cal, tmp_path):
+    out = tmp_path / "calib"
+    named = parksim.calibrate(st, budget=10, folder=out)
+    assert not named.temporary and named.folder == out.resolve()
+    assert named.scenario == cal.scenario  # paths relative to the folder: the same text
+    assert sorted(p.name for p in (out / "inputs").glob("*.tif")) == [
+        "driver_dist_road_m.tif", "landuse_2000.tif", "landuse_2005.tif", "landuse_2010.tif", "landuse_2015.tif"]
+    before = (out / "calibrated.toml").read_bytes()
+    with pytest.raises(parksim.OutputExistsError) as info:
+        parksim.calibrate(st, budget=3, folder=out)
+    assert isinstance(info.value, FileExistsError) and info.value.path.endswith("calibrated.toml")
+    assert (out / "calibrated.toml").read_bytes() == before
+    parksim.calibrate(st, budget=10, folder=out, overwrite=True)
+    assert (out / "calibrated.toml").read_bytes() == before
+
+    # write() keeps a temporary calibration: the toml, the metrics and the arrays as files.
+    kept = cal.write(tmp_path / "kept")
+    assert kept.read_text(encoding="utf-8") == cal.scenario
+    assert (tmp_path / "kept" / "inputs" / "landuse_2000.tif").is_file()
+    with pytest.raises(parksim.OutputExistsError):
+        cal.write(tmp_path / "kept")
+    f = parksim.load_scenario(kept)
+    f["years.end"] = 2017
+    assert parksim.run(f).end_year == 2017
+
+
+def test_a_study_scenario_and_a_raster_series_calibrate_as_the_cli_does(parksim, data, tmp_path):
     cli = os.environ.get("PARKSIM_BIN")
     if not cli:
         pytest.skip("PARKSIM_BIN not set (the CLI target is not built)")
-    maps, road = series
-    paths = []
-    for year, m in maps.items():
-        paths.append(tmp_path / f"landuse_{year}.tif")
-        write_tif(paths[-1], m)
-    write_tif(tmp_path / "road.tif", road)
+    maps, road = data
+    paths = [town.write_tif(tmp_path / f"landuse_{y}.tif", m) for y, m in maps.items()]
+    town.write_tif(tmp_path / "road.tif", road)
     out = tmp_path / "cli"
     proc = subprocess.run([cli, "calibrate", *[a for p in paths for a in ("--map", str(p))], "--driver",
-                           f"dist_road_m={tmp_path / 'road.tif'}", "--budget", "10", "--out", str(out)],
+                           f"dist_road_m={tmp_path / 'road.tif'}", "--budget", "6", "--out", str(out)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert (out / "calibration.toml").read_text(encoding="utf-8") == result.scenario_fragment()
-    assert (out / "calibration_metrics.csv").read_text(encoding="utf-8") == result.metrics_csv()
-    # The same rasters through parksim.calibrate (years from the file names) give the same fragment too.
-    from_files = parksim.calibrate([str(p) for p in paths], drivers={"dist_road_m": tmp_path / "road.tif"}, budget=10)
-    assert from_files.scenario_fragment() == result.scenario_fragment()
-    assert from_files.grid.crs == "EPSG:4548" and from_files.grid.origin_x == ORIGIN[0]
+    # The same series through parksim.calibrate (years from the file names) writes the same files.
+    series = parksim.calibrate([str(p) for p in paths], drivers={"dist_road_m": tmp_path / "road.tif"}, budget=6,
+                               folder=tmp_path / "py")
+    assert series.metrics_csv() == (out / "calibration_metrics.csv").read_text(encoding="utf-8")
+    cli_text = (out / "calibrated.toml").read_text(encoding="utf-8")
+    assert series.scenario.replace("\n", "") .count("[suitability.coefficients.class_22]") == 1
+    assert series.scenario.split("[suitability]")[1] == cli_text.split("[suitability]")[1]
+    # ... and the study scenario the CLI wrote calibrates the same in Python as with `parksim calibrate SCENARIO`.
+    study_toml = tmp_path / "study.toml"
+    study_toml.write_text(
+        'name = "town"\n[study.maps]\n' + "".join(f'{y} = "landuse_{y}.tif"\n' for y in maps)
+        + '[classes.codes.11]\nkey = "open"\n[classes.codes.22]\nkey = "urban"\nbuilt = true\n'
+        '[classes.codes.41]\nkey = "water"\nfixed = true\n[drivers.dist_road_m]\nkind = "value"\nsource = '
+        '"road.tif"\n[drivers.dist_urban_m]\nkind = "distance"\nclasses = ["urban"]\n', encoding="utf-8")
+    proc = subprocess.run([cli, "calibrate", str(study_toml), "--budget", "6", "--out", str(tmp_path / "s")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    from_scenario = parksim.calibrate(study_toml, budget=6, folder=tmp_path / "sp")
+    assert from_scenario.study is None
+    assert from_scenario.metrics_csv() == (tmp_path / "s" / "calibration_metrics.csv").read_text(encoding="utf-8")
+    assert from_scenario.forecast(2018).end_year == 2018
 
 
-def test_result_holds_fits_search_and_validation(parksim, result):
-    assert result.years == list(YEARS)
-    assert [f.class_id for f in result.fits] == [1]
-    assert result.fits[0].changed_cells == 120
-    assert result.fits[0].training_auc > 0.9
-    assert list(result.fits[0].raw_coefficients) == ["intercept", "dist_road_m", "dist_class_1_m"]
-    assert result.fits[0].raw_coefficients["dist_road_m"] < 0  # growth goes to the road
-    assert list(result.params) == SEARCHED + ["patch_size_sd_cells"]
-    assert result.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells"]  # one growing class
-    ev = result.evaluations
-    assert list(ev.columns) == SEARCHED + ["objective"]
-    assert 1 <= len(ev) <= 10
-    assert result.best_objective == pytest.approx(ev.objective.max())
-    best = ev.loc[ev.objective.idxmax()]
-    assert [best[name] for name in SEARCHED] == pytest.approx([result.params[name] for name in SEARCHED])
-    assert result.grid_evaluations > len(ev)
-    assert result.params["neighbourhood_weight"] == pytest.approx(
-        float(result.scenario_fragment().split("neighbourhood_weight = ")[1].split()[0]))
-    assert isinstance(result.validation, parksim._parksim.ValidationResult)
-    assert not result.validation_in_sample
-    v = result.validation
-    assert v.model.fom.figure_of_merit > v.persistence.fom.figure_of_merit
-    table = result.validation_table()
-    fom = table[(table.id == "figure_of_merit") & table.class_code.isna()].set_index("scope").value
-    assert fom["model"] == pytest.approx(v.model.fom.figure_of_merit)
-    assert fom["persistence"] == pytest.approx(v.persistence.fom.figure_of_merit)
-    calibration = table[table.scope == "calibration"].set_index("id").value
-    assert calibration["best_objective"] == pytest.approx(result.best_objective)
-
-
-def test_same_seed_gives_an_identical_result_and_another_seed_does_not(parksim, series, result):
-    maps, road = series
-    again = parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, budget=10, seed=1)
-    assert again.scenario_fragment() == result.scenario_fragment()
-    assert again.evaluations.equals(result.evaluations)
-    assert np.array_equal(again.predicted, result.predicted)
-    other = parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, budget=10, seed=2)
-    assert other.scenario_fragment() != result.scenario_fragment()
-
-
-def test_predicted_is_a_read_only_view_that_keeps_the_result_alive(parksim, series):
-    maps, road = series
-    cal = parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, budget=3, runs_per_evaluation=1)
-    view = cal.predicted
-    assert view.base is cal.raw
-    assert view.shape == (SIDE, SIDE) and view.dtype == np.uint8
-    assert not view.flags.writeable and not view.flags.owndata
-    with pytest.raises(ValueError):
-        view[0, 0] = 1
-    expected = np.array(view)
-    del cal
-    assert np.array_equal(view, expected)
-    assert set(np.unique(view)) <= {0, 1}
-    assert (view == 1).sum() > (maps[2010] == 1).sum()  # the prediction grows from the 2010 map
+def test_a_map_series_of_arrays_names_classes_by_key(parksim, data):
+    maps, road = data
+    codes = {c: v["key"] for c, v in town.CLASSES.items()}
+    keys = [codes.get(k, f"unused_{k}") for k in range(42)]
+    cal = parksim.calibrate(maps, grid=town.grid(parksim), drivers={"dist_road_m": road}, class_keys=keys, budget=4,
+                            runs_per_evaluation=1)
+    assert cal.drivers == ["dist_class_open_m", "dist_class_urban_m", "dist_class_water_m", "dist_road_m"]
+    assert "[suitability.coefficients.urban]" in cal.scenario and "dist_class_urban_m = " in cal.scenario
+    with pytest.raises(parksim.UsageError, match="grid=GridSpec"):
+        parksim.calibrate(maps, drivers={"dist_road_m": road})
 
 
 def test_the_gil_is_released_while_calibrating(parksim):
     from conftest import ticks_during
 
-    maps, road = ring_series(side=120, first=160, per_date=480)
-    ticks, elapsed = ticks_during(lambda: parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road},
-                                                            budget=12, runs_per_evaluation=4))
+    maps, road = town.series(side=120, first=160, per_date=480)
+    big = parksim.study(maps, grid=town.grid(parksim, side=120), classes=town.CLASSES, drivers=town.drivers(road))
+    ticks, elapsed = ticks_during(lambda: parksim.calibrate(big, budget=8, runs_per_evaluation=2))
     assert elapsed > 0.05
     assert ticks >= max(10, int(elapsed * 1000 * 0.1))
 
 
-def test_progress_is_reported_and_false_cancels(parksim, series):
-    maps, road = series
+def test_progress_is_reported_and_false_cancels(parksim, st):
     seen = []
-    parksim.calibrate(maps, grid=CELL_M, budget=4, progress=lambda f, m: seen.append((f, m)))
+    parksim.calibrate(st, budget=4, progress=lambda f, m: seen.append((f, m)))
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
     assert any(m == "tuning simulation parameters" for _, m in seen)
 
-    calls = []
-
     def cancel(fraction, message):
-        calls.append(message)
         return message != "tuning simulation parameters"
 
     with pytest.raises(parksim.CancelledError):
-        parksim.calibrate(maps, grid=CELL_M, budget=4, progress=cancel)
-    assert calls[-1] == "tuning simulation parameters"
+        parksim.calibrate(st, budget=4, progress=cancel)
 
     def fail(fraction, message):
         raise KeyError("from the callback")
 
     with pytest.raises(KeyError, match="from the callback"):
-        parksim.calibrate(maps, grid=CELL_M, budget=4, progress=fail)
+        parksim.calibrate(st, budget=4, progress=fail)
 
 
-def test_two_maps_are_a_data_error(parksim, series):
-    maps, _ = series
-    with pytest.raises(parksim.DataError, match="at least 3 dated maps, got 2") as info:
-        parksim.calibrate({2000: maps[2000], 2005: maps[2005]}, grid=CELL_M)
-    assert info.value.key == "series.maps"
-
-
-def test_a_map_of_another_shape_is_a_data_error_naming_its_year(parksim, series):
-    maps, _ = series
-    bad = dict(maps)
-    bad[2010] = maps[2010][:50, :]
-    with pytest.raises(parksim.DataError, match=r"year 2010 has shape \(50, 60\), the grid is \(60, 60\)") as info:
-        parksim.calibrate(bad, grid=CELL_M)
-    assert info.value.layer == "2010"
-
-
-def test_a_class_code_above_the_class_count_is_a_data_error_naming_its_year(parksim, series):
-    maps, _ = series
-    bad = dict(maps)
-    bad[2005] = maps[2005].copy()
-    bad[2005][0, 0] = 2
-    with pytest.raises(parksim.DataError, match="class code 2 >= class count 2") as info:
-        parksim.calibrate(bad, grid=CELL_M, class_count=2)
-    assert info.value.layer == "2005" and "2005" in str(info.value)
-    # DEFAULT class count: the largest code + 1, capped at the engine's 16 classes.
-    bad[2005][0, 0] = 40
-    with pytest.raises(parksim.DataError, match="class code 40 >= class count 16") as info:
-        parksim.calibrate(bad, grid=CELL_M)
-    assert info.value.layer == "2005"
-
-
-def test_a_non_finite_driver_is_a_data_error_naming_the_driver(parksim, series):
-    maps, road = series
-    bad = road.copy()
-    bad[10, 10] = np.nan
-    with pytest.raises(parksim.DataError, match="not finite inside the study area") as info:
-        parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road, "slope_deg": bad})
-    assert info.value.layer == "slope_deg" and "slope_deg" in str(info.value)
-
-
-def test_a_map_that_is_not_integer_is_a_data_error(parksim, series):
-    maps, _ = series
-    bad = dict(maps)
-    bad[2015] = maps[2015].astype(np.float64)
-    with pytest.raises(parksim.DataError, match="year 2015 has dtype float64"):
-        parksim.calibrate(bad, grid=CELL_M)
-
-
-def test_arguments_that_do_not_fit_are_usage_or_config_errors(parksim, series):
-    maps, _ = series
-    with pytest.raises(parksim.UsageError, match="grid="):
-        parksim.calibrate(maps)
+def test_bad_calibrations_are_clear_errors(parksim, data, st):
+    maps, road = data
+    one = parksim.study({2015: maps[2015]}, grid=town.grid(parksim), drivers={"dist_road_m": road})
+    with pytest.raises(parksim.ConfigError, match="at least two dates, got 1") as info:
+        parksim.calibrate(one)
+    assert info.value.key == "study.maps"
+    bare = parksim.study(maps, grid=town.grid(parksim))
+    with pytest.raises(parksim.ConfigError, match=r"declare at least one \[drivers.<name>\]"):
+        parksim.calibrate(bare)
+    with pytest.raises(parksim.ConfigError, match="no driver 'slope'"):
+        parksim.calibrate(st, drivers=["slope"])
     with pytest.raises(parksim.ConfigError) as info:
-        parksim.calibrate(maps, grid=CELL_M, budget=0)
+        parksim.calibrate(st, budget=0)
     assert info.value.key == "calibrate.budget"
-    with pytest.raises(parksim.UsageError, match="mix"):
-        parksim.calibrate({2000: maps[2000], 2005: "landuse_2005.tif", 2010: maps[2010]}, grid=CELL_M)
+    with pytest.raises(parksim.UsageError, match="names of its declared drivers"):
+        parksim.calibrate(st, drivers={"dist_road_m": road})
 
 
-def test_exclusion_keeps_cells_unchanged(parksim, series):
-    maps, road = series
-    exclusion = np.zeros((SIDE, SIDE), bool)
+def test_exclusion_keeps_cells_unchanged(parksim, data):
+    maps, road = data
+    exclusion = np.zeros(road.shape, bool)
     exclusion[:, :20] = True  # west of the road never changes
-    cal = parksim.calibrate(maps, grid=CELL_M, drivers={"dist_road_m": road}, exclusion=exclusion, budget=3,
-                            runs_per_evaluation=1)
-    assert np.array_equal(cal.predicted[exclusion], maps[2010][exclusion])
-
-
-def test_write_creates_both_files_and_refuses_to_overwrite(parksim, result, tmp_path):
-    out = tmp_path / "calib"
-    result.write(out)
-    assert (out / "calibration.toml").read_text(encoding="utf-8") == result.scenario_fragment()
-    assert (out / "calibration_metrics.csv").read_text(encoding="utf-8") == result.metrics_csv()
-    with pytest.raises(parksim.OutputExistsError) as info:
-        result.write(out)
-    assert isinstance(info.value, FileExistsError)
-    result.write(out, overwrite=True)
-    assert (out / "calibration.toml").read_text(encoding="utf-8") == result.scenario_fragment()
+    st = parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, exclusion=exclusion,
+                       drivers=town.drivers(road))
+    cal = parksim.calibrate(st, budget=3, runs_per_evaluation=1)
+    assert np.array_equal(cal.predicted[exclusion], st.map(2010)[exclusion])
+    f = cal.forecast(2020)
+    assert np.array_equal(f.landuse(2020)[exclusion], st.map(2015)[exclusion])
 
 
 def test_calibrate_key_finds_the_growth_rate_of_a_twin(parksim, small_scenario):
@@ -268,8 +253,8 @@ def test_calibrate_key_finds_the_growth_rate_of_a_twin(parksim, small_scenario):
                               metric="accuracy")
 
 
-def test_a_fragment_with_class_keys_runs_in_the_scenario_that_made_the_maps(parksim):
-    # Calibrate -> apply -> run: maps and drivers from a run, classes named by its keys.
+def test_apply_moves_the_calibration_into_the_scenario_that_made_the_maps(parksim):
+    # Maps and drivers from a park run, classes named by its keys; apply -> the park scenario runs with the fit.
     from conftest import small_variant
 
     sc = parksim.load_scenario(small_variant(100, 2031, alloc={"enabled": False}))
@@ -279,22 +264,23 @@ def test_a_fragment_with_class_keys_runs_in_the_scenario_that_made_the_maps(park
     cal = parksim.calibrate(maps, grid=res.grid, drivers=drivers, class_keys=res.classes, budget=6,
                             runs_per_evaluation=1)
     keys = {c["id"]: c["key"] for c in res.classes}
-    fragment = cal.scenario_fragment()
     assert cal.fits
     for f in cal.fits:
-        assert f"[suitability.coefficients.{keys[f.class_id]}]" in fragment
+        assert f"[suitability.coefficients.{keys[f.class_id]}]" in cal.scenario
         assert f"dist_class_{keys[f.class_id]}_m" in f.raw_coefficients
-    assert "class_" not in fragment.replace("dist_class_", "")
     applied = cal.apply(sc)
     assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "fit"
     for name in SEARCHED:
         assert applied[f"sim.{name}"] == pytest.approx(cal.params[name])
+    assert applied["drivers.dist_class_r_d_m.kind"] == "distance"
+    assert applied["demand.method"] == sc["demand.method"]
     run = parksim.run(applied, seed=3)
     fitted = {keys[f.class_id] for f in cal.fits}
     uniform = [p.message for p in run.raw.problems if p.code == "suitability.uniform"]
     assert not [m for m in uniform if any(f"'{k}'" in m for k in fitted)], uniform
-    # Without class keys only [sim] applies: "class_<k>" tables name no class of the scenario.
-    plain = parksim.calibrate(maps, grid=res.grid, budget=2, runs_per_evaluation=1).apply(sc)
-    assert plain["suitability.mode"] == "fit"
-    with pytest.raises(parksim.ConfigError, match="must be ASCII letters"):
-        parksim.calibrate(maps, grid=res.grid, budget=2, class_keys=["a b"] * 8)
+    # A fitted driver the scenario does not declare (and the calibration did not declare itself) is named.
+    slope = parksim.calibrate(maps, grid=res.grid, drivers={"slope": drivers["dist_g6_m"]},
+                              class_keys=res.classes, budget=2, runs_per_evaluation=1)
+    with pytest.raises(parksim.ConfigError, match=r"no driver 'slope' in the scenario") as info:
+        slope.apply(sc)
+    assert info.value.key == "drivers.slope"

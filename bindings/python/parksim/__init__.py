@@ -11,6 +11,11 @@ figure comes from the same engine calls the ``parksim`` command line uses.
     res.indicators()                                    # pandas DataFrame (year None: not tied to a year)
     res.parcels()                                       # geopandas GeoDataFrame, CRS EPSG:4548
 
+    st = parksim.study({1990: map90, 2000: map00}, grid=parksim.GridSpec(...), classes={0: "open", 1: "urban"},
+                       drivers={"dist_urban_m": {"kind": "distance", "classes": ["urban"]}})
+    res = parksim.simulate(st, demand="trend", runs=10, seed=1, end_year=2010)   # the same Result
+    cal = parksim.calibrate(st); cal.scenario; cal.forecast(2020); res.to_xarray()
+
 Long calls take progress=True (a tqdm bar, python3-tqdm) or progress=callable(fraction, message); Scenario,
 Result and EnsembleResult show themselves as tables in a notebook (_repr_html_).
 
@@ -41,14 +46,14 @@ from ._calibrate import CalibrationResult, calibrate, calibrate_key  # noqa: F40
 from ._ensemble import EnsembleResult, current_client, ensemble, local_cluster  # noqa: F401
 from ._result import Result, run  # noqa: F401
 from ._scenario import load_scenario, scenario_schema  # noqa: F401
+from ._study import Study, simulate, study  # noqa: F401
 
 __version__ = _parksim.__version__
 
 __all__ = [
-    "load_scenario", "scenario_schema", "run", "ensemble", "current_client", "local_cluster", "calibrate",
-    "calibrate_key", "plan",
-    "metrics",
-    "Scenario", "Result", "EnsembleResult", "CalibrationResult", "GridSpec", "Problem", "m2_to_mu", "mu_to_m2",
+    "load_scenario", "scenario_schema", "run", "ensemble", "current_client", "local_cluster", "study", "simulate",
+    "calibrate", "calibrate_key", "plan", "metrics",
+    "Scenario", "Study", "Result", "EnsembleResult", "CalibrationResult", "GridSpec", "Problem", "m2_to_mu", "mu_to_m2",
     "ParksimError", "UsageError", "ConfigError", "IoError", "DataError", "CrsError", "GeometryError", "OutputError",
     "OutputExistsError", "CancelledError", "InfeasibleError", "DatabaseError", "InternalError",
 ]

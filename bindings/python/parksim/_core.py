@@ -27,6 +27,20 @@ m2_to_mu = _parksim.m2_to_mu
 mu_to_m2 = _parksim.mu_to_m2
 
 
+def raise_error(cls, message, key=None, path=None, layer=None):
+    """Raises the parksim exception class `cls` with the attributes the engine's errors carry (code, exit_code,
+    message, path, layer, feature_id, feature_key, key, line, coordinate), for errors found in Python."""
+    codes = {UsageError: ("usage", 2), ConfigError: ("config", 3), IoError: ("input", 4), DataError: ("data", 5),
+             CrsError: ("crs", 6), OutputExistsError: ("output_exists", 9), OutputError: ("output", 8)}
+    code, exit_code = codes.get(cls, ("internal", 70))
+    where = ": ".join(p for p in (path, f"layer '{layer}'" if layer else None, f"'{key}'" if key else None) if p)
+    error = cls(f"{where}: {message}" if where else message)
+    error.code, error.exit_code, error.message = code, exit_code, message
+    error.path, error.layer, error.key = path, layer, key
+    error.feature_id = error.feature_key = error.line = error.coordinate = None
+    raise error
+
+
 def problems_frame(problems):
     """[Problem] -> pandas DataFrame (severity, code, message, where, layer, feature_id, feature_key, key)."""
     import pandas as pd

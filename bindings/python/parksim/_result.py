@@ -97,6 +97,14 @@ class Result:
         ``raw.driver_units``. They are what parksim.calibrate() needs to fit suitability on the run's own drivers."""
         return self.raw.drivers()
 
+    def to_xarray(self, years=None):
+        """Land use by year (DEFAULT every year with a map) as an xarray DataArray of class codes, dims (year, y, x),
+        with cell-centre coordinates, the CRS (a ``spatial_ref`` coordinate with ``crs_wkt``, as rioxarray and CF
+        read it) and the classes' codes, keys and names as attributes. Needs xarray (Debian python3-xarray)."""
+        from ._xarray import landuse_dataarray
+
+        return landuse_dataarray(self, years)
+
     def probability(self, cls=None):
         """Ensemble (runs > 1): share of runs ending in class `cls` (id or key) per cell, float32, NaN outside.
         A read-only view, no copy. With cls=None, a (classes, rows, cols) array stacked from those views (a copy)."""

@@ -145,8 +145,8 @@ TEST(ScenarioSchema, declares_which_keys_are_file_paths) {
     EXPECT_EQ(spec.kind, ValueKind::text) << spec.key;
   }
   EXPECT_EQ(paths, (std::vector<std::string>{"geodata.path", "geodata.mapping", "study.maps.*", "study.mask", "study.exclusion",
-                                            "classes.file", "drivers.*.source", "drivers.*.source.*",
-                                            "demand.previous_map"}));
+                                            "classes.file", "suitability.model_files.*", "drivers.*.source",
+                                            "drivers.*.source.*", "demand.previous_map"}));
   const auto s = Scenario::parse("name = \"n\"\n", "/tmp/x.toml");
   try {
     (void)s.get_path("name");

@@ -19,7 +19,7 @@ TEST(SimParams, info_lists_every_parameter_once_with_the_struct_defaults) {
     EXPECT_GE(p.default_value, p.min) << p.name;
     EXPECT_LE(p.default_value, p.max) << p.name;
   }
-  EXPECT_EQ(info.size(), 13U);
+  EXPECT_EQ(info.size(), 14U);
   const Params d;
   auto find = [&](std::string_view name) {
     for (const ParamInfo& p : info) {
@@ -33,6 +33,7 @@ TEST(SimParams, info_lists_every_parameter_once_with_the_struct_defaults) {
   EXPECT_EQ(find("patch_share"), d.patch_share);
   EXPECT_EQ(find("max_rounds"), d.max_rounds);
   EXPECT_EQ(find("phase_full_share"), d.phase_full_share);
+  EXPECT_EQ(find("selection_exponent"), d.selection_exponent);
   EXPECT_NO_THROW(d.validate(8));
 }
 

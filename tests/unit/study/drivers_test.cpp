@@ -165,6 +165,24 @@ TEST_F(Drivers, density_is_a_quartic_kernel_per_km2_within_the_radius) {
   EXPECT_EQ(builder({d}).build(2000, m_study.initial).front().unit, "1/km2");
 }
 
+TEST_F(Drivers, share_of_a_class_in_a_window_follows_the_map) {
+  DriverSpec d;
+  d.name = "built_share";
+  d.kind = DriverKind::share;
+  d.built_classes = true;
+  d.radius_m = 100.0;  // a 3 x 3 window on 100 m cells, clipped at the edges
+  const DriverBuilder b = builder({d});
+  const auto s = one(b, 2000);
+  EXPECT_FLOAT_EQ(s(0, 0), 0.5F);          // 2 of the 4 cells of the clipped window
+  EXPECT_FLOAT_EQ(s(2, 1), 3.0F / 9.0F);   // one built column of three
+  EXPECT_FLOAT_EQ(s(2, 3), 0.0F);
+  EXPECT_EQ(b.build(2000, m_study.initial).front().unit, "1");
+  grid::Grid<std::uint8_t> later = m_study.initial;
+  later(2, 3) = 1;
+  EXPECT_FLOAT_EQ(one(b, 2001, &later)(2, 3), 1.0F / 9.0F);
+  EXPECT_TRUE(b.depends_on_map());
+}
+
 TEST_F(Drivers, transforms_apply_after_the_cap) {
   DriverSpec d = distance("near_built");
   d.classes = {"built"};
