@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 PYTHON := /usr/bin/python3
 export CCACHE_DIR ?= $(CURDIR)/build/.ccache
 
-.PHONY: run test deps test-deps release dev asan bench clean
+.PHONY: run test deps test-deps release dev asan fuzz fuzz-build bench clean
 
 deps:
 	@tools/install-deps.sh packages/build.txt
@@ -31,11 +31,23 @@ run: release
 	@tools/run-main.sh build/release
 
 # Every test: the developer build (warnings as errors) with all labels, then the unit tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then each fuzz target briefly.
 test: dev
 	ctest --preset dev -j $(JOBS)
 	$(MAKE) --no-print-directory asan
 	ctest --preset asan -j $(JOBS)
+	$(MAKE) --no-print-directory fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) ctest --preset fuzz -j $(JOBS)
+
+# libFuzzer targets (tests/fuzz, clang 14 + ASan/UBSan). `make test` runs each for FUZZ_SMOKE_SECONDS; `make fuzz`
+# for FUZZ_SECONDS each, one at a time (one core). Both fail on a crash, a leak, a timeout or an out-of-memory.
+FUZZ_SMOKE_SECONDS ?= 45
+FUZZ_SECONDS ?= 600
+fuzz-build: test-deps build/fuzz/CMakeCache.txt
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --preset fuzz -j 1
 
 # Google Benchmark programs (not part of `make test`); figures go to bench/RESULTS.md.
 bench: dev

@@ -15,6 +15,10 @@ if(PARKSIM_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(parksim_sanitize INTERFACE -fsanitize=address,undefined)
 endif()
+if(PARKSIM_FUZZ)
+  # Coverage feedback for libFuzzer in every engine library; the fuzz targets link the fuzzer's main.
+  target_compile_options(parksim_sanitize INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 
 # parksim_add_module(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
 # Creates library target parksim_<name> (alias parksim::<name>) with engine/ as its include root,

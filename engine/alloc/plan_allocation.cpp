@@ -35,16 +35,61 @@ int class_of(const plan::Plan& plan, const study::ClassTable& classes, const std
 
 }  // namespace
 
+std::set<std::string> expansion_zones(const plan::Plan& plan) {
+  std::set<std::string> zones;
+  for (const auto& p : plan.parcels) {
+    if (plan::is_expansion(p.phase) && plan.find_zone(p.zone)) zones.insert(p.zone);
+  }
+  return zones;
+}
+
+std::vector<Target> plan_targets(const PlanAllocationSpec& spec, const plan::Plan& plan) {
+  const std::set<std::string> new_zones = expansion_zones(plan);
+  std::vector<Target> targets;
+  if (spec.min_health_industry_mu > 0.0) {
+    auto t = health_industry_target(spec.min_health_industry_mu);
+    t.name = fmt::format("health_industry_{:.0f}mu", spec.min_health_industry_mu);
+    targets.push_back(t);
+  }
+  auto zone_targets = [&](const std::vector<PlanAllocationSpec::AreaTarget>& given, const char* section,
+                          TargetKind kind) {
+    for (const auto& g : given) {
+      if (!new_zones.count(g.id)) {
+        throw Error(ErrorCode::config,
+                    fmt::format("'{}' is not a zone with expansion parcels ({})", g.id, fmt::join(new_zones, ", ")),
+                    g.where);
+      }
+      Target t;
+      t.name = fmt::format("{}.{}", section, g.id);
+      t.kind = kind;
+      t.zone = g.id;
+      t.value = units::km2_to_m2(g.km2);
+      targets.push_back(t);
+    }
+  };
+  zone_targets(spec.zone_min_km2, "zone_min_km2", TargetKind::zone_min_area_m2);
+  zone_targets(spec.zone_max_km2, "zone_max_km2", TargetKind::zone_max_area_m2);
+  for (const auto& g : spec.phase_max_km2) {
+    if (!plan.find_phase(g.id)) throw Error(ErrorCode::config, fmt::format("no phase '{}'", g.id), g.where);
+    Target t;
+    t.name = "phase_max_km2." + g.id;
+    t.kind = TargetKind::phase_max_developed_m2;
+    t.phase = g.id;
+    t.value = units::km2_to_m2(g.km2);
+    targets.push_back(t);
+  }
+  return targets;
+}
+
 PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& plan, const study::ClassTable& classes,
                              const std::vector<std::vector<std::int64_t>>& cells, const grid::GridSpec& grid_spec,
                              const std::vector<grid::Grid<std::uint8_t>>& suitability,
                              const std::vector<double>& development_probability, ProblemReporter& problems) {
   PlanAllocation out;
   AllocationProblem problem;
-  std::set<std::string> new_zones;
+  const std::set<std::string> new_zones = expansion_zones(plan);
   std::set<std::string> codes;
   for (const auto& p : plan.parcels) {
-    if (plan::is_expansion(p.phase) && plan.find_zone(p.zone)) new_zones.insert(p.zone);
     const int k = class_of(plan, classes, p.landuse);
     if (k >= 0 && classes[k].built && is_built(p)) codes.insert(p.landuse);
   }
@@ -121,38 +166,7 @@ PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& p
     }
   }
   // Targets.
-  if (spec.min_health_industry_mu > 0.0) {
-    auto t = health_industry_target(spec.min_health_industry_mu);
-    t.name = fmt::format("health_industry_{:.0f}mu", spec.min_health_industry_mu);
-    problem.targets.push_back(t);
-  }
-  auto zone_targets = [&](const std::vector<PlanAllocationSpec::AreaTarget>& given, const char* section,
-                          TargetKind kind) {
-    for (const auto& g : given) {
-      if (!new_zones.count(g.id)) {
-        throw Error(ErrorCode::config,
-                    fmt::format("'{}' is not a zone with expansion parcels ({})", g.id, fmt::join(new_zones, ", ")),
-                    g.where);
-      }
-      Target t;
-      t.name = fmt::format("{}.{}", section, g.id);
-      t.kind = kind;
-      t.zone = g.id;
-      t.value = units::km2_to_m2(g.km2);
-      problem.targets.push_back(t);
-    }
-  };
-  zone_targets(spec.zone_min_km2, "zone_min_km2", TargetKind::zone_min_area_m2);
-  zone_targets(spec.zone_max_km2, "zone_max_km2", TargetKind::zone_max_area_m2);
-  for (const auto& g : spec.phase_max_km2) {
-    if (!plan.find_phase(g.id)) throw Error(ErrorCode::config, fmt::format("no phase '{}'", g.id), g.where);
-    Target t;
-    t.name = "phase_max_km2." + g.id;
-    t.kind = TargetKind::phase_max_developed_m2;
-    t.phase = g.id;
-    t.value = units::km2_to_m2(g.km2);
-    problem.targets.push_back(t);
-  }
+  problem.targets = plan_targets(spec, plan);
   problem.params = spec.params;
 
   out.result = allocate(problem);

@@ -9,6 +9,7 @@
 // whose land use is developable are free; built and under-construction parcels keep their use.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +44,13 @@ struct PlanAllocation {
   std::vector<std::string> diagnosis;        ///< empty unless nothing could be allocated or targets conflict
   bool nothing_to_allocate = false;          ///< the plan has no parcel in an expansion zone
 };
+
+/// Zones with a parcel in the expansion: the zones the allocation gives parcels to.
+std::set<std::string> expansion_zones(const plan::Plan& plan);
+
+/// The allocation's targets from `spec` (health-industry land, zone and phase areas). Throws Error(config, target's
+/// where) for a target naming a zone without expansion parcels or an unknown phase - the checks allocate_plan makes.
+std::vector<Target> plan_targets(const PlanAllocationSpec& spec, const plan::Plan& plan);
 
 /// Sets up and solves the allocation. `cells` holds each parcel's cells (parallel to plan.parcels), `suitability`
 /// one byte grid per class (empty = uniform), `development_probability` one value per parcel. Throws

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/budget.hpp"
 #include "core/error.hpp"
 #include "io/atomic.hpp"
 #include "io/raster.hpp"
@@ -139,14 +140,6 @@ void set_param(sim::Params& p, const std::string& name, double v) {
   }
 }
 
-double get_param(const sim::Params& p, const std::string& name) {
-  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
-  if (name == "inertia_adaptation") return p.inertia_adaptation;
-  if (name == "patch_share") return p.patch_share;
-  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
-  if (name == "selection_exponent") return p.selection_exponent;
-  throw Error(ErrorCode::internal, "unknown search parameter " + name);
-}
 
 metrics::CategoricalMapView view(const grid::Grid<std::uint8_t>& g) {
   return metrics::CategoricalMapView{std::span<const std::uint8_t>(g.data(), static_cast<std::size_t>(g.size())),
@@ -542,12 +535,33 @@ Series load_series(std::span<const MapFile> maps, std::span<const DriverFile> dr
   Series s;
   grid::GridSpec spec;
   int max_code = -1;
+  {
+    // The whole series before any cell is read: one byte per cell and map, four per driver cell, the reading of one
+    // raster as doubles, and about 110 bytes per cell for the simulations of the search (as a run measures).
+    const io::RasterInfo first = io::read_raster(sorted[0].path);
+    const auto cells = static_cast<std::uint64_t>(first.geometry.cols) * static_cast<std::uint64_t>(first.geometry.rows);
+    check_memory_budget(cells * (sorted.size() + 4 * drivers.size() + 8 + 110),
+                        fmt::format("calibrating {} maps of {} x {} cells", sorted.size(), first.geometry.cols,
+                                    first.geometry.rows),
+                        "crop the maps to the study area or resample them to coarser cells (gdalwarp -te ... -tr ...)",
+                        Context{.path = sorted[0].path.string(), .key = "--map"});
+  }
   for (std::size_t m = 0; m < sorted.size(); ++m) {
     const Raster r = read_on_reference(sorted[m].path, assume_crs, m == 0 ? nullptr : &spec);
     if (m == 0) spec = r.spec;
     grid::Grid<std::uint8_t> g = to_class_grid(r, sorted[m].path);
+    std::int64_t classified = 0;
     for (std::int64_t i = 0; i < g.size(); ++i) {
       if (g[i] != kNodata) max_code = std::max(max_code, static_cast<int>(g[i]));
+      classified += g[i] != kNodata ? 1 : 0;
+    }
+    if (classified == 0) {
+      throw Error(ErrorCode::data,
+                  fmt::format("every cell of the map of {} is nodata{}, so it says nothing about land use: check the "
+                              "raster's nodata value, or give the right file",
+                              sorted[m].year,
+                              r.info.nodata ? fmt::format(" (nodata = {})", *r.info.nodata) : std::string()),
+                  Context{.path = sorted[m].path.string(), .key = "--map"});
     }
     s.maps.emplace_back(sorted[m].year, std::move(g));
   }
@@ -617,6 +631,15 @@ void CalibrationOptions::validate() const {
   }
 }
 
+
+double search_value(const sim::Params& p, const std::string& name) {
+  if (name == "neighbourhood_weight") return p.neighbourhood_weight;
+  if (name == "inertia_adaptation") return p.inertia_adaptation;
+  if (name == "patch_share") return p.patch_share;
+  if (name == "patch_size_mean_cells") return p.patch_size_mean_cells;
+  if (name == "selection_exponent") return p.selection_exponent;
+  throw Error(ErrorCode::internal, "unknown search parameter " + name);
+}
 
 std::vector<SearchDimension> search_box() {
   return {{"neighbourhood_weight", 0.0, 1.0},
@@ -777,7 +800,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     }
     const double objective = sum / options.runs_per_evaluation;
     Evaluation e;
-    for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(get_param(params, box[d].name));
+    for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(search_value(params, box[d].name));
     e.objective = objective;
     result.evaluations.push_back(std::move(e));
     cache.emplace(key, objective);
@@ -786,7 +809,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   };
 
   std::vector<double> best(box.size());
-  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(get_param(options.base, box[d].name), box[d]);
+  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(search_value(options.base, box[d].name), box[d]);
   double best_f = *evaluate(best, 1.0);
   double step = 0.25;
   bool budget_left = true;

@@ -136,6 +136,8 @@ struct SearchDimension {
 /// neighbourhood_weight [0, 1], inertia_adaptation [0, 2], patch_share [0, 0.6], patch_size_mean_cells [2, 40],
 /// selection_exponent [1, 8].
 std::vector<SearchDimension> search_box();
+/// The value of the search_box() parameter `name` in `p` (Error(internal) for a name not in it).
+double search_value(const sim::Params& p, const std::string& name);
 
 /// One fitted class.
 struct ClassFit {

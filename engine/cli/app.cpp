@@ -6,7 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "core/budget.hpp"
 #include "core/error.hpp"
+#include "cli/interrupt.hpp"
+#include "io/postgis.hpp"
+#include "scenario/schema.hpp"
 
 namespace parksim::cli {
 
@@ -31,9 +35,9 @@ std::string error_json(const Error& error) {
   nlohmann::ordered_json e;
   e["code"] = std::string(to_string(error.code()));
   e["exit_code"] = exit_code(error.code());
-  e["message"] = error.message();
+  e["message"] = io::mask_pg_password(error.message());
   const Context& at = error.context();
-  if (!at.path.empty()) e["path"] = at.path;
+  if (!at.path.empty()) e["path"] = io::mask_pg_password(at.path);
   if (!at.layer.empty()) e["layer"] = at.layer;
   if (at.feature_id) e["feature_id"] = *at.feature_id;
   if (!at.key.empty()) e["key"] = at.key;
@@ -44,6 +48,15 @@ std::string error_json(const Error& error) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option) {
+  if (!io::is_pg_connection(value.string())) return value;
+  throw Error(ErrorCode::usage,
+              fmt::format("takes a folder, not a database ({}): write the run to a folder, then put its layers into "
+                          "PostGIS with: parksim export FOLDER --to \"{}\"",
+                          io::mask_pg_password(value.string()), io::mask_pg_password(value.string())),
+              Context{.key = std::string(option)});
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "parksim - land-change simulation and planning engine: the Zhongguancun Life Science Park expansion and its "
@@ -52,6 +65,13 @@ int main(int argc, char** argv) {
   app.footer(kExitCodes);
   app.set_version_flag("--version", "parksim 0.1.0");
   app.require_subcommand(1);
+  std::string max_memory;
+  app.add_option("--max-memory", max_memory,
+                 fmt::format("memory budget of every command for data sized by its input (rasters, grids, layers), "
+                             "e.g. 8G or 512M; larger inputs are refused before they are read (DEFAULT half of the "
+                             "physical memory, here {})",
+                             format_bytes(default_memory_budget_bytes())));
+  app.fallthrough();  // --max-memory may also follow the subcommand
 
   RunOptions run;
   std::uint64_t seed = 0;
@@ -160,6 +180,35 @@ int main(int argc, char** argv) {
       "With --map, the study is those maps with one value driver per --driver and the distance to each class\n"
       "(dist_class_<key>_m, updated every simulated year).");
 
+  SkillCommandOptions skill;
+  auto* skill_cmd = app.add_subcommand(
+      "skill", "Measure a study model's skill on a held-out map: calibrate on the maps before it, forecast it from the "
+               "last map before it, and score the expected map of the ensemble next to persistence and the proximity "
+               "null, at the model's own quantity and (diagnosis) at the observed one.");
+  skill_cmd->add_option("SCENARIO", skill.scenario, "study scenario ([study.maps] of three or more years, [drivers.*])")
+      ->required();
+  skill_cmd->add_option("--holdout", skill.holdout_year, "year of the map to forecast and score (one of the maps)")
+      ->required();
+  skill_cmd->add_option("--runs", skill.runs, "forecast ensemble runs (DEFAULT 10)")->check(CLI::Range(1, 65535));
+  std::uint64_t skill_seed = 1;
+  auto* skill_seed_opt = skill_cmd->add_option("--seed", skill_seed, "seed of every random stream (DEFAULT: the scenario's)");
+  int skill_threads = 0;
+  auto* skill_threads_opt =
+      skill_cmd->add_option("--threads", skill_threads, "worker threads, 0 = all cores (results do not depend on it)")
+          ->check(CLI::NonNegativeNumber);
+  skill_cmd->add_option("--runs-per-eval", skill.runs_per_evaluation, "calibration: simulations per evaluation (DEFAULT 4)")
+      ->check(CLI::PositiveNumber);
+  skill_cmd->add_option("--budget", skill.budget, "calibration: most evaluations of the search (DEFAULT 40)")
+      ->check(CLI::PositiveNumber);
+  skill_cmd->add_option("--learner", skill.learner, "calibration: auto, logistic, spline, boosted")
+      ->check(CLI::IsMember({"auto", "logistic", "spline", "boosted"}));
+  skill_cmd->add_option("--out", skill.out, "folder for skill.csv, expected_map.tif and calibrated.toml")->required();
+  skill_cmd->add_flag("--overwrite", skill.overwrite, "replace existing files");
+  skill_cmd->footer(
+      "Examples:\n  parksim skill pie.toml --holdout 1999 --out out/skill\n"
+      "  parksim skill my_study.toml --holdout 2020 --runs 20 --seed 7 --threads 2 --out out/skill --overwrite\n"
+      "skill.csv has one row per model (parksim, persistence, proximity) x quantity (own, observed) x measure.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,8 +217,25 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (!max_memory.empty()) {
+      const std::uint64_t bytes = parse_bytes(max_memory);
+      if (bytes == 0) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("'{}' is not a size; give bytes with a unit, e.g. 8G or 512M", max_memory),
+                    Context{.key = "--max-memory"});
+      }
+      set_memory_budget_bytes(bytes);
+    }
     if (*run_cmd) {
-      if (*seed_opt) run.seed = seed;
+      if (*seed_opt) {
+        const double max_seed = scenario::scenario_schema().find("seed")->info.max;
+        if (static_cast<double>(seed) > max_seed) {
+          throw Error(ErrorCode::usage,
+                      fmt::format("must be between 0 and {:.0f}, got {}", max_seed, seed),
+                      Context{.key = "--seed"});
+        }
+        run.seed = seed;
+      }
       if (*runs_opt) run.runs = runs;
       if (*threads_opt) run.threads = threads;
       if (*end_opt) run.end_year = end_year;
@@ -180,21 +246,39 @@ int main(int argc, char** argv) {
       if (*calibrate_seed_opt) calibrate.seed = calibrate_seed;
       return run_calibrate(calibrate, std::cout, std::cerr);
     }
+    if (*skill_cmd) {
+      if (*skill_seed_opt) skill.seed = skill_seed;
+      if (*skill_threads_opt) skill.threads = skill_threads;
+      return run_skill(skill, std::cout, std::cerr);
+    }
     if (*export_cmd) return run_export(export_options, std::cout, std::cerr);
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);
     if (*validate_cmd) return run_validate(validate, std::cout, std::cerr);
   } catch (const Error& e) {
+    const bool json = (*run_cmd && run.json) || (*validate_cmd && validate.json) || (*info_cmd && info.json);
+    if (json) std::cout << error_json(e);
+    if (e.code() == ErrorCode::cancelled && interrupt_signal() != 0) {
+      std::cerr << fmt::format("parksim: interrupted by {}: stopped; nothing was written and any previous output is "
+                               "as it was\n",
+                               interrupt_signal() == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
+      return exit_code(ErrorCode::cancelled);
+    }
     std::string message = e.what();
     // Every command that writes refuses to replace what exists; say how to replace it.
     if (e.code() == ErrorCode::output_exists && message.find("--overwrite") == std::string::npos) {
       message += " (use --overwrite to replace it)";
     }
-    std::cerr << fmt::format("parksim: error: {}\n", message);
-    const bool json = (*run_cmd && run.json) || (*validate_cmd && validate.json) || (*info_cmd && info.json);
-    if (json) std::cout << error_json(e);
+    // Connection strings may reach a message through a path; their passwords never reach the terminal.
+    std::cerr << fmt::format("parksim: error: {}\n", io::mask_pg_password(message));
     return exit_code(e.code());
+  } catch (const std::bad_alloc&) {
+    std::cerr << fmt::format("parksim: error: out of memory; the input needs more memory than this machine has "
+                             "free (the memory budget is {}; see --max-memory): crop the inputs or use coarser "
+                             "cells\n",
+                             format_bytes(memory_budget_bytes()));
+    return exit_code(ErrorCode::data);
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("parksim: internal error: {}\n", e.what());
+    std::cerr << fmt::format("parksim: internal error: {}\n", io::mask_pg_password(e.what()));
     return exit_code(ErrorCode::internal);
   }
   return exit_code(ErrorCode::usage);

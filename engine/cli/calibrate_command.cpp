@@ -10,6 +10,7 @@
 
 #include "calibrate/scenario_calibration.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "io/raster.hpp"
 
@@ -129,6 +130,7 @@ scenario::Scenario scenario_of_files(const CalibrateOptions& options) {
 }  // namespace
 
 int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+  output_folder_option(options.out, "--out");
   if (options.scenario.empty() == options.maps.empty()) {
     throw Error(ErrorCode::usage, "give a study scenario or --map YEAR=PATH (two or more), not both",
                 Context{.key = "SCENARIO"});
@@ -139,7 +141,9 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   co.budget = options.budget;
   co.runs_per_evaluation = options.runs_per_evaluation;
   co.learner = options.learner;
-  const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed);
+  const Progress progress;
+  const InterruptScope interrupts(progress);
+  const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed, progress);
   calibrate::write_calibration(c, options.out, options.overwrite);
 
   const calibrate::CalibrationResult& result = c.result;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -82,6 +83,24 @@ void refuse_existing_output(const std::filesystem::path& path, bool overwrite);
 /// An Error as the JSON document the --json commands print on stdout when they fail:
 /// {"ok": false, "error": {"code", "exit_code", "message", "path", "layer", "feature_id", "key", "line"}}.
 std::string error_json(const Error& error);
+
+/// The folder an --out style option names. A PostgreSQL connection string ("PG:...") is Error(usage) telling to
+/// write a folder and `parksim export` it to the database (with the password masked); empty stays empty.
+std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option);
+
+struct SkillCommandOptions {
+  std::filesystem::path scenario;     ///< a study scenario with [study.maps] of three or more years
+  int holdout_year = 0;               ///< --holdout: the map forecast and scored
+  int runs = 10;                      ///< --runs: forecast ensemble runs; DEFAULT 10
+  std::optional<std::uint64_t> seed;  ///< DEFAULT the scenario's
+  std::optional<int> threads;         ///< DEFAULT the scenario's
+  int runs_per_evaluation = 4;
+  int budget = 40;
+  std::string learner = "auto";
+  std::filesystem::path out;
+  bool overwrite = false;
+};
+int run_skill(const SkillCommandOptions& options, std::ostream& out, std::ostream& err);
 
 /// Entry point behind main(): parses the command line and runs a subcommand.
 int main(int argc, char** argv);

@@ -109,7 +109,8 @@ int run_compare(const CompareOptions& options, std::ostream& out, std::ostream& 
   }
   const std::string html = report::compare_html(runs);
   const std::string csv = comparison_csv(runs);
-  io::AtomicOutput folder(options.out, io::AtomicOutput::Kind::directory, options.overwrite);
+  io::AtomicOutput folder(output_folder_option(options.out, "--out"), io::AtomicOutput::Kind::directory,
+                          options.overwrite);
   io::atomic_write_text(folder.temp_path() / "index.html", html, false);
   io::atomic_write_text(folder.temp_path() / "comparison.csv", csv, false);
   folder.commit();

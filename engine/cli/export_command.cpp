@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "io/atomic.hpp"
 #include "io/postgis.hpp"
@@ -95,9 +96,12 @@ int run_export(const ExportOptions& options, std::ostream& out, std::ostream& er
   }
   const std::map<std::string, std::string> styles = styles_of(gpkg);
 
+  const Progress progress;
+  const InterruptScope interrupts(progress);
   if (to_pg) {
     io::PostgisOptions pg;
     pg.overwrite = options.overwrite;
+    pg.progress = &progress;
     for (const auto& [name, qml] : styles) {
       for (const auto& layer : layers) {
         if (layer.name == name) pg.layer_styles[name] = qml;
@@ -115,11 +119,13 @@ int run_export(const ExportOptions& options, std::ostream& out, std::ostream& er
   if (format == "shp") {
     fit_dbf_strings(layers, err);
     for (const auto& [name, qml] : styles) write.extra_files[name + ".qml"] = qml;
+    write.progress = &progress;
     io::write_shapefile_set(dest, layers, write);  // atomic as a directory
     files = layers.size();
   } else {
     io::AtomicOutput folder(dest, io::AtomicOutput::Kind::directory, options.overwrite);
     io::WriteOptions inner;  // files inside the fresh temporary folder
+    inner.progress = &progress;
     if (format == "gpkg") {
       inner.layer_styles = styles;
       io::write_gpkg(folder.temp_path() / "results.gpkg", layers, inner);
@@ -135,6 +141,7 @@ int run_export(const ExportOptions& options, std::ostream& out, std::ostream& er
         ++files;
       }
     }
+    progress.throw_if_cancelled();  // an interrupt while writing: the temporary goes, the destination stays
     folder.commit();
   }
   out << fmt::format("exported {} layers as {} to {} ({} files)\n", layers.size(), format, dest.string(), files);

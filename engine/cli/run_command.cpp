@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "io/atomic.hpp"
 #include "pipeline/pipeline.hpp"
 #include "report/bundle.hpp"
 #include "scenario/scenario.hpp"
@@ -79,9 +81,13 @@ std::set<std::string> formats_of(const RunOptions& options, const scenario::Scen
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const std::string start_time = utc_now();
   const auto started = std::chrono::steady_clock::now();
+  const std::filesystem::path requested_out = output_folder_option(options.out, "--out");
   scenario::Scenario s = scenario::Scenario::load(options.scenario);
-  const std::filesystem::path out_dir = options.out.empty() ? std::filesystem::path("out") / s.name() : options.out;
+  const std::filesystem::path out_dir =
+      requested_out.empty() ? std::filesystem::path("out") / report::output_folder_name(s.name()) : requested_out;
   // Refuse before doing any work: the run may take a while, and the existing output stays untouched either way.
+  // A previous output that a killed run left aside is put back first, so it counts as existing.
+  io::recover_interrupted_output(out_dir, io::AtomicOutput::Kind::directory);
   refuse_existing_output(out_dir, options.overwrite);
   report::BundleOptions bundle;
   bundle.formats = formats_of(options, s);
@@ -95,6 +101,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   run.threads = options.threads;
   run.end_year = options.end_year;
   const Progress progress = make_progress(err, options.quiet);
+  const InterruptScope interrupts(progress);
   run.progress = progress.sub(0.0, 0.9);
   const report::RunResult result = pipeline::run_scenario(s, run);
 

@@ -51,4 +51,11 @@ struct CoverageSummary {
 CoverageSummary check_coverage(std::span<const CoverageItem> items, const CoverageOptions& options,
                                ProblemReporter& problems, const Context& base = {});
 
+/// The union of polygonal geometries (the parcels of a phase, of a plan). Tries coverage_union() first and keeps its
+/// result only when it proves right - valid, with the area of the input summed (which holds exactly when the input
+/// does not overlap) - else computes unary_union(). So any input gives the true union, and a coverage (the usual
+/// parcel layer) gets it an order of magnitude faster. Throws Error(geometry) as unary_union does.
+Geometry dissolve(std::span<const Geometry* const> polygons);
+Geometry dissolve(std::span<const Geometry> polygons);
+
 }  // namespace parksim::geom

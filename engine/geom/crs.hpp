@@ -59,6 +59,12 @@ class Crs {
   const std::string& to_proj_string() const noexcept { return m_proj_string; }
   /// Same CRS up to names and axis order of geographic CRSs (PROJ "equivalent except axis order").
   bool is_equivalent_to(const Crs& other) const;
+  /// Where the CRS is meant to be used, from its definition (PROJ proj_get_area_of_use): x = west..east longitude,
+  /// y = south..north latitude, in degrees (west > east when the area crosses the antimeridian). nullopt when the
+  /// definition names none (e.g. a bare "+proj=..." string or a WKT1 .prj without an EPSG identity).
+  const std::optional<Envelope>& area_of_use_deg() const noexcept { return m_area_of_use; }
+  /// The area's name ("China - 115°30'E to 118°30'E"), "" when there is none.
+  const std::string& area_of_use_name() const noexcept { return m_area_name; }
 
  private:
   Crs() = default;
@@ -69,7 +75,15 @@ class Crs {
   std::string m_proj_string;
   std::optional<int> m_epsg;
   CrsKind m_kind = CrsKind::other;
+  std::optional<Envelope> m_area_of_use;
+  std::string m_area_name;
 };
+
+/// The area of use of `crs` widened by `margin_deg` degrees on every side (clamped to the globe), as a box in the
+/// CRS's own coordinates (GIS order; PROJ proj_trans_bounds with densified edges): data whose coordinates fall outside
+/// it is not plausibly in this CRS. nullopt when the CRS has no area of use or the area crosses the antimeridian.
+/// Throws Error(crs) when PROJ cannot transform the box.
+std::optional<Envelope> area_of_use_bounds(const Crs& crs, double margin_deg);
 
 /// Transforms coordinates from `source` to `target`, x/y in GIS order on both sides (see above). PROJ
 /// chooses the operation (the best available one for the area of use; no network grids). Copies are

@@ -150,10 +150,13 @@ Geometry union_of(const Geometry& a, const Geometry& b);
 /// Union of many geometries at once (cascaded; much faster than folding union_of). Empty input gives
 /// GEOMETRYCOLLECTION EMPTY.
 Geometry unary_union(std::span<const Geometry> geometries);
+/// The same for geometries held elsewhere (no copy of the input beyond the one GEOS needs).
+Geometry unary_union(std::span<const Geometry* const> geometries);
 /// Union of polygons that form a coverage - they may share edges (with identical vertices) but must not
 /// overlap. Faster than unary_union for such input; the result is undefined (not an error) when the
 /// polygons overlap, so call it only after check_coverage() found no overlap.
 Geometry coverage_union(std::span<const Geometry> polygons);
+Geometry coverage_union(std::span<const Geometry* const> polygons);
 /// Only the polygonal parts (Polygon or MultiPolygon; MULTIPOLYGON EMPTY when there are none). Use it
 /// on the result of intersection(), which may contain shared edges or corner points as lines/points.
 Geometry polygonal_parts(const Geometry& geometry);

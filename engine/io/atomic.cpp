@@ -4,17 +4,27 @@
 //  - it keeps the target's extension, because GDAL drivers pick behaviour from it (FlatGeobuf writes a
 //    directory unless the name ends in .fgb; GeoPackage warns about other extensions);
 //  - data is fsync'ed before the rename and the directory after it, so a crash cannot leave a renamed but
-//    empty file behind.
+//    empty file behind;
+//  - a directory replaces a directory with one renameat2(RENAME_EXCHANGE): there is no moment at which the target
+//    is missing, so a kill at any point leaves the old or the new output in place. Filesystems without the exchange
+//    get the two renames (old aside, new in), and the next AtomicOutput on the same target repairs what a kill
+//    between them left: the aside folder of a dead process is put back when the target is missing;
+//  - temporaries of dead processes (killed, or interrupted twice) are removed by the next AtomicOutput on the same
+//    target; a live process's temporaries are never touched (kill(pid, 0)).
 #include "io/atomic.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -62,6 +72,46 @@ void remove_quietly(const fs::path& path) noexcept {
   fs::remove_all(path, ec);
 }
 
+// The pid in "<prefix><pid>-..." when `name` starts with `prefix`; 0 otherwise.
+long pid_after(const std::string& name, const std::string& prefix) {
+  if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) return 0;
+  long pid = 0;
+  std::size_t i = prefix.size();
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9' && pid < 100000000; ++i) pid = pid * 10 + (name[i] - '0');
+  return i < name.size() && name[i] == '-' ? pid : 0;
+}
+
+bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+// What a killed writer of `target` left beside it: its temporaries (removed) and, when it died between the two
+// renames of a directory swap, the previous output moved aside (put back if the target is missing, else removed).
+void recover_leftovers(const fs::path& target, const fs::path& parent, AtomicOutput::Kind kind) {
+  const std::string name = target.filename().string();
+  const std::string stem = kind == AtomicOutput::Kind::file ? target.stem().string() : name;
+  const std::string temp_prefix = "." + stem + ".tmp-";
+  const std::string aside_prefix = "." + name + ".old-";
+  std::error_code ec;
+  std::vector<fs::path> temps, asides;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string entry_name = entry.path().filename().string();
+    if (const long pid = pid_after(entry_name, temp_prefix); pid > 0 && pid != ::getpid() && !process_alive(pid)) {
+      temps.push_back(entry.path());
+    } else if (const long old_pid = pid_after(entry_name, aside_prefix);
+               old_pid > 0 && old_pid != ::getpid() && !process_alive(old_pid)) {
+      asides.push_back(entry.path());
+    }
+  }
+  for (const auto& t : temps) remove_quietly(t);
+  std::sort(asides.begin(), asides.end());
+  for (const auto& a : asides) {
+    if (!fs::exists(fs::symlink_status(target, ec))) {
+      fs::rename(a, target, ec);
+      if (!ec) continue;
+    }
+    remove_quietly(a);
+  }
+}
+
 }  // namespace
 
 AtomicOutput::AtomicOutput(fs::path target, Kind kind, bool overwrite)
@@ -74,6 +124,7 @@ AtomicOutput::AtomicOutput(fs::path target, Kind kind, bool overwrite)
   if (!fs::is_directory(parent, ec)) {
     throw Error(ErrorCode::output, "the directory of the output does not exist", at(m_target));
   }
+  recover_leftovers(m_target, parent, m_kind);
   const auto status = fs::symlink_status(m_target, ec);
   if (fs::exists(status)) {
     if (!m_overwrite) {
@@ -135,8 +186,16 @@ void AtomicOutput::commit() {
       throw Error(ErrorCode::output, fmt::format("cannot move the output into place: {}", ec.message()),
                   at(m_target));
     }
+  } else if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_target.c_str(), RENAME_EXCHANGE) == 0) {
+    // One atomic step: the new output is in place and the old one sits at the temporary name.
+    m_committed = true;
+    remove_quietly(m_temp);
+  } else if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+    throw Error(ErrorCode::output, fmt::format("cannot move the output into place: {}", std::strerror(errno)),
+                at(m_target));
   } else {
-    // rename(2) cannot replace a non-empty directory: old aside, new in, then delete old.
+    // No exchange on this filesystem. rename(2) cannot replace a non-empty directory: old aside, new in, then
+    // delete old (a kill between the renames is repaired by the next AtomicOutput of this target).
     const fs::path aside =
         parent / fmt::format(".{}.old-{}-{}", m_target.filename().string(), ::getpid(), ++g_temp_counter);
     fs::rename(m_target, aside, ec);
@@ -155,6 +214,16 @@ void AtomicOutput::commit() {
   }
   m_committed = true;
   sync_path(parent, true);
+}
+
+void recover_interrupted_output(const fs::path& target, AtomicOutput::Kind kind) noexcept {
+  try {
+    std::error_code ec;
+    const fs::path parent = parent_or_dot(target);
+    if (target.has_filename() && fs::is_directory(parent, ec)) recover_leftovers(target, parent, kind);
+  } catch (...) {
+    // Best effort: the write that follows reports any real problem with the folder.
+  }
 }
 
 void atomic_write_text(const fs::path& path, std::string_view content, bool overwrite) {

@@ -89,6 +89,15 @@ struct RasterCategory {
   friend bool operator==(const RasterCategory&, const RasterCategory&) = default;
 };
 
+/// Cells of a raster to read: columns col .. col + cols - 1 of rows row .. row + rows - 1.
+struct RasterWindow {
+  int col = 0;
+  int row = 0;
+  int cols = 0;  ///< > 0
+  int rows = 0;  ///< > 0
+  friend bool operator==(const RasterWindow&, const RasterWindow&) = default;
+};
+
 /// What read_raster() reports about a raster's first band.
 struct RasterInfo {
   std::string driver;                ///< "GTiff", "PNG", ...
@@ -101,10 +110,30 @@ struct RasterInfo {
   std::vector<RasterCategory> attribute_table;  ///< band 1 raster attribute table rows with a value, by row
   std::map<std::string, std::string> image_structure;  ///< IMAGE_STRUCTURE metadata (LAYOUT=COG, COMPRESSION=...)
   int overview_count = 0;
-  std::vector<double> values;        ///< band 1, row-major (only when read_raster's `with_values`)
+  std::vector<double> values;        ///< band 1, row-major (only when read_raster's options.values)
+  RasterWindow window;               ///< the cells `values` holds (the whole raster unless a window was asked)
 };
 
-/// Describes the raster at `path` (and reads band 1 when with_values). Throws Error(input) naming the path.
-RasterInfo read_raster(const std::filesystem::path& path, bool with_values = false);
+/// What read_raster() reads. Every raster read of the engine goes through these options, so every reader inherits
+/// the bound: the values are never allocated before their size is checked against max_cells and the process memory
+/// budget (core/budget.hpp). DEFAULTs as given.
+struct RasterReadOptions {
+  bool values = false;                 ///< read band 1 into RasterInfo::values. DEFAULT false (description only)
+  std::optional<RasterWindow> window;  ///< read only these cells (RasterInfo::window says which). DEFAULT all
+  /// Most cells the caller can use (e.g. the run's grid): a larger read is Error(data) naming both sizes, before
+  /// anything is allocated. DEFAULT 0 = no limit but the memory budget.
+  std::int64_t max_cells = 0;
+};
+
+/// Describes the raster at `path` and reads band 1 (or a window of it) when options.values. The geometry is always
+/// the whole raster's. Throws Error(input) naming the path when it cannot be read, Error(data) when the values
+/// asked for exceed options.max_cells or the memory budget (the message gives the size, the estimate and how to
+/// proceed: crop or coarser cells), Error(usage) for a window outside the raster.
+RasterInfo read_raster(const std::filesystem::path& path, const RasterReadOptions& options = {});
+
+/// read_raster(path, {.values = with_values}).
+inline RasterInfo read_raster(const std::filesystem::path& path, bool with_values) {
+  return read_raster(path, RasterReadOptions{.values = with_values});
+}
 
 }  // namespace parksim::io

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -131,6 +132,26 @@ struct ReadOptions {
   /// When a Shapefile has a `<layer>.fields.csv` (as written by write_shapefile_set) beside it, restore the
   /// full field names, labels and units from it. DEFAULT true.
   bool apply_field_map = true;
+};
+
+/// One opened vector dataset, for readers that list and read several of its layers: GDAL opens it (and parses it,
+/// for GeoJSON) once rather than once per call. Move-only; one thread at a time. Throws as list_layers() does.
+class VectorDataset {
+ public:
+  explicit VectorDataset(const std::filesystem::path& path);
+  ~VectorDataset();
+  VectorDataset(VectorDataset&&) noexcept;
+  VectorDataset& operator=(VectorDataset&&) noexcept;
+
+  const std::filesystem::path& path() const noexcept;
+  /// As list_layers(path, include_non_spatial).
+  std::vector<LayerInfo> layers(bool include_non_spatial = false) const;
+  /// As read_layer(path, layer_name, options).
+  Layer read(std::string_view layer_name, const ReadOptions& options = {}) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
 };
 
 /// Reads one layer (any table, also non-spatial ones and `layer_styles`, when asked by name).

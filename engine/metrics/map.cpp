@@ -44,4 +44,13 @@ void require_same_shape(const CategoricalMapView& a, std::string_view name_a, co
   }
 }
 
+void check_three_maps(const CategoricalMapView& initial, const CategoricalMapView& observed,
+                      const CategoricalMapView& simulated, std::string_view simulated_name) {
+  check_map(initial, "initial");
+  check_map(observed, "observed");
+  check_map(simulated, simulated_name);
+  require_same_shape(initial, "initial", observed, "observed");
+  require_same_shape(initial, "initial", simulated, simulated_name);
+}
+
 }  // namespace parksim::metrics

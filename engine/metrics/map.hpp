@@ -5,6 +5,7 @@
 // The map view is deliberately plain data (a span and a shape), so any raster holder can hand its cells over
 // without a copy; metrics/grid_view.hpp's view_of() does it for a grid::Grid<std::uint8_t>.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -39,6 +40,18 @@ void check_map(const CategoricalMapView& map, std::string_view name);
 void require_same_shape(const CategoricalMapView& a, std::string_view name_a, const CategoricalMapView& b,
                         std::string_view name_b);
 
+/// check_map on the three maps of a validation ("initial", "observed" and `simulated_name`, DEFAULT "simulated")
+/// and require_same_shape of the last two against `initial`; throws as those do.
+void check_three_maps(const CategoricalMapView& initial, const CategoricalMapView& observed,
+                      const CategoricalMapView& simulated, std::string_view simulated_name = "simulated");
+
+/// True when the cell at flat index `k` has data in all three maps (the cells every comparison counts).
+inline bool compared(const CategoricalMapView& initial, const CategoricalMapView& observed,
+                     const CategoricalMapView& simulated, std::size_t k) noexcept {
+  return initial.cells[k] != initial.nodata && observed.cells[k] != observed.nodata &&
+         simulated.cells[k] != simulated.nodata;
+}
+
 /// One printable figure. Plain value type.
 struct MetricRow {
   std::string id;        ///< stable machine id, snake_case ("figure_of_merit", "edge_density")
@@ -47,6 +60,10 @@ struct MetricRow {
   std::string label_en;  ///< English label for tables ("Figure of Merit")
   std::string unit;      ///< "fraction" (0..1), "%", "m2", "ha", "m", "m/ha", "count", "boolean" (1 or 0)
   double value = 0.0;    ///< NaN when the metric is undefined for these maps (the struct says when)
+  /// The class a per-transition figure goes TO (class_code is the class it comes from), else empty.
+  std::optional<std::uint8_t> to_class_code;
+  /// The aggregation factor of a multi-resolution figure (coarse cells of factor x factor cells), else empty.
+  std::optional<int> factor;
 };
 
 }  // namespace parksim::metrics

@@ -128,8 +128,10 @@ void add(std::vector<MetricRow>& rows, std::string id, std::string scope, std::s
   rows.push_back(MetricRow{std::move(id), std::move(scope), class_code, std::move(label), std::move(unit), value});
 }
 
-void add_scores(std::vector<MetricRow>& rows, const ValidationScores& s, const std::string& scope,
-                double cell_area_m2) {
+}  // namespace
+
+void append_rows(std::vector<MetricRow>& rows, const ValidationScores& s, const std::string& scope,
+                 double cell_area_m2) {
   const auto area = [&](std::int64_t cells) { return static_cast<double>(cells) * cell_area_m2; };
   add(rows, "figure_of_merit", scope, "Figure of Merit", "fraction", s.fom.figure_of_merit);
   add(rows, "producers_accuracy", scope, "Producer's accuracy of change", "fraction", s.fom.producers_accuracy);
@@ -162,8 +164,6 @@ void add_scores(std::vector<MetricRow>& rows, const ValidationScores& s, const s
   }
 }
 
-}  // namespace
-
 bool ValidationResult::beats_persistence_on_total_disagreement() const noexcept {
   return model.disagreement.total < persistence.disagreement.total;  // false when either is NaN
 }
@@ -178,8 +178,8 @@ bool ValidationResult::beats_persistence_on_kappa_simulation() const noexcept {
 
 std::vector<MetricRow> ValidationResult::to_rows() const {
   std::vector<MetricRow> rows;
-  add_scores(rows, model, "model", cell_area_m2);
-  add_scores(rows, persistence, "persistence", cell_area_m2);
+  append_rows(rows, model, "model", cell_area_m2);
+  append_rows(rows, persistence, "persistence", cell_area_m2);
   add(rows, "compared_area", "comparison", "Area with data in all three maps", "m2",
       static_cast<double>(cells_compared) * cell_area_m2);
   add(rows, "excluded_area", "comparison", "Area without data in at least one map", "m2",
@@ -197,11 +197,7 @@ std::vector<MetricRow> ValidationResult::to_rows() const {
 
 ValidationResult validate_simulation(const CategoricalMapView& initial, const CategoricalMapView& observed,
                                      const CategoricalMapView& simulated) {
-  check_map(initial, "initial");
-  check_map(observed, "observed");
-  check_map(simulated, "simulated");
-  require_same_shape(initial, "initial", observed, "observed");
-  require_same_shape(initial, "initial", simulated, "simulated");
+  check_three_maps(initial, observed, simulated);
   if (initial.cell_count() > kMaxCells) {
     throw Error(ErrorCode::data, fmt::format("maps of {} cells are more than the {} cells validation supports",
                                              initial.cell_count(), kMaxCells),

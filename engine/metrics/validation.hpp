@@ -29,6 +29,7 @@
 // bit-identical on every run and thread count. Pure functions; thread-safe.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "metrics/map.hpp"
@@ -93,6 +94,12 @@ struct ValidationScores {
   KappaScores kappa;
   Disagreement disagreement;
 };
+
+/// Appends the rows of one candidate map's scores under `scope`, with the ids and labels of
+/// ValidationResult::to_rows (FoM budget areas in m2 from `cell_area_m2`; per-class disagreement rows carry
+/// class_code). Other results (metrics/forecast.hpp) use it so that the same figure has the same id everywhere.
+void append_rows(std::vector<MetricRow>& rows, const ValidationScores& scores, const std::string& scope,
+                 double cell_area_m2);
 
 /// The model next to the persistence null model. Plain value type.
 struct ValidationResult {

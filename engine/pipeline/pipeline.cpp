@@ -238,6 +238,22 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
   in.layer = "simulation";
 }
 
+// outputs.key_years checked against the run's years (DEFAULT start, middle, end), sorted and unique.
+std::vector<int> key_years_of(const RunSpec& spec, int start, int end) {
+  std::vector<int> key_years;
+  for (auto y : spec.key_years) {
+    if (y < start || y > end) {
+      throw Error(ErrorCode::config, fmt::format("{} is outside the run's years {}..{}", y, start, end),
+                  spec.key_years_where);
+    }
+    key_years.push_back(y);
+  }
+  if (key_years.empty()) key_years = {start, start + (end - start) / 2, end};
+  std::sort(key_years.begin(), key_years.end());
+  key_years.erase(std::unique(key_years.begin(), key_years.end()), key_years.end());
+  return key_years;
+}
+
 report::AllocationSummary allocation_summary(const alloc::PlanAllocation& a) {
   report::AllocationSummary sum;
   sum.diagnosis = a.diagnosis;
@@ -296,17 +312,7 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
   }
 
   // Key years and class maps.
-  std::vector<int> key_years;
-  for (auto y : spec.key_years) {
-    if (y < start || y > end) {
-      throw Error(ErrorCode::config, fmt::format("{} is outside the run's years {}..{}", y, start, end),
-                  spec.key_years_where);
-    }
-    key_years.push_back(y);
-  }
-  if (key_years.empty()) key_years = {start, start + (end - start) / 2, end};
-  std::sort(key_years.begin(), key_years.end());
-  key_years.erase(std::unique(key_years.begin(), key_years.end()), key_years.end());
+  const std::vector<int> key_years = key_years_of(spec, start, end);
   result.key_years = key_years;
   auto map_of = [&](int year) -> const grid::Grid<std::uint8_t>& {
     if (year == start) return study.initial;
@@ -534,6 +540,23 @@ report::RunResult run_scenario(const scenario::Scenario& scenario, const RunOpti
 EnsembleRun run_ensemble(const scenario::Scenario& scenario, std::uint64_t first_run, const RunOptions& options) {
   auto [s, input] = load(scenario, options);
   return run_ensemble(std::move(input), run_spec(s), first_run, options.progress);
+}
+
+std::vector<Problem> check_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  auto [s, input] = load(scenario, options);
+  const RunSpec spec = run_spec(s);
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(std::move(input));
+  prepare(spec, options.progress, result, problems, prepared);
+  // What run_study then checks before it simulates or allocates, by the same calls.
+  key_years_of(spec, result.start_year, result.end_year);
+  prepared.in.validate();
+  spec.params.validate(prepared.in.class_count);
+  if (spec.allocate && prepared.input.has_plan && !alloc::expansion_zones(result.plan).empty()) {
+    alloc::plan_targets(spec.allocation, result.plan);
+  }
+  return problems.sorted();
 }
 
 StudyInput load_study(const scenario::Scenario& s, const Progress& progress) {

@@ -96,6 +96,13 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
 /// data / crs (from loading the plan), cancelled.
 report::RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options = {});
 
+/// Everything run_scenario checks before it simulates, and nothing else: the very preparation run_scenario uses (plan,
+/// grid, classes, drivers and suitability fit, demand, simulation input) without the simulation, the allocation or
+/// any output. `parksim validate SCENARIO` calls this, so validate and run cannot disagree about a scenario.
+/// Returns the findings of the preparation (the plan's problems among them), sorted. Throws exactly what
+/// run_scenario throws for the same scenario before its simulation starts.
+std::vector<Problem> check_scenario(const scenario::Scenario& scenario, const RunOptions& options = {});
+
 /// An ensemble cut into pieces: what run_ensemble returns for runs first_run .. first_run + runs - 1.
 struct EnsembleRun {
   /// Integer class counts and per-run phase fill-up years; sim::merge() of consecutive pieces equals the ensemble

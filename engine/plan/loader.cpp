@@ -27,6 +27,8 @@ struct SourceLayer {
   io::Layer layer;      // as read
   const LayerMapping* mapping = nullptr;
   std::optional<geom::Transformer> to_working;
+  std::optional<geom::Crs> crs;          // the layer's own CRS (spatial layers)
+  std::optional<geom::Envelope> plausible;  // its area of use (widened), in its own coordinates
   Context base;         // path + layer for messages
 
   std::string field(std::string_view logical) const {
@@ -115,6 +117,60 @@ bool in_family(geom::GeometryType type, Family family) {
   return false;
 }
 
+// The source of phases that load_plan makes from the parcels when the dataset has no phases layer.
+constexpr const char* kPhaseFromParcels = "union of the parcels of the phase";
+
+// Beyond this magnitude a coordinate is no place on Earth in any CRS (metres, feet or degrees).
+constexpr double kMaxCoordinate = 1e9;
+// The area of use of a CRS is where its authority vouches for it; data a little beyond it (a projection zone's
+// neighbour strip) is still fine, data elsewhere means the layer's CRS is wrong.
+constexpr double kAreaOfUseMarginDeg = 1.0;
+
+// Throws when the source geometry cannot lie in its layer's CRS: Error(geometry) for a coordinate that is not finite
+// or beyond any CRS's range, Error(crs) for one outside the CRS's area of use - naming the layer, feature and
+// coordinate, and saying so when the values look like longitude/latitude in a projected layer.
+void check_plausible(const SourceLayer& src, const geom::Geometry& g, const Context& where) {
+  const geom::Envelope e = g.envelope();
+  if (e.is_empty()) return;
+  Context at = where;
+  for (const Coordinate c : {Coordinate{e.min_x, e.min_y}, Coordinate{e.max_x, e.max_y}}) {
+    if (!std::isfinite(c.x) || !std::isfinite(c.y) || std::abs(c.x) > kMaxCoordinate ||
+        std::abs(c.y) > kMaxCoordinate) {
+      at.coordinate = Coordinate{c.x, c.y};
+      throw Error(ErrorCode::geometry,
+                  fmt::format("coordinate ({:g}, {:g}) is out of range for any coordinate reference system (beyond "
+                              "{:g}); fix or remove the feature",
+                              c.x, c.y, kMaxCoordinate),
+                  at);
+    }
+  }
+  if (!src.plausible || !src.crs) return;
+  const geom::Envelope& box = *src.plausible;
+  const bool inside = e.min_x >= box.min_x && e.max_x <= box.max_x && e.min_y >= box.min_y && e.max_y <= box.max_y;
+  if (inside) return;
+  const double x = e.min_x < box.min_x ? e.min_x : e.max_x > box.max_x ? e.max_x : e.min_x;
+  const double y = e.min_y < box.min_y ? e.min_y : e.max_y > box.max_y ? e.max_y : e.min_y;
+  at.coordinate = Coordinate{x, y};
+  const geom::Crs& crs = *src.crs;
+  const auto& area = *crs.area_of_use_deg();
+  const bool looks_geographic = crs.is_projected() && std::abs(e.min_x) <= 180.0 && std::abs(e.max_x) <= 180.0 &&
+                                std::abs(e.min_y) <= 90.0 && std::abs(e.max_y) <= 90.0;
+  const std::string crs_name = crs.epsg() ? fmt::format("EPSG:{} ({})", *crs.epsg(), crs.name()) : crs.name();
+  throw Error(ErrorCode::crs,
+              fmt::format("coordinate ({:.6g}, {:.6g}) lies outside the area of use of the layer's CRS {}: {:.2f} to "
+                          "{:.2f} E, {:.2f} to {:.2f} N{} (allowing {:g} degree around it). {}",
+                          x, y, crs_name, area.min_x, area.max_x, area.min_y, area.max_y,
+                          crs.area_of_use_name().empty() ? "" : fmt::format(" ({})", crs.area_of_use_name()),
+                          kAreaOfUseMarginDeg,
+                          looks_geographic
+                              ? "The values look like longitude/latitude: label the layer with its real CRS (e.g. "
+                                "ogr2ogr -a_srs EPSG:4490 FIXED.gpkg IN for CGCS2000 longitude/latitude) or "
+                                "reproject it"
+                              : "Is the layer's CRS right? Label the layer with its real CRS (ogr2ogr -a_srs) or "
+                                "reproject it"),
+              at);
+}
+
 // WKB -> working-CRS geometry, validated and repaired; nullopt (with an error Problem) when unusable.
 std::optional<geom::Geometry> geometry_of(const SourceLayer& src, const io::Feature& f, const std::string& key,
                                           Family family, ProblemReporter& problems, const LoadOptions& options) {
@@ -126,9 +182,10 @@ std::optional<geom::Geometry> geometry_of(const SourceLayer& src, const io::Feat
   geom::Geometry g;
   try {
     g = geom::Geometry::from_wkb(f.wkb, where);
+    check_plausible(src, g, where);
     if (src.to_working) g = src.to_working->transform(g);
   } catch (const Error& e) {
-    if (e.code() == ErrorCode::crs) throw;
+    if (e.code() == ErrorCode::crs || e.code() == ErrorCode::geometry) throw;
     problems.report(Severity::error, "geometry.unreadable", fmt::format("{}; left out", e.message()), where);
     return std::nullopt;
   }
@@ -177,15 +234,17 @@ class Reader {
  public:
   Reader(const fs::path& dataset, const FieldMapping& mapping, ProblemReporter& problems, const LoadOptions& options)
       : m_dataset(dataset), m_mapping(mapping), m_problems(problems), m_options(options),
-        m_working(geom::Crs::from_user_input(mapping.working_crs, Context{.key = "working_crs"})) {
+        m_working(geom::Crs::from_user_input(mapping.working_crs, Context{.key = "working_crs"})),
+        m_source(dataset) {
     if (!m_working.is_projected()) {
       throw Error(ErrorCode::crs,
                   fmt::format("the working CRS must be projected (areas in m2), got {}", m_working.name()),
                   Context{.key = "working_crs"});
     }
-    for (const auto& info : io::list_layers(dataset, true)) m_available.insert(info.name);
+    for (const auto& info : m_source.layers(true)) m_available.insert(info.name);
     if (!mapping.reference_dataset.empty()) {
-      for (const auto& info : io::list_layers(mapping.reference_dataset, true)) m_reference.insert(info.name);
+      m_reference_source.emplace(mapping.reference_dataset);
+      for (const auto& info : m_reference_source->layers(true)) m_reference.insert(info.name);
     }
   }
 
@@ -196,21 +255,36 @@ class Reader {
     const auto it = m_mapping.layers.find(ours);
     const LayerMapping* lm = it != m_mapping.layers.end() ? &it->second : nullptr;
     const std::string name = lm && !lm->layer.empty() ? lm->layer : ours;
-    fs::path path = m_dataset;
+    const io::VectorDataset* source = &m_source;
     if (!m_available.count(name)) {
-      if (!from_reference || !m_reference.count(name)) return std::nullopt;
-      path = m_mapping.reference_dataset;
+      if (from_reference && m_reference.count(name)) {
+        source = &*m_reference_source;
+      } else if (lm && !lm->layer.empty()) {
+        // The user named this layer: its absence is a mistake to report, not an optional layer to skip.
+        std::string available;
+        for (const auto& a : m_available) available += (available.empty() ? "" : ", ") + a;
+        throw Error(ErrorCode::data,
+                    fmt::format("the mapping file names layer '{}' for {}, but the dataset has no such layer (it has: "
+                                "{}); correct [layers.{}] layer = \"...\"",
+                                name, ours, available, ours),
+                    Context{.path = m_dataset.string(), .layer = name, .key = "layers." + ours + ".layer"});
+      } else {
+        return std::nullopt;
+      }
     }
+    const fs::path path = source->path();
     io::ReadOptions read_options;
     read_options.source_encoding = m_mapping.source_encoding;
     SourceLayer src;
     src.ours = ours;
-    src.layer = io::read_layer(path, name, read_options);
+    src.layer = source->read(name, read_options);
     src.mapping = lm;
     src.base = Context{.path = path.string(), .layer = name};
     if (spatial) {
       const geom::Crs crs = crs_of(src.layer.crs, m_mapping, src.base, m_problems);
       if (!crs.is_equivalent_to(m_working)) src.to_working.emplace(crs, m_working);
+      src.plausible = geom::area_of_use_bounds(crs, kAreaOfUseMarginDeg);
+      src.crs = crs;
     }
     return src;
   }
@@ -228,6 +302,8 @@ class Reader {
   ProblemReporter& m_problems;
   const LoadOptions& m_options;
   geom::Crs m_working;
+  io::VectorDataset m_source;                           // opened once: GeoJSON is parsed at opening
+  std::optional<io::VectorDataset> m_reference_source;  // mapping.reference_dataset
   std::set<std::string> m_available;
   std::set<std::string> m_reference;
 };
@@ -270,7 +346,14 @@ void read_parcels(Reader& reader, Plan& plan, const FieldMapping& mapping) {
   // The bundled data keeps the data-quality flag of parcels in `data_status` (`status` is the development status).
   const std::string quality_field = src->has("data_status") ? "data_status" : "quality";
   std::vector<Provenance> provenance;
-  for (const auto& f : src->layer.features) {
+  plan.parcels.reserve(src->layer.features.size());
+  provenance.reserve(src->layer.features.size());
+  for (auto& f : src->layer.features) {
+    // Each feature's bytes are freed once it is a parcel, so a large layer is not held twice.
+    struct Release {
+      io::Feature& feature;
+      ~Release() { feature = io::Feature{}; }
+    } release{f};
     Parcel p;
     p.fid = f.fid;
     p.id = src->text(f, "parcel_id");
@@ -324,15 +407,15 @@ void read_phases(Reader& reader, Plan& plan) {
     return;
   }
   // No phases layer: each phase is the union of its parcels.
-  std::map<std::string, std::vector<geom::Geometry>> by_phase;
-  for (const auto& p : plan.parcels) by_phase[p.phase].push_back(p.geometry);
+  std::map<std::string, std::vector<const geom::Geometry*>> by_phase;
+  for (const auto& p : plan.parcels) by_phase[p.phase].push_back(&p.geometry);
   for (auto& [id, geometries] : by_phase) {
     Phase ph;
     ph.id = id;
     ph.name_en = "phase " + id;
     ph.provenance.status = DataStatus::derived;
-    ph.provenance.source = "union of the parcels of the phase";
-    ph.geometry = geom::polygonal_parts(geom::unary_union(geometries));
+    ph.provenance.source = kPhaseFromParcels;
+    ph.geometry = geom::polygonal_parts(geom::dissolve(std::span<const geom::Geometry* const>(geometries)));
     ph.area_m2 = geom::area(ph.geometry);
     plan.phases.push_back(std::move(ph));
   }
@@ -470,8 +553,11 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
     problems.report(std::move(problem));
   }
 
-  // Containment: every parcel inside the phases.
-  if (!plan.phases.empty()) {
+  // Containment: every parcel inside the phases (true by construction of phases made from the parcels).
+  const bool phases_from_parcels =
+      std::all_of(plan.phases.begin(), plan.phases.end(),
+                  [](const Phase& ph) { return ph.provenance.source == kPhaseFromParcels; });
+  if (!plan.phases.empty() && !phases_from_parcels) {
     std::vector<geom::Geometry> phase_geometries;
     for (const auto& ph : plan.phases) phase_geometries.push_back(ph.geometry);
     const geom::PreparedGeometry all_phases(geom::unary_union(phase_geometries));

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "io/atomic.hpp"
 #include "io/raster.hpp"
 #include "io/vector.hpp"
@@ -62,9 +63,50 @@ void make_directory(const fs::path& dir) {
 // "R&D 科研": the class's bilingual name for category names, attribute tables and legends.
 std::string class_name(const SimClass& cls) { return detail::class_label(cls); }
 
+// The classes as the rasters hold them: each class's raster value, bilingual name, colour and key.
+std::vector<io::RasterClass> raster_classes(std::span<const SimClass> classes) {
+  std::vector<io::RasterClass> out;
+  for (const auto& cls : classes) {
+    const int value = cls.raster_value();
+    if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
+      throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
+                                                   cls.key, cls.id, value));
+    }
+    out.push_back({value, class_name(cls), cls.colour, cls.key});
+  }
+  return out;
+}
+
 bool has_features(const io::Layer& layer) { return layer.geometry_type != io::GeometryType::none && !layer.features.empty(); }
 
 }  // namespace
+
+std::string output_folder_name(std::string_view scenario_name) {
+  std::string out;
+  for (const char c : scenario_name) {
+    const auto u = static_cast<unsigned char>(c);
+    // Bytes >= 0x80 are parts of UTF-8 characters (letters of any script); ASCII keeps only the safe characters.
+    const bool keep = u >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.';
+    out += keep ? c : '_';
+  }
+  const std::size_t first = out.find_first_not_of('.');
+  out = first == std::string::npos ? std::string() : out.substr(first);
+  // A file name holds at most 255 bytes; cut long labels at a character boundary well below that.
+  constexpr std::size_t max_bytes = 120;
+  if (out.size() > max_bytes) {
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  if (out.find_first_not_of("_.") == std::string::npos) {
+    throw Error(ErrorCode::config,
+                fmt::format("the scenario name '{}' gives no usable folder name; give the output folder with --out",
+                            scenario_name),
+                Context{.key = "name"});
+  }
+  return out;
+}
 
 void write_bundle(const RunResult& result, const fs::path& out_dir, const BundleOptions& options) {
   for (const auto& format : options.formats) {
@@ -135,28 +177,14 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
-    // Cells hold class ids; the rasters hold each class's code (its value in the user's rasters), and so do their
-    // colour tables, category names, attribute tables and QGIS styles.
-    std::vector<io::RasterClass> classes;
-    // An id no class has (none should) becomes nodata rather than another class's code.
-    std::array<std::uint8_t, 256> value_of;
-    value_of.fill(io::class_nodata);
-    for (const auto& cls : result.classes) {
-      const int value = cls.raster_value();
-      if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
-        throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
-                                                     cls.key, cls.id, value));
-      }
-      value_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(value);
-      classes.push_back({value, class_name(cls), cls.colour, cls.key});
-    }
+    // The rasters hold each class's code (its value in the user's rasters), and so do their colour tables, category
+    // names, attribute tables and QGIS styles.
+    const std::vector<io::RasterClass> classes = raster_classes(result.classes);
     std::string class_qml;  // after the first raster: the raster writer names a bad colour with its file
     for (const auto& [year, values] : result.class_maps) {
       const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
       steps.next("writing " + path.filename().string());
-      std::vector<std::uint8_t> cells(values.data(), values.data() + values.size());
-      for (auto& c : cells) c = value_of[c];
-      io::write_class_cog(path, raster_geometry(values.spec(), working_crs(result)), cells, classes);
+      write_class_map(path, values, result.classes, working_crs(result));
       if (class_qml.empty()) class_qml = class_raster_qml(classes);
       io::atomic_write_text(dir / "rasters" / fmt::format("landuse_{}.qml", year), class_qml, false);
     }
@@ -190,6 +218,21 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
   io::atomic_write_text(dir / "manifest.json", manifest_json(result, dir, options.start_time, options.end_time), false);
   steps.finish();
   output.commit();
+}
+
+void write_class_map(const fs::path& path, const grid::Grid<std::uint8_t>& class_ids, std::span<const SimClass> classes,
+                     const std::string& fallback_crs, bool overwrite) {
+  // Cells hold class ids, the raster each class's code, so it compares cell by cell with the maps the study was
+  // built from. An id no class has (none should) becomes nodata rather than another class's code.
+  const std::vector<io::RasterClass> coded_classes = raster_classes(classes);
+  std::array<std::uint8_t, 256> value_of;
+  value_of.fill(io::class_nodata);
+  for (const auto& cls : classes) value_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
+  std::vector<std::uint8_t> cells(class_ids.data(), class_ids.data() + class_ids.size());
+  for (auto& c : cells) c = value_of[c];
+  io::RasterWriteOptions write;
+  write.overwrite = overwrite;
+  io::write_class_cog(path, raster_geometry(class_ids.spec(), fallback_crs), cells, coded_classes, write);
 }
 
 }  // namespace parksim::report

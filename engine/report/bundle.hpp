@@ -24,9 +24,12 @@
 
 #include <filesystem>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "core/progress.hpp"
+#include "grid/grid.hpp"
 #include "report/run_result.hpp"
 
 namespace parksim::report {
@@ -53,9 +56,23 @@ struct BundleOptions {
   const Progress* progress = nullptr;
 };
 
+/// The folder name of a run's bundle when no folder is given (`parksim run` writes out/<this>): the scenario name is
+/// a label, so the name keeps letters (any script), digits, '-', '_' and '.', turns every other character (path
+/// separators, spaces, control characters) into '_', and drops leading dots, so it never leaves its parent folder
+/// and is never hidden. Throws Error(ErrorCode::config, key "name") when nothing usable remains (e.g. "..", "/").
+std::string output_folder_name(std::string_view scenario_name);
+
 /// Writes the bundle described above. Errors: output_exists (see above), usage (unknown format), output (a file
 /// cannot be written - naming it), input (an input file cannot be hashed for the manifest), cancelled, internal
 /// (an inconsistent RunResult).
 void write_bundle(const RunResult& result, const std::filesystem::path& out_dir, const BundleOptions& options = {});
+
+/// Writes a map of simulation class ids (study::no_class = no data) as the bundle writes rasters/landuse_<year>.tif:
+/// a class COG (io::write_class_cog) holding each class's raster value (its code in the user's maps), with its
+/// bilingual name, colour and key (colour table, category names, attribute table). The CRS is the grid's, or
+/// `fallback_crs` when the grid has none. Throws as io::write_class_cog (Error(output_exists) when the file exists and
+/// !overwrite), Error(internal) for a class without a raster value in 0..254.
+void write_class_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>& class_ids,
+                     std::span<const SimClass> classes, const std::string& fallback_crs, bool overwrite = false);
 
 }  // namespace parksim::report

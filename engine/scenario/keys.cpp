@@ -237,7 +237,7 @@ void add_pipeline_sections(Schema& schema) {
 
 Schema build() {
   Schema schema;
-  auto name = text("name", "", "short name of the scenario; also the default output folder out/<name>");
+  auto name = text("name", "", "label of the scenario (any text); the default output folder is out/<name> with every character but letters, digits, - _ . replaced by _");
   name.has_default = false;
   name.required = true;
   schema.add(name);

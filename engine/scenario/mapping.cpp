@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "io/text_file.hpp"
 #include "scenario/schema.hpp"
 
 namespace parksim::scenario {
@@ -76,15 +77,14 @@ const toml::table& table(const std::string& file, const toml::node& node, const 
 }  // namespace
 
 plan::FieldMapping load_mapping(const fs::path& path) {
+  return parse_mapping(io::read_text_file(path, "mapping file"), path);
+}
+
+plan::FieldMapping parse_mapping(std::string_view toml_text, const fs::path& path) {
   const std::string file = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::input, fs::exists(path) ? "cannot read the mapping file" : "mapping file not found",
-                       Context{.path = file});
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
   toml::table root;
   try {
-    root = toml::parse(buffer.str(), file);
+    root = toml::parse(toml_text, file);
   } catch (const toml::parse_error& e) {
     throw Error(ErrorCode::config, fmt::format("not valid TOML: {}", e.description()),
                 Context{.path = file, .line = static_cast<int>(e.source().begin.line)});

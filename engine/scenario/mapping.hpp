@@ -17,6 +17,7 @@
 // Unknown keys, unknown layers and unknown fields are errors naming file:line and the key, with a suggestion.
 
 #include <filesystem>
+#include <string_view>
 
 #include "plan/loader.hpp"
 
@@ -25,5 +26,9 @@ namespace parksim::scenario {
 /// Reads a mapping file; relative paths in it are resolved against its folder. Throws Error(config) (or
 /// Error(input) when the file cannot be read).
 plan::FieldMapping load_mapping(const std::filesystem::path& path);
+
+/// Parses mapping-file text; `origin` names it in messages and its folder resolves relative paths. Throws
+/// Error(config).
+plan::FieldMapping parse_mapping(std::string_view toml_text, const std::filesystem::path& origin);
 
 }  // namespace parksim::scenario

@@ -11,6 +11,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.hpp"
+#include "io/text_file.hpp"
 #include "scenario/schema.hpp"
 
 namespace parksim::scenario {
@@ -265,16 +266,7 @@ toml::table parse_text(std::string_view text, const std::string& file) {
   }
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw Error(ErrorCode::input, fs::exists(path) ? "cannot read the scenario file" : "scenario file not found",
-                Context{.path = path.string()});
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const fs::path& path) { return io::read_text_file(path, "scenario file"); }
 
 Loaded load_chain(std::string_view text, const fs::path& path, int depth, std::vector<fs::path>& stack) {
   const std::string file = path.string();
@@ -292,7 +284,16 @@ Loaded load_chain(std::string_view text, const fs::path& path, int depth, std::v
         fail(origin, "extends", fmt::format("'{}' extends itself (a cycle)", base.string()));
       }
     }
-    if (!fs::exists(base)) fail(origin, "extends", fmt::format("the scenario it extends, '{}', does not exist", base.string()));
+    std::error_code ec;
+    const fs::file_status status = fs::status(base, ec);
+    if (!fs::exists(status)) fail(origin, "extends", fmt::format("the scenario it extends, '{}', does not exist", base.string()));
+    if (fs::is_directory(status)) {
+      fail(origin, "extends", fmt::format("'{}' is a folder; extends names the scenario file (.toml) this one builds on",
+                                          *extends));
+    }
+    if (!fs::is_regular_file(status)) {
+      fail(origin, "extends", fmt::format("'{}' is not a regular file; extends names a scenario file (.toml)", *extends));
+    }
     stack.push_back(base);
     out = load_chain(read_file(base), base, depth + 1, stack);
     stack.pop_back();
@@ -305,7 +306,16 @@ Loaded load_chain(std::string_view text, const fs::path& path, int depth, std::v
 }
 
 const toml::node* node_at(const toml::table& table, std::string_view key) {
-  return table.at_path(key).node();
+  if (key.find('>') == std::string_view::npos) return table.at_path(key).node();
+  // A hinge term's name keeps its knot's decimal point (split_key): walk the segments.
+  const auto parts = split_key(key);
+  const toml::table* parent = &table;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const toml::node* n = parent->at_path(parts[i]).node();
+    parent = n ? n->as_table() : nullptr;
+    if (parent == nullptr) return nullptr;
+  }
+  return parent->get(parts.back());
 }
 
 }  // namespace
@@ -488,15 +498,13 @@ void Scenario::set(std::string_view key, const Value& value) {
   }
   // Insert at the dotted path, creating tables.
   toml::table* parent = &m_impl->effective;
-  std::string_view rest = key;
-  std::size_t dot;
-  while ((dot = rest.find('.')) != std::string_view::npos) {
-    const std::string part(rest.substr(0, dot));
+  const auto parts = split_key(key);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    const std::string part(parts[i]);
     if (!parent->get_as<toml::table>(part)) parent->insert_or_assign(part, toml::table{});
     parent = parent->get_as<toml::table>(part);
-    rest = rest.substr(dot + 1);
   }
-  parent->insert_or_assign(std::string(rest), node);
+  parent->insert_or_assign(std::string(parts.back()), node);
   m_impl->origins[std::string(key)] = origin;
 }
 
@@ -556,14 +564,13 @@ Scenario Scenario::with_paths_relative_to(const std::filesystem::path& folder) c
 
 void Scenario::remove(std::string_view key) {
   toml::table* parent = &m_impl->effective;
-  std::string_view rest = key;
-  std::size_t dot;
-  while ((dot = rest.find('.')) != std::string_view::npos) {
-    parent = parent->get_as<toml::table>(std::string(rest.substr(0, dot)));
+  const auto parts = split_key(key);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    parent = parent->get_as<toml::table>(std::string(parts[i]));
     if (parent == nullptr) return;
-    rest = rest.substr(dot + 1);
   }
-  parent->erase(std::string(rest));
+  const std::string rest(parts.back());
+  parent->erase(rest);
   const std::string prefix = std::string(key) + ".";
   for (auto it = m_impl->origins.begin(); it != m_impl->origins.end();) {
     it = it->first == key || it->first.rfind(prefix, 0) == 0 ? m_impl->origins.erase(it) : std::next(it);
@@ -572,7 +579,7 @@ void Scenario::remove(std::string_view key) {
   if (const KeySpec* spec = scenario_schema().find(key); spec != nullptr && spec->has_default &&
                                                           spec->key.find('*') == std::string::npos) {
     toml::table defaults = defaults_table(scenario_schema());
-    if (const toml::node* n = node_at(defaults, key)) parent->insert_or_assign(std::string(rest), *n);
+    if (const toml::node* n = node_at(defaults, key)) parent->insert_or_assign(rest, *n);
   }
 }
 

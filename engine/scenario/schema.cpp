@@ -20,19 +20,26 @@ std::string_view to_string(ValueKind kind) noexcept {
   return "value";
 }
 
-namespace {
-
-std::vector<std::string_view> split(std::string_view key) {
+std::vector<std::string_view> split_key(std::string_view key) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   while (true) {
-    const auto dot = key.find('.', start);
+    auto dot = key.find('.', start);
+    // A hinge term's name ("dist_built_m>632.5") holds its knot's decimal point: from a '>' on, the segment is the
+    // rest of the key.
+    if (const auto hinge = key.find('>', start); hinge != std::string_view::npos && hinge < dot) {
+      dot = std::string_view::npos;
+    }
     parts.push_back(key.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
   return parts;
 }
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view key) { return split_key(key); }
 
 // A concrete key segment matches a pattern segment when equal, or the pattern is "*"; "x[]" matches "x[]" only.
 bool matches(std::string_view pattern, std::string_view key) {

@@ -50,6 +50,10 @@ const Schema& scenario_schema();
 
 /// The allowed values of a text parameter, from ParamInfo::choices ("park,corridor" -> {"park", "corridor"}).
 std::vector<std::string_view> split_choices(std::string_view choices);
+/// The segments of a dotted key ("suitability.coefficients.urban.dist_built_m>632.5" → suitability, coefficients,
+/// urban, dist_built_m>632.5): a segment runs to the next '.', except that from a '>' on (a hinge term's name, whose
+/// knot has a decimal point) it is the rest of the key.
+std::vector<std::string_view> split_key(std::string_view key);
 
 /// Levenshtein edit distance (for suggestions).
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -120,8 +120,15 @@ void SimulationInput::validate() const {
            fmt::format("demand of year {} has {} values, expected {} ({} classes{})", d.year, d.cells.size(),
                        bucket_count, k, demand_by_zone ? fmt::format(" x {} zones", zone_count) : ""));
     }
-    for (std::int64_t v : d.cells) {
-      if (v < no_target) fail(ErrorCode::config, key, fmt::format("demand of year {} has a negative target", d.year));
+    for (std::size_t b = 0; b < d.cells.size(); ++b) {
+      const std::int64_t v = d.cells[b];
+      if (v >= no_target) continue;
+      const auto cls = b % static_cast<std::size_t>(k);
+      fail(ErrorCode::config, key,
+           fmt::format("the demand of year {} for class '{}' falls below zero ({} cells): shrinking demand (e.g. a "
+                       "negative growth rate) cannot take built land back; give a growth rate or demand that keeps "
+                       "each class at or above its land of the start year",
+                       d.year, cls < class_names.size() ? class_names[cls] : std::to_string(cls), v));
     }
   }
   for (std::size_t e = 0; e < suitability_events.size(); ++e) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/budget.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 
@@ -183,6 +184,12 @@ grid::GridSpec choose_grid(const plan::Plan& plan, const PlanGridChoice& choice)
                             choice.max_cells),
                 Context{.key = "grid.cell_size_m"});
   }
+  // Measured peak memory of runs of the baseline scenario at 30, 15 and 7.5 m cells (0.44 to 7.1 million cells):
+  // about 110 bytes per cell for one run and 26 more for an ensemble (bench/RESULTS.md); 160 leaves a margin.
+  constexpr std::uint64_t run_bytes_per_cell = 160;
+  check_memory_budget(static_cast<std::uint64_t>(spec.cell_count()) * run_bytes_per_cell,
+                      fmt::format("a run on the {} m grid of {} x {} cells", choice.cell_size_m, spec.cols, spec.rows),
+                      "choose a larger grid.cell_size_m", Context{.key = "grid.cell_size_m"});
   return spec;
 }
 

@@ -59,7 +59,7 @@ def test_calibrates_a_series_into_a_scenario_that_forecasts(run, tmp_path):
     toml = (out / "calibrated.toml").read_text()
     assert "\n[sim]\n" in toml and "neighbourhood_weight = " in toml
     assert "[suitability.coefficients.class_1]" in toml and "dist_road_m = " in toml
-    assert "mode = 'given'" in toml and "method = 'trend'" in toml
+    assert "mode = 'given'" in toml and "method = 'auto'" in toml
     # The inputs are referenced relative to the calibrated scenario, so the folder can move with its data.
     assert "'../landuse_2015.tif'" in toml and "'../road.tif'" in toml
     csv = (out / "calibration_metrics.csv").read_text().splitlines()

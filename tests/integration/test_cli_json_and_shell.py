@@ -12,7 +12,7 @@ import pytest
 from conftest import BUNDLED, SOURCE_DIR
 
 EXIT_CONFIG, EXIT_DATA, EXIT_OUTPUT_EXISTS = 3, 5, 9
-COMMANDS = ["run", "info", "validate", "export", "compare", "calibrate"]
+COMMANDS = ["run", "info", "validate", "export", "compare", "calibrate", "skill"]
 COMPLETION = SOURCE_DIR / "engine" / "cli" / "parksim.bash-completion"
 
 
@@ -25,9 +25,11 @@ def test_validate_json_of_a_scenario_names_it_and_its_dataset(run):
     names = [Path(f).name for f in doc["scenario"]["files"]]
     assert names[-1] == "line19_2029.toml" and "baseline.toml" in names, names  # the extends chain
     assert doc["dataset"]["parcels"] == 236
-    assert doc["dataset"]["errors"] == 0
     assert "parcels" in doc["dataset"]["schematic_layers"]
-    assert all({"severity", "code", "message"} <= set(p) for p in doc["dataset"]["problems"])
+    # The findings of run's own preparation (the plan's among them), as `parksim validate` prints them.
+    assert doc["scenario"]["errors"] == 0
+    assert all({"severity", "code", "message"} <= set(p) for p in doc["scenario"]["problems"])
+    assert any(p["code"] == "grid.no_landuse_outside_parcels" for p in doc["scenario"]["problems"])
 
 
 def test_validate_json_of_a_broken_scenario_is_an_error_document_with_the_exit_code(run, tmp_path):
@@ -96,16 +98,19 @@ def complete(line):
 def help_options(run, command):
     r = run(command, "--help")
     assert r.returncode == 0
-    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", r.stdout)) - {"--version"}
+    # The option list only (lines "  -h,--help ..." / "  --out TEXT ..."), not the examples naming other commands.
+    return set(re.findall(r"^\s+(?:-\w,)?(--[a-z][a-z-]*)", r.stdout, re.M)) - {"--version"}
 
 
 def test_bash_completion_offers_every_command_and_exactly_each_commands_options(run):
-    assert set(complete("parksim ")) == set(COMMANDS) | {"--help", "--version"}
+    assert set(complete("parksim ")) == set(COMMANDS) | {"--max-memory", "--help", "--version"}
     assert complete("parksim va") == ["validate"]
+    assert complete("parksim --max-memory 8G ru") == ["run"]  # a global option's value is no command
     for command in COMMANDS:
         assert set(complete("parksim %s --" % command)) == help_options(run, command), command
     assert complete("parksim export out --format g") == ["gpkg", "geojson"]
     assert complete("parksim run x.toml --format shp,") == ["shp,shp", "shp,fgb", "shp,geojson"]
+    assert complete("parksim calibrate x.toml --learner b") == ["boosted"]
 
 
 def test_the_build_installs_the_command_its_man_page_and_its_completion(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 import town
 
-SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells"]
+SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells", "selection_exponent"]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_a_study_calibrates_into_a_scenario_the_cli_runs(parksim, st, cal, tmp_p
     text = cal.scenario
     assert text == cal.path.read_text(encoding="utf-8")
     assert "[suitability.coefficients.urban]" in text and "dist_road_m = " in text and "dist_urban_m = " in text
-    assert "mode = 'given'" in text and "method = 'trend'" in text and "name = 'study-calibrated'" in text
+    assert "mode = 'given'" in text and "method = 'auto'" in text and "name = 'study-calibrated'" in text
     # The arrays became GeoTIFFs next to calibrated.toml, referenced relative to it.
     assert "2015 = 'inputs/landuse_2015.tif'" in text and "source = 'inputs/driver_dist_road_m.tif'" in text
     assert (cal.folder / "inputs" / "landuse_2015.tif").is_file()
@@ -65,7 +65,7 @@ def test_the_result_holds_fits_search_and_validation_next_to_persistence(parksim
     assert list(coefficients.columns) == ["class", "class_id", "driver", "coefficient"]
     assert set(coefficients["class"]) == {"urban"} and len(coefficients) == 3
     assert list(cal.params) == SEARCHED + ["patch_size_sd_cells"]
-    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells"]  # one growing class
+    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells", "selection_exponent"]
     ev = cal.evaluations
     assert list(ev.columns) == SEARCHED + ["objective"] and 1 <= len(ev) <= 10
     assert cal.best_objective == pytest.approx(ev.objective.max())
@@ -124,6 +124,21 @@ def test_a_folder_receives_the_calibration_and_is_not_overwritten(parksim, st, c
     assert parksim.run(f).end_year == 2017
 
 
+def _town_study_scenario(data, folder):
+    """The town series as rasters in `folder` and a study scenario over them (seed 5)."""
+    maps, road = data
+    for y, m in maps.items():
+        town.write_tif(folder / f"landuse_{y}.tif", m)
+    town.write_tif(folder / "road.tif", road)
+    path = folder / "study.toml"
+    path.write_text(
+        'name = "town"\nseed = 5\n[study.maps]\n' + "".join(f'{y} = "landuse_{y}.tif"\n' for y in maps)
+        + '[classes.codes.11]\nkey = "open"\n[classes.codes.22]\nkey = "urban"\nbuilt = true\n'
+        '[classes.codes.41]\nkey = "water"\nfixed = true\n[drivers.dist_road_m]\nkind = "value"\nsource = '
+        '"road.tif"\n[drivers.dist_urban_m]\nkind = "distance"\nclasses = ["urban"]\n', encoding="utf-8")
+    return path
+
+
 def test_a_study_scenario_and_a_raster_series_calibrate_as_the_cli_does(parksim, data, tmp_path):
     cli = os.environ.get("PARKSIM_BIN")
     if not cli:
@@ -144,12 +159,7 @@ def test_a_study_scenario_and_a_raster_series_calibrate_as_the_cli_does(parksim,
     assert series.scenario.replace("\n", "") .count("[suitability.coefficients.class_22]") == 1
     assert series.scenario.split("[suitability]")[1] == cli_text.split("[suitability]")[1]
     # ... and the study scenario the CLI wrote calibrates the same in Python as with `parksim calibrate SCENARIO`.
-    study_toml = tmp_path / "study.toml"
-    study_toml.write_text(
-        'name = "town"\n[study.maps]\n' + "".join(f'{y} = "landuse_{y}.tif"\n' for y in maps)
-        + '[classes.codes.11]\nkey = "open"\n[classes.codes.22]\nkey = "urban"\nbuilt = true\n'
-        '[classes.codes.41]\nkey = "water"\nfixed = true\n[drivers.dist_road_m]\nkind = "value"\nsource = '
-        '"road.tif"\n[drivers.dist_urban_m]\nkind = "distance"\nclasses = ["urban"]\n', encoding="utf-8")
+    study_toml = _town_study_scenario(data, tmp_path)
     proc = subprocess.run([cli, "calibrate", str(study_toml), "--budget", "6", "--out", str(tmp_path / "s")],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -266,8 +276,14 @@ def test_apply_moves_the_calibration_into_the_scenario_that_made_the_maps(parksi
     keys = {c["id"]: c["key"] for c in res.classes}
     assert cal.fits
     for f in cal.fits:
-        assert f"[suitability.coefficients.{keys[f.class_id]}]" in cal.scenario
-        assert f"dist_class_{keys[f.class_id]}_m" in f.raw_coefficients
+        key = keys[f.class_id]
+        # Each class's learner was chosen out of sample; boosted trees are saved next to the scenario.
+        assert f.learner in f.holdout_auc and f.holdout_auc[f.learner] == max(f.holdout_auc.values())
+        if f.learner == "boosted":
+            assert f"{key} = '{key}.xgb.json'" in cal.scenario and (cal.folder / f"{key}.xgb.json").is_file()
+        else:
+            assert f"[suitability.coefficients.{key}]" in cal.scenario
+        assert f"dist_class_{key}_m" in f.contributions
     applied = cal.apply(sc)
     assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "fit"
     for name in SEARCHED:
@@ -284,3 +300,53 @@ def test_apply_moves_the_calibration_into_the_scenario_that_made_the_maps(parksi
     with pytest.raises(parksim.ConfigError, match=r"no driver 'slope' in the scenario") as info:
         slope.apply(sc)
     assert info.value.key == "drivers.slope"
+
+
+# --- parksim.skill(): the skill on a held-out map, exactly `parksim skill` ---
+
+QUICK_SKILL = dict(runs=2, budget=3, runs_per_evaluation=1, learner="logistic", proximity_draws=3)
+
+
+def test_skill_scores_a_held_out_map_next_to_the_null_models_as_the_cli_does(parksim, data, tmp_path):
+    study = _town_study_scenario(data, tmp_path)
+    s = parksim.skill(study, 2015, folder=tmp_path / "py", **QUICK_SKILL)
+    assert (s.holdout_year, s.reference_year, s.fitted_years, s.runs) == (2015, 2010, [2000, 2005, 2010], 2)
+    rows = s.rows()
+    assert set(rows) == {"quantity", "model", "measure", "from_class", "to_class", "factor", "unit", "value", "label"}
+    assert {(q, m) for q, m in zip(rows["quantity"], rows["model"]) if q} == {
+        (q, m) for q in ("own", "observed") for m in ("parksim", "persistence", "proximity", "comparison")}
+    assert s.figure("figure_of_merit", model="persistence") == 0.0
+    assert 0.0 < s.figure("figure_of_merit") <= 1.0
+    assert s.figure("resolution_figure_of_merit", factor=16) >= s.figure("resolution_figure_of_merit", factor=1)
+    assert s.figure("transition_figure_of_merit", from_class=11, to_class=22) == s.figure("figure_of_merit")
+    # Codes of the user's maps; the observed quantity is the held-out map's; the expected map holds the own one.
+    maps, _ = data
+    assert s.observed_quantity == {c: int((maps[2015] == c).sum()) for c in (11, 22, 41)}
+    e = s.expected_map()
+    assert {c: int((e == c).sum()) for c in (11, 22, 41)} == s.own_quantity
+    diagnosis = s.expected_map(observed_quantity=True)
+    assert {c: int((diagnosis == c).sum()) for c in (11, 22, 41)} == s.observed_quantity
+    assert np.all(e[maps[2010] == 41] == 41)
+    assert s.folder == tmp_path / "py" and (s.folder / "expected_map.tif").exists()
+    assert "At the model's own quantity" in s.table()
+    # The same scenario through the CLI writes the same skill.csv (same seed; any thread count).
+    cli = os.environ.get("PARKSIM_BIN")
+    if cli:
+        proc = subprocess.run([cli, "skill", str(study), "--holdout", "2015", "--runs", "2", "--budget", "3",
+                               "--runs-per-eval", "1", "--learner", "logistic", "--threads", "1", "--out",
+                               str(tmp_path / "cli")], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        py_rows = (tmp_path / "py" / "skill.csv").read_text(encoding="utf-8-sig").splitlines()
+        cli_rows = (tmp_path / "cli" / "skill.csv").read_text(encoding="utf-8-sig").splitlines()
+        # The proximity null has 10 draws on the CLI and 3 here: compare the rows that do not depend on them.
+        assert [r for r in py_rows if "proximity" not in r] == [r for r in cli_rows if "proximity" not in r]
+    with pytest.raises(parksim.OutputExistsError):
+        parksim.skill(study, 2015, folder=tmp_path / "py", **QUICK_SKILL)
+
+
+def test_skill_refuses_a_holdout_that_is_not_a_map_or_has_fewer_than_two_maps_before_it(parksim, data, tmp_path):
+    study = _town_study_scenario(data, tmp_path)
+    with pytest.raises(parksim.ConfigError, match=r"2012 is not one of the maps.*2000, 2005, 2010, 2015"):
+        parksim.skill(study, 2012, folder=tmp_path / "a", **QUICK_SKILL)
+    with pytest.raises(parksim.ConfigError, match="at least two maps are needed before the holdout year 2005"):
+        parksim.skill(study, 2005, folder=tmp_path / "b", **QUICK_SKILL)

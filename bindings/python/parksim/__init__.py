@@ -46,14 +46,16 @@ from ._calibrate import CalibrationResult, calibrate, calibrate_key  # noqa: F40
 from ._ensemble import EnsembleResult, current_client, ensemble, local_cluster  # noqa: F401
 from ._result import Result, run  # noqa: F401
 from ._scenario import load_scenario, scenario_schema  # noqa: F401
+from ._skill import SkillResult, skill  # noqa: F401
 from ._study import Study, simulate, study  # noqa: F401
 
 __version__ = _parksim.__version__
 
 __all__ = [
     "load_scenario", "scenario_schema", "run", "ensemble", "current_client", "local_cluster", "study", "simulate",
-    "calibrate", "calibrate_key", "plan", "metrics",
-    "Scenario", "Study", "Result", "EnsembleResult", "CalibrationResult", "GridSpec", "Problem", "m2_to_mu", "mu_to_m2",
+    "calibrate", "calibrate_key", "skill", "plan", "metrics",
+    "Scenario", "Study", "Result", "EnsembleResult", "CalibrationResult", "SkillResult", "GridSpec", "Problem",
+    "m2_to_mu", "mu_to_m2",
     "ParksimError", "UsageError", "ConfigError", "IoError", "DataError", "CrsError", "GeometryError", "OutputError",
     "OutputExistsError", "CancelledError", "InfeasibleError", "DatabaseError", "InternalError",
 ]

@@ -28,11 +28,11 @@ from .metrics import validate
 
 __all__ = ["calibrate", "CalibrationResult", "calibrate_key", "KeyCalibrationResult"]
 
-SEARCHED = ["neighbourhood_weight", "inertia_adaptation", "patch_share", "patch_size_mean_cells"]
+SEARCHED = [name for name, _, _ in _parksim.calibration_search_box()]
 
 
 def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs_per_evaluation=4, seed=None,
-              sample_cells=5000, pattern_weight=1.0, min_step=1.0 / 32.0, params=None, progress=None,
+              sample_cells=5000, pattern_weight=1.0, min_step=1.0 / 32.0, params=None, progress=None, learner="auto",
               grid=None, exclusion=None, class_keys=None, assume_crs="", max_distance_m=None,
               distance_to_class_driver=True):
     """Calibrates a study on its dated maps, exactly as ``parksim calibrate`` does, into a runnable scenario.
@@ -52,8 +52,10 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
     change-pattern term of the objective (DEFAULT 1; 0 = Figure of Merit only), ``min_step`` of the search (DEFAULT
     1/32), ``params`` the [sim] settings the search starts from and keeps for what it does not tune (as in
     ``simulate``; DEFAULT the schema's). ``progress(fraction, message)`` is called with the GIL held; returning False
-    cancels (CancelledError); True shows a tqdm bar (python3-tqdm). The GIL is released while the engine works. The same inputs and seed give the same
-    result, for any thread count.
+    cancels (CancelledError); True shows a tqdm bar (python3-tqdm). ``learner``: the suitability learner, "logistic",
+    "spline" (logistic with hinge terms), "boosted" (XGBoost trees) or "auto" (DEFAULT: the best by out-of-sample AUC
+    on a held-out date, or on spatial blocks with two maps). The GIL is released while the engine works. The same
+    inputs and seed give the same result, for any thread count.
 
     FILES. The calibrated scenario names files, so that ``parksim run`` can forecast with it: ``folder`` receives
     ``calibrated.toml`` and ``calibration_metrics.csv`` (as ``parksim calibrate --out folder``) and, for a study
@@ -82,7 +84,7 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
             raw = _parksim.calibrate_scenario(sc, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
                                               seed=None if seed is None else int(seed), sample_cells=int(sample_cells),
                                               pattern_weight=float(pattern_weight), min_step=float(min_step),
-                                              progress=callback)
+                                              learner=str(learner), progress=callback)
         raw.write(str(folder), bool(overwrite))
         return CalibrationResult(raw, None, folder, temporary)
     else:
@@ -100,7 +102,7 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
                                        runs_per_evaluation=int(runs_per_evaluation),
                                        seed=1 if seed is None else int(seed), sample_cells=int(sample_cells),
                                        pattern_weight=float(pattern_weight), min_step=float(min_step),
-                                       progress=callback)
+                                       learner=str(learner), progress=callback)
     scenario = target.scenario(folder / "inputs", overwrite)
     applied = raw.applied(target.raw, scenario)
     applied.write(str(folder), True)
@@ -115,15 +117,20 @@ def _remove_temporary_folders():
         shutil.rmtree(f, ignore_errors=True)
 
 
+def _temporary_folder(prefix):
+    """A new temporary folder, removed when the process exits."""
+    if not _temporary_folders:
+        atexit.register(_remove_temporary_folders)
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    _temporary_folders.append(str(path))
+    return path
+
+
 def _folder(folder, overwrite, more_files):
     """The calibration's folder: `folder` (created; OutputExistsError when its outputs exist and not overwrite) or
     a new temporary folder removed when the process exits. Returns (Path, temporary)."""
     if folder is None:
-        if not _temporary_folders:
-            atexit.register(_remove_temporary_folders)
-        path = Path(tempfile.mkdtemp(prefix="parksim-calibration-"))
-        _temporary_folders.append(str(path))
-        return path, True
+        return _temporary_folder("parksim-calibration-"), True
     path = Path(folder).resolve()
     if not overwrite:
         for f in [path / "calibrated.toml", path / "calibration_metrics.csv", *more_files]:
@@ -340,9 +347,14 @@ class CalibrationResult:
         sc = load_scenario(scenario)
         calibrated = load_scenario(self.path)
         sc.remove("suitability.coefficients")
+        sc.remove("suitability.model_files")
         for key in ["suitability.mode", "suitability.drivers"] + [f"sim.{k}" for k in SEARCHED + [
                 "patch_size_sd_cells"]]:
             sc.set(key, calibrated.get(key))
+        for cls in calibrated.child_keys("suitability.model_files"):
+            # Boosted trees live in files next to calibrated.toml.
+            sc.set(f"suitability.model_files.{cls}",
+                   str(self.path.parent / calibrated.get(f"suitability.model_files.{cls}")))
         for cls in calibrated.child_keys("suitability.coefficients"):
             table = f"suitability.coefficients.{cls}"
             for driver in calibrated.child_keys(table):

@@ -1,5 +1,5 @@
 """One progress signature for every long call of the package (run, ensemble, study, simulate, calibrate,
-calibrate_key, CalibrationResult.forecast, Result.write, plan.info):
+calibrate_key, CalibrationResult.forecast, skill, Result.write, plan.info):
 
     progress(fraction, message)     fraction 0..1 of the work done, message what it is doing; returning False
                                     cancels (CancelledError), an exception it raises reaches the caller.

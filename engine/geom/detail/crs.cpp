@@ -1,5 +1,6 @@
 // Crs and Transformer over PROJ.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +42,12 @@ struct CrsBuilder {
       default: crs.m_kind = CrsKind::other; break;
     }
     crs.m_epsg = epsg_of(classified);
+    double west = 0.0, south = 0.0, east = 0.0, north = 0.0;
+    const char* area_name = nullptr;
+    if (proj_get_area_of_use(ctx, classified, &west, &south, &east, &north, &area_name) != 0 && west > -1000.0) {
+      crs.m_area_of_use = Envelope{west, south, east, north};
+      if (area_name != nullptr) crs.m_area_name = area_name;
+    }
     return crs;
   }
 
@@ -191,6 +198,25 @@ bool Crs::is_equivalent_to(const Crs& other) const {
   const PjPtr a = create_crs_object(*this);
   const PjPtr b = create_crs_object(other);
   return proj_is_equivalent_to_with_ctx(proj(), a.get(), b.get(), PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) == 1;
+}
+
+std::optional<Envelope> area_of_use_bounds(const Crs& crs, double margin_deg) {
+  const auto& area = crs.area_of_use_deg();
+  if (!area || area->min_x > area->max_x) return std::nullopt;
+  const double west = std::max(-180.0, area->min_x - margin_deg);
+  const double east = std::min(180.0, area->max_x + margin_deg);
+  const double south = std::max(-90.0, area->min_y - margin_deg);
+  const double north = std::min(90.0, area->max_y + margin_deg);
+  if (crs.is_geographic()) return Envelope{west, south, east, north};
+  const detail::TransformerState to_crs(Crs::from_epsg(4326), crs);
+  PJ* op = operation_for(to_crs);
+  Envelope out;
+  detail::clear_proj_error();
+  if (proj_trans_bounds(proj(), op, PJ_FWD, west, south, east, north, &out.min_x, &out.min_y, &out.max_x,
+                        &out.max_y, 21) == 0) {
+    throw Error(ErrorCode::crs, fmt::format("area of use of '{}': {}", display(crs), detail::proj_error_text()));
+  }
+  return out;
 }
 
 // ---- Transformer ----

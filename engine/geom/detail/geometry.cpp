@@ -310,7 +310,17 @@ Geometry unary_union(std::span<const Geometry> geometries) {
   return adopt(check(GEOSUnaryUnion_r(geos(), all.get()), "unary union"));
 }
 
+Geometry unary_union(std::span<const Geometry* const> geometries) {
+  GeosGeometryPtr all = detail::collection_of(geometries);
+  return adopt(check(GEOSUnaryUnion_r(geos(), all.get()), "unary union"));
+}
+
 Geometry coverage_union(std::span<const Geometry> polygons) {
+  GeosGeometryPtr all = detail::collection_of(polygons);
+  return adopt(check(GEOSCoverageUnion_r(geos(), all.get()), "coverage union"));
+}
+
+Geometry coverage_union(std::span<const Geometry* const> polygons) {
   GeosGeometryPtr all = detail::collection_of(polygons);
   return adopt(check(GEOSCoverageUnion_r(geos(), all.get()), "coverage union"));
 }

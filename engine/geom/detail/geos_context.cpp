@@ -81,9 +81,16 @@ GeosGeometryPtr clone_raw(const Geometry& geometry) {
 }
 
 GeosGeometryPtr collection_of(std::span<const Geometry> geometries) {
+  std::vector<const Geometry*> pointers;
+  pointers.reserve(geometries.size());
+  for (const Geometry& g : geometries) pointers.push_back(&g);
+  return collection_of(std::span<const Geometry* const>(pointers));
+}
+
+GeosGeometryPtr collection_of(std::span<const Geometry* const> geometries) {
   std::vector<GeosGeometryPtr> owned;
   owned.reserve(geometries.size());
-  for (const Geometry& g : geometries) owned.push_back(clone_raw(g));
+  for (const Geometry* g : geometries) owned.push_back(clone_raw(*g));
   std::vector<GEOSGeometry*> parts;
   parts.reserve(owned.size());
   for (auto& g : owned) parts.push_back(g.get());

@@ -78,5 +78,6 @@ inline Geometry adopt(GEOSGeometry* owned) noexcept { return GeometryAccess::ado
 GeosGeometryPtr clone_raw(const Geometry& geometry);
 /// Builds a GEOMETRYCOLLECTION from clones of the given geometries.
 GeosGeometryPtr collection_of(std::span<const Geometry> geometries);
+GeosGeometryPtr collection_of(std::span<const Geometry* const> geometries);
 
 }  // namespace parksim::geom::detail

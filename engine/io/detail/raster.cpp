@@ -9,6 +9,7 @@
 #include <cpl_vsi.h>
 #include <fmt/format.h>
 
+#include "core/budget.hpp"
 #include "io/atomic.hpp"
 #include "io/detail/gdal.hpp"
 #include "io/raster.hpp"
@@ -287,7 +288,7 @@ std::vector<std::uint8_t> encode_class_png(int cols, int rows, std::span<const s
   return result;
 }
 
-RasterInfo read_raster(const fs::path& path, bool with_values) {
+RasterInfo read_raster(const fs::path& path, const RasterReadOptions& options) {
   const Context where{.path = path.string()};
   ensure_gdal_registered();
   ErrorScope errors;
@@ -336,10 +337,51 @@ RasterInfo read_raster(const fs::path& path, bool with_values) {
                                                    : fmt::format("#{:02X}{:02X}{:02X}", entry->c1, entry->c2, entry->c3));
     }
   }
-  if (with_values) {
-    info.values.resize(static_cast<std::size_t>(info.geometry.cols) * static_cast<std::size_t>(info.geometry.rows));
-    if (GDALRasterIO(band, GF_Read, 0, 0, info.geometry.cols, info.geometry.rows, info.values.data(),
-                     info.geometry.cols, info.geometry.rows, GDT_Float64, 0, 0) != CE_None) {
+  info.window = RasterWindow{0, 0, info.geometry.cols, info.geometry.rows};
+  if (options.values) {
+    if (options.window) {
+      const RasterWindow& w = *options.window;
+      if (w.cols <= 0 || w.rows <= 0 || w.col < 0 || w.row < 0 || w.col > info.geometry.cols - w.cols ||
+          w.row > info.geometry.rows - w.rows) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("window of {} x {} cells at column {}, row {} is not inside the raster of {} x {} "
+                                "cells (columns x rows)",
+                                w.cols, w.rows, w.col, w.row, info.geometry.cols, info.geometry.rows),
+                    where);
+      }
+      info.window = w;
+    }
+    const RasterWindow& w = info.window;
+    const auto cells = static_cast<std::uint64_t>(w.cols) * static_cast<std::uint64_t>(w.rows);
+    const std::string size = fmt::format("raster of {} x {} cells (columns x rows{})", w.cols, w.rows,
+                                         options.window ? ", a window" : "");
+    constexpr std::string_view remedy =
+        "crop it to the study area or resample it to coarser cells, e.g. gdalwarp -te XMIN YMIN XMAX YMAX -tr CELL "
+        "CELL IN.tif OUT.tif";
+    if (options.max_cells > 0 && cells > static_cast<std::uint64_t>(options.max_cells)) {
+      throw Error(ErrorCode::data,
+                  fmt::format("{} holds {} cells, more than the {} cells it is read for; {}", size, cells,
+                              options.max_cells, remedy),
+                  where);
+    }
+    check_memory_budget(cells * sizeof(double), size, remedy, where);
+    // GDAL reads whole blocks, and a pixel-interleaved block holds every band: a small file can claim blocks of
+    // gigabytes (512 x 512 cells x 65535 bands). Its block is checked against the budget as well.
+    int block_x = 0, block_y = 0;
+    GDALGetBlockSize(band, &block_x, &block_y);
+    const char* interleave = GDALGetMetadataItem(ds.get(), "INTERLEAVE", "IMAGE_STRUCTURE");
+    const bool pixel_interleaved = interleave != nullptr && EQUAL(interleave, "PIXEL");
+    const auto block_bytes = static_cast<std::uint64_t>(std::max(block_x, 1)) *
+                             static_cast<std::uint64_t>(std::max(block_y, 1)) *
+                             static_cast<std::uint64_t>(pixel_interleaved ? info.band_count : 1) *
+                             static_cast<std::uint64_t>(std::max(GDALGetDataTypeSizeBytes(GDALGetRasterDataType(band)), 1));
+    check_memory_budget(block_bytes,
+                        fmt::format("a block of {} x {} cells{} of the raster", block_x, block_y,
+                                    pixel_interleaved ? fmt::format(" x {} interleaved bands", info.band_count) : ""),
+                        "write the raster with one band (gdal_translate -b 1 IN.tif OUT.tif) or smaller blocks", where);
+    info.values.resize(static_cast<std::size_t>(cells));
+    if (GDALRasterIO(band, GF_Read, w.col, w.row, w.cols, w.rows, info.values.data(), w.cols, w.rows, GDT_Float64, 0,
+                     0) != CE_None) {
       throw Error(ErrorCode::input, with_detail("cannot read the raster", errors.failure_message()), where);
     }
   }

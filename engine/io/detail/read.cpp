@@ -1,6 +1,8 @@
 // Reading OGR layers into plain io::Layer values.
 #include <fmt/format.h>
 
+#include <iconv.h>
+
 #include <cstdlib>
 #include <system_error>
 
@@ -15,6 +17,13 @@ using namespace detail;
 namespace {
 
 constexpr const char* style_table = "layer_styles";
+
+bool iconv_knows(const std::string& encoding) {
+  const iconv_t cd = iconv_open("UTF-8", encoding.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  iconv_close(cd);
+  return true;
+}
 
 bool is_virtual_path(const std::string& path) {
   return path.rfind("/vsi", 0) == 0 || path.find(':') != std::string::npos;
@@ -113,12 +122,26 @@ void apply_field_map(const fs::path& path, Layer& layer) {
 
 }  // namespace
 
-std::vector<LayerInfo> list_layers(const fs::path& path, bool include_non_spatial) {
-  DatasetPtr ds = open_dataset(path, StringList());
+struct VectorDataset::Impl {
+  fs::path path;
+  DatasetPtr ds;
+};
+
+VectorDataset::VectorDataset(const fs::path& path) : m_impl(std::make_unique<Impl>()) {
+  m_impl->path = path;
+  m_impl->ds = open_dataset(path, StringList());
+}
+VectorDataset::~VectorDataset() = default;
+VectorDataset::VectorDataset(VectorDataset&&) noexcept = default;
+VectorDataset& VectorDataset::operator=(VectorDataset&&) noexcept = default;
+const fs::path& VectorDataset::path() const noexcept { return m_impl->path; }
+
+std::vector<LayerInfo> VectorDataset::layers(bool include_non_spatial) const {
+  GDALDatasetH ds = m_impl->ds.get();
   std::vector<LayerInfo> out;
   ErrorScope errors;
-  for (int i = 0; i < GDALDatasetGetLayerCount(ds.get()); ++i) {
-    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), i);
+  for (int i = 0; i < GDALDatasetGetLayerCount(ds); ++i) {
+    OGRLayerH layer = GDALDatasetGetLayer(ds, i);
     LayerInfo info;
     info.name = OGR_L_GetName(layer);
     if (info.name == style_table) continue;
@@ -127,14 +150,24 @@ std::vector<LayerInfo> list_layers(const fs::path& path, bool include_non_spatia
     info.feature_count = OGR_L_GetFeatureCount(layer, FALSE);
     out.push_back(std::move(info));
   }
-  errors.throw_if_failed(ErrorCode::input, "cannot list the layers", Context{.path = path.string()});
+  errors.throw_if_failed(ErrorCode::input, "cannot list the layers", Context{.path = m_impl->path.string()});
   return out;
 }
 
+std::vector<LayerInfo> list_layers(const fs::path& path, bool include_non_spatial) {
+  return VectorDataset(path).layers(include_non_spatial);
+}
+
 Layer read_layer(const fs::path& path, std::string_view layer_name, const ReadOptions& options) {
-  DatasetPtr ds = open_dataset(path, StringList());
-  OGRLayerH layer = require_layer(ds.get(), path, layer_name);
-  const bool is_shapefile = driver_name(ds.get()) == "ESRI Shapefile";
+  return VectorDataset(path).read(layer_name, options);
+}
+
+Layer VectorDataset::read(std::string_view layer_name, const ReadOptions& options) const {
+  const fs::path& path = m_impl->path;
+  GDALDatasetH opened = m_impl->ds.get();
+  OGRLayerH layer = require_layer(opened, path, layer_name);
+  const bool is_shapefile = driver_name(opened) == "ESRI Shapefile";
+  DatasetPtr ds;  // a Shapefile reopened with the encoding to recode from
   bool raw_bytes = false;  // strings read without recoding: their UTF-8 validity is then all we know
   if (is_shapefile) {
     std::optional<std::string> encoding;
@@ -147,6 +180,13 @@ Layer read_layer(const fs::path& path, std::string_view layer_name, const ReadOp
       const char* source = GDALGetMetadataItem(layer, "SOURCE_ENCODING", "SHAPEFILE");
       raw_bytes = true;
       if (source != nullptr && EQUAL(source, "ISO-8859-1")) encoding = "";
+    }
+    if (!options.source_encoding.empty() && !iconv_knows(options.source_encoding)) {
+      throw Error(ErrorCode::config,
+                  fmt::format("source_encoding '{}' is not an encoding this system knows (iconv); use e.g. CP936 or "
+                              "GB18030 for GBK text, BIG5, or UTF-8",
+                              options.source_encoding),
+                  Context{.path = path.string(), .layer = std::string(layer_name), .key = "source_encoding"});
     }
     if (encoding) {
       StringList open_options;
@@ -246,8 +286,13 @@ Layer read_layer(const fs::path& path, std::string_view layer_name, const ReadOp
             at.key = out.fields[static_cast<std::size_t>(i)].name;
             throw Error(ErrorCode::data,
                         raw_bytes ? "string is not valid UTF-8 and the Shapefile has no .cpg saying its encoding; "
-                                    "add a .cpg (e.g. \"CP936\" for GBK) or set ReadOptions::source_encoding"
-                                  : "string is not valid UTF-8",
+                                    "add a .cpg file beside it holding the encoding (e.g. CP936 for GBK), or set "
+                                    "source_encoding = \"CP936\" in a mapping file (--mapping, or geodata.mapping)"
+                        : !options.source_encoding.empty()
+                            ? fmt::format("string is not valid UTF-8 after recoding from source_encoding '{}': is "
+                                          "that the data's encoding? (GBK text: CP936 or GB18030)",
+                                          options.source_encoding)
+                            : "string is not valid UTF-8",
                         at);
           }
           value = std::move(text);

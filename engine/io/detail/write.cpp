@@ -1,5 +1,7 @@
 // Writing io::Layer values through OGR, atomically. The rules (promotion to multi, family checks, every
 // OGRErr checked) are documented in io/vector.hpp; this file says why some steps look the way they do.
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -8,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/budget.hpp"
 #include "io/atomic.hpp"
 #include "io/csv.hpp"
 #include "io/detail/gdal.hpp"
@@ -193,6 +196,25 @@ GeometryPtr make_geometry(const Feature& feature, const LayerPlan& plan, const C
   return geometry;
 }
 
+// A write GDAL gave up on because the disk is full says so, whatever GDAL's words for it ("Failure seeking to position
+// before writing DBF record 28", "database or disk is full"): the free space of the target's filesystem is looked at
+// when the write fails, while the temporary still takes its space.
+std::string failed_write(std::string_view what, const std::string& gdal_detail, const Context& where) {
+  const fs::path target(where.path);
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  struct statvfs info {};
+  constexpr std::uint64_t nearly_full = std::uint64_t{1} << 20;
+  if (!where.path.empty() && ::statvfs(parent.c_str(), &info) == 0) {
+    const auto free_bytes = static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
+    if (free_bytes < nearly_full) {
+      return fmt::format("{}: the disk is full ({} free where {} is written): free some space or write to another "
+                         "disk; nothing was written (GDAL: {})",
+                         what, format_bytes(free_bytes), parent.string(), gdal_detail);
+    }
+  }
+  return with_detail(std::string(what), gdal_detail);
+}
+
 void write_layer(GDALDatasetH ds, const Layer& layer, LayerPlan& plan, Format format, const Context& where,
                  ProgressTicker& ticker) {
   ErrorScope errors;
@@ -259,14 +281,17 @@ void write_layer(GDALDatasetH ds, const Layer& layer, LayerPlan& plan, Format fo
     }
     const OGRErr err = OGR_L_CreateFeature(out, f.get());
     if (err != OGRERR_NONE || errors.has_failure()) {
-      throw Error(ErrorCode::output, with_detail("GDAL refused the feature", gdal_message(errors, err)), at);
+      throw Error(ErrorCode::output, failed_write("GDAL refused the feature", gdal_message(errors, err), at), at);
     }
     ticker.tick();
   }
   if (transaction && OGR_L_CommitTransaction(out) != OGRERR_NONE) {
-    throw Error(ErrorCode::output, with_detail("cannot commit the transaction", errors.failure_message()), where);
+    throw Error(ErrorCode::output, failed_write("cannot commit the transaction", errors.failure_message(), where),
+                where);
   }
-  errors.throw_if_failed(ErrorCode::output, "cannot write the layer", where);
+  if (errors.has_failure()) {
+    throw Error(ErrorCode::output, failed_write("cannot write the layer", errors.failure_message(), where), where);
+  }
 }
 
 // Creates a dataset with the format's driver at `path`.
@@ -286,7 +311,10 @@ DatasetPtr create_dataset(Format format, const fs::path& path, const Context& wh
 void close_dataset(DatasetPtr& ds, const Context& where) {
   ErrorScope errors;
   ds.reset();
-  errors.throw_if_failed(ErrorCode::output, "cannot finish writing the file", where);
+  if (errors.has_failure()) {
+    throw Error(ErrorCode::output, failed_write("cannot finish writing the file", errors.failure_message(), where),
+                where);
+  }
 }
 
 void check_layer_names(std::span<const Layer> layers, const Context& where, bool as_file_names) {
@@ -343,7 +371,8 @@ Layer make_layer_styles(std::span<const Layer> layers, const WriteOptions& optio
     }
   }
   for (const auto& [name, qml] : options.layer_styles) {
-    const auto it = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.name == name; });
+    const std::string& styled = name;  // clang 14 cannot capture a structured binding
+    const auto it = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.name == styled; });
     if (it == layers.end()) {
       throw Error(ErrorCode::internal, "a style names a layer that is not written",
                   Context{.path = where.path, .layer = name});

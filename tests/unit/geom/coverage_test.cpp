@@ -26,6 +26,18 @@ std::vector<CoverageItem> items_of(const std::vector<Geometry>& geometries) {
   return items;
 }
 
+TEST(Dissolve, gives_the_true_union_of_a_coverage_and_of_overlapping_polygons) {
+  const auto grid = grid3();
+  const Geometry coverage = dissolve(grid);
+  EXPECT_NEAR(area(coverage), 90000.0, 1e-6);
+  EXPECT_TRUE(equals(coverage, square(0.0, 0.0, 300.0)));
+  // Overlapping squares: the coverage union would be wrong; the result must still be the union.
+  const std::vector<Geometry> overlapping = {square(0.0, 0.0, 100.0), square(50.0, 0.0, 100.0)};
+  const Geometry u = dissolve(overlapping);
+  EXPECT_NEAR(area(u), 15000.0, 1e-6);
+  EXPECT_TRUE(equals(u, unary_union(overlapping)));
+}
+
 TEST(Coverage, clean_grid_of_adjacent_parcels_has_no_problems) {
   const auto parcels = grid3();
   ProblemReporter problems;

@@ -151,7 +151,7 @@ TEST(GeometryOps, unary_and_coverage_union_of_grid_give_one_square) {
   EXPECT_EQ(u.type(), GeometryType::polygon);
   EXPECT_TRUE(equals(u, square(0, 0, 400)));
   EXPECT_TRUE(equals(c, square(0, 0, 400)));
-  EXPECT_TRUE(unary_union({}).is_empty());
+  EXPECT_TRUE(unary_union(std::span<const Geometry>{}).is_empty());
 }
 
 TEST(GeometryOps, buffer_of_point_approximates_circle_area) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/budget.hpp"
 #include "core/error.hpp"
 #include "io/raster.hpp"
 #include "io/vector.hpp"
@@ -137,6 +138,81 @@ TEST(ClassCog, wrong_value_count_and_bad_colour_are_output_errors_writing_nothin
     EXPECT_NE(std::string(e.what()).find("green"), std::string::npos);
   }
   EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(RasterRead, a_window_reads_only_its_cells_and_reports_where_they_lie) {
+  TempDir dir;
+  const RasterGeometry g = small_geometry();
+  const auto values = class_values(g.cols, g.rows);
+  write_class_cog(dir / "w.tif", g, values, classes());
+  const RasterInfo info =
+      read_raster(dir / "w.tif", RasterReadOptions{.values = true, .window = RasterWindow{2, 1, 3, 2}});
+  EXPECT_EQ(info.geometry.cols, 6);  // the whole raster's geometry
+  EXPECT_EQ(info.window, (RasterWindow{2, 1, 3, 2}));
+  ASSERT_EQ(info.values.size(), 6u);
+  for (int r = 0; r < 2; ++r) {
+    for (int c = 0; c < 3; ++c) {
+      EXPECT_EQ(info.values[static_cast<std::size_t>(r * 3 + c)], values[static_cast<std::size_t>((1 + r) * 6 + 2 + c)]);
+    }
+  }
+  EXPECT_THROW(read_raster(dir / "w.tif", RasterReadOptions{.values = true, .window = RasterWindow{4, 0, 3, 1}}), Error);
+}
+
+TEST(RasterRead, more_cells_than_the_caller_can_use_is_a_data_error_before_reading) {
+  TempDir dir;
+  const RasterGeometry g = small_geometry();
+  write_class_cog(dir / "m.tif", g, class_values(g.cols, g.rows), classes());
+  try {
+    read_raster(dir / "m.tif", RasterReadOptions{.values = true, .max_cells = 20});
+    FAIL() << "expected Error(data)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+    EXPECT_EQ(e.context().path, (dir / "m.tif").string());
+    EXPECT_NE(std::string(e.what()).find("6 x 4 cells"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("more than the 20 cells"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gdalwarp"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_raster(dir / "m.tif", RasterReadOptions{.values = true, .max_cells = 24}).values.size(), 24u);
+}
+
+TEST(RasterRead, a_sparse_raster_beyond_the_memory_budget_is_refused_with_the_estimate) {
+  TempDir dir;
+  // 20000 x 20000 cells in a file of a hundred bytes (a GDAL virtual raster without sources reads as zeros): the
+  // size the file claims, not its bytes on disk, is what counts.
+  const std::filesystem::path path = dir / "sparse.vrt";
+  test::write_bytes(path, "<VRTDataset rasterXSize=\"20000\" rasterYSize=\"20000\">"
+                          "<VRTRasterBand dataType=\"Byte\" band=\"1\"/></VRTDataset>");
+  set_memory_budget_bytes(std::uint64_t{1} << 30);
+  try {
+    read_raster(path, true);
+    ADD_FAILURE() << "expected Error(data)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+    EXPECT_NE(std::string(e.what()).find("20000 x 20000 cells"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("about 3.0 GiB"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("memory budget of 1.0 GiB"), std::string::npos) << e.what();
+  }
+  set_memory_budget_bytes(0);
+  EXPECT_EQ(read_raster(path).geometry.cols, 20000);  // describing it allocates nothing and is fine
+}
+
+TEST(RasterRead, a_tiny_file_with_gigabyte_interleaved_blocks_is_refused_before_gdal_reads_a_block) {
+  // Found by fuzz_raster: 918 bytes claiming 8 x 6 cells in 512 x 512 blocks of 65535 pixel-interleaved bands, so
+  // reading band 1 made GDAL allocate a 17 GB block.
+  const std::filesystem::path path =
+      std::filesystem::path(PARKSIM_SOURCE_DIR) / "tests/fuzz/corpus/fuzz_raster/regression-65535-interleaved-bands.tif";
+  EXPECT_EQ(read_raster(path).band_count, 65535);
+  set_memory_budget_bytes(std::uint64_t{1} << 30);
+  try {
+    read_raster(path, true);
+    ADD_FAILURE() << "expected Error(data)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::data);
+    EXPECT_NE(std::string(e.what()).find("a block of 512 x 512 cells x 65535 interleaved bands"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("gdal_translate -b 1"), std::string::npos) << e.what();
+  }
+  set_memory_budget_bytes(0);
 }
 
 TEST(RealCog, probability_raster_is_float32_cog_with_nan_nodata_and_identical_twice) {

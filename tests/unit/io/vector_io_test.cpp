@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "io/memory_file.hpp"
 #include "io/vector.hpp"
 #include "test_support.hpp"
 
@@ -464,6 +465,63 @@ TEST(Shapefile, declared_source_encoding_decodes_gbk) {
   const Layer read = read_layer(path, "parcels", options);
   ASSERT_EQ(read.features.size(), 3u);
   EXPECT_EQ(as_text(read.value(read.features[2], "zone")), "规划用地");
+}
+
+TEST(Shapefile, without_cpg_the_message_says_what_a_user_of_the_command_can_do) {
+  TempDir dir;
+  const auto path = make_gbk_shapefile(dir, '\x57');
+  try {
+    (void)read_layer(path, "parcels");
+    FAIL() << "expected a data error";
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.message(), "add a .cpg file beside it")) << e.what();
+    EXPECT_TRUE(contains(e.message(), "source_encoding = \"CP936\" in a mapping file (--mapping")) << e.what();
+    EXPECT_FALSE(contains(e.message(), "ReadOptions")) << e.what();
+  }
+}
+
+TEST(Shapefile, an_unknown_source_encoding_is_a_config_error_naming_it) {
+  TempDir dir;
+  const auto path = make_gbk_shapefile(dir, '\x57');
+  ReadOptions options;
+  options.source_encoding = "GBKK";
+  try {
+    (void)read_layer(path, "parcels", options);
+    FAIL() << "expected a config error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::config);
+    EXPECT_EQ(e.context().key, "source_encoding");
+    EXPECT_TRUE(contains(e.message(), "source_encoding 'GBKK' is not an encoding this system knows")) << e.what();
+    EXPECT_TRUE(contains(e.message(), "CP936")) << e.what();
+  }
+}
+
+TEST(VectorDataset, lists_and_reads_several_layers_from_one_opening) {
+  TempDir dir;
+  const Layer parcels = sample_parcels();
+  const std::vector<Layer> layers = {parcels, landuse_classes()};
+  write_gpkg(dir / "plan.gpkg", layers);
+  const VectorDataset dataset(dir / "plan.gpkg");
+  EXPECT_EQ(dataset.path(), dir / "plan.gpkg");
+  ASSERT_EQ(dataset.layers(true).size(), 2u);
+  EXPECT_EQ(dataset.read("parcels").features.size(), parcels.features.size());
+  EXPECT_EQ(dataset.read("landuse_classes").features.size(), 2u);
+  EXPECT_THROW((void)dataset.read("zones"), Error);
+}
+
+TEST(MemoryFile, bytes_read_as_a_file_and_leave_nothing_behind) {
+  TempDir dir;
+  const Layer parcels = sample_parcels();
+  write_geojson(dir / "p.geojson", parcels);
+  const std::string text = read_bytes(dir / "p.geojson");
+  std::filesystem::path path;
+  {
+    const MemoryFile file("p.geojson", std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    path = file.path();
+    EXPECT_EQ(path.string().rfind("/vsimem/", 0), 0u);
+    EXPECT_EQ(read_layer(path, "parcels").features.size(), parcels.features.size());
+  }
+  EXPECT_THROW((void)read_layer(path, "parcels"), Error);
 }
 
 // ------------------------------------------------------------------------------------ GeoJSON, FlatGeobuf

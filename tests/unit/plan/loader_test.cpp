@@ -222,6 +222,26 @@ TEST_F(PlanLoader, user_data_with_other_names_loads_through_a_mapping) {
   EXPECT_EQ(problems.count(Severity::error), 0u);
 }
 
+TEST_F(PlanLoader, a_mapped_layer_that_is_absent_is_reported_under_the_users_name) {
+  const auto path = m_dir / "plan.gpkg";
+  io::write_gpkg(path, std::vector<io::Layer>{testing::parcels_layer(testing::tiling_parcels())});
+  for (const std::string ours : {"parcels", "zones"}) {
+    FieldMapping mapping;
+    mapping.layers[ours] = LayerMapping{"dikuai_2024", {}};
+    ProblemReporter problems;
+    try {
+      load_plan(path, mapping, problems);
+      FAIL() << "no error for a missing " << ours << " layer";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::data);
+      EXPECT_EQ(e.context().layer, "dikuai_2024");
+      EXPECT_EQ(e.context().key, "layers." + ours + ".layer");
+      EXPECT_NE(std::string(e.what()).find("names layer 'dikuai_2024' for " + ours), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("(it has: parcels)"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_F(PlanLoader, missing_required_field_names_the_field_and_the_mapping_key) {
   io::Layer layer = testing::parcels_layer(testing::tiling_parcels());
   layer.fields[3].name = "use";  // landuse renamed

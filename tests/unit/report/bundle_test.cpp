@@ -45,6 +45,26 @@ class Bundle : public ::testing::Test {
   RunResult m_result;
 };
 
+TEST(OutputFolderName, a_scenario_name_is_a_label_that_never_leaves_the_output_folder) {
+  EXPECT_EQ(output_folder_name("baseline"), "baseline");
+  EXPECT_EQ(output_folder_name("../escaped"), "_escaped");
+  EXPECT_EQ(output_folder_name("/etc/cron.d/x"), "_etc_cron.d_x");
+  EXPECT_EQ(output_folder_name("a\\b c"), "a_b_c");
+  EXPECT_EQ(output_folder_name(".hidden"), "hidden");
+  EXPECT_EQ(output_folder_name("生命科学园 三期"), "生命科学园_三期");
+  EXPECT_EQ(output_folder_name(std::string(300, 'x')).size(), 120u);
+  for (const char* unusable : {"..", "/", ".", "", "///"}) {
+    try {
+      output_folder_name(unusable);
+      ADD_FAILURE() << "no error for '" << unusable << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::config);
+      EXPECT_EQ(e.context().key, "name");
+      EXPECT_NE(std::string(e.what()).find("give the output folder with --out"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_F(Bundle, holds_every_documented_file) {
   write_bundle(m_result, out(), all_formats());
   const auto files = tree(out());

@@ -65,6 +65,22 @@ TEST_F(MappingFile, unknown_field_of_a_layer_is_an_error_naming_it) {
   }
 }
 
+TEST_F(MappingFile, a_folder_or_a_device_is_refused_without_reading_it) {
+  for (const fs::path& p : {m_dir, fs::path("/dev/zero")}) {
+    try {
+      load_mapping(p);
+      ADD_FAILURE() << "no error for " << p;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::input);
+      EXPECT_EQ(e.context().path, p.string());
+      const std::string what = e.what();
+      EXPECT_TRUE(what.find("is a folder, not a mapping file") != std::string::npos ||
+                  what.find("not a regular file") != std::string::npos)
+          << what;
+    }
+  }
+}
+
 TEST_F(MappingFile, wrong_type_and_missing_file_are_errors) {
   EXPECT_THROW(load_mapping(write("assume_crs = 4548\n")), Error);
   try {

@@ -137,6 +137,49 @@ TEST_F(ScenarioFiles, relative_paths_resolve_against_the_file_that_set_them) {
   EXPECT_EQ(s.get_path("geodata.path"), (m_dir / "data/park.gpkg").lexically_normal());
 }
 
+TEST_F(ScenarioFiles, a_folder_given_as_the_scenario_is_an_input_error_saying_so) {
+  const Error e = load_error(m_dir);
+  EXPECT_EQ(e.code(), ErrorCode::input);
+  EXPECT_EQ(e.context().path, m_dir.string());
+  EXPECT_NE(std::string(e.what()).find("is a folder, not a scenario file"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, a_device_given_as_the_scenario_is_refused_without_reading_it) {
+  const Error e = load_error("/dev/zero");
+  EXPECT_EQ(e.code(), ErrorCode::input);
+  EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, a_scenario_file_larger_than_the_cap_is_refused) {
+  const fs::path big = m_dir / "big.toml";
+  {
+    std::ofstream out(big);
+    out << "name = \"big\"\n";
+    const std::string comment = "# " + std::string(1022, 'x') + "\n";
+    for (int i = 0; i < 5 * 1024; ++i) out << comment;  // 5 MiB of comments
+  }
+  const Error e = load_error(big);
+  EXPECT_EQ(e.code(), ErrorCode::input);
+  EXPECT_NE(std::string(e.what()).find("larger than a scenario file may be (4.0 MiB)"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, extends_to_a_folder_is_a_config_error_at_its_line) {
+  const auto p = write("w.toml", "name = \"w\"\nextends = \".\"\n");
+  const Error e = load_error(p);
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "extends");
+  EXPECT_EQ(e.context().line, 2);
+  EXPECT_NE(std::string(e.what()).find("'.' is a folder"), std::string::npos) << e.what();
+}
+
+TEST_F(ScenarioFiles, extends_to_a_device_is_refused_without_reading_it) {
+  const auto p = write("z.toml", "name = \"z\"\nextends = \"/dev/zero\"\n");
+  const Error e = load_error(p);
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "extends");
+  EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+}
+
 TEST(ScenarioSchema, declares_which_keys_are_file_paths) {
   std::vector<std::string> paths;
   for (const auto& spec : scenario_schema().keys()) {
@@ -207,4 +250,20 @@ TEST(Scenario, copies_are_independent_and_effective_text_is_deterministic) {
 }
 
 }  // namespace
+TEST_F(ScenarioFiles, a_hinge_term_keeps_its_knot_decimal_point_in_files_and_in_set) {
+  // A spline fit writes coefficients of hinge terms "driver>knot"; the knot's '.' is not a table separator.
+  auto s = Scenario::load(write("h.toml",
+                                "name = \"h\"\n[suitability]\nmode = \"given\"\n[suitability.coefficients.urban]\n"
+                                "intercept = -2.0\n\"dist_urban_m>632.85\" = 0.25\n"));
+  EXPECT_EQ(s.child_keys("suitability.coefficients.urban"),
+            (std::vector<std::string>{"dist_urban_m>632.85", "intercept"}));
+  EXPECT_DOUBLE_EQ(s.get_real("suitability.coefficients.urban.dist_urban_m>632.85"), 0.25);
+  s.set("suitability.coefficients.urban.slope_deg>2.5", 1.5);
+  EXPECT_DOUBLE_EQ(s.get_real("suitability.coefficients.urban.slope_deg>2.5"), 1.5);
+  EXPECT_NE(s.to_toml().find("'slope_deg>2.5' = 1.5"), std::string::npos) << s.to_toml();
+  s.remove("suitability.coefficients.urban.dist_urban_m>632.85");
+  EXPECT_FALSE(s.has("suitability.coefficients.urban.dist_urban_m>632.85"));
+  EXPECT_TRUE(s.has("suitability.coefficients.urban.slope_deg>2.5"));
+}
+
 }  // namespace parksim::scenario
