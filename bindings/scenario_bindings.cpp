@@ -98,14 +98,21 @@ void bind_scenario(py::module_& m) {
   py::class_<Scenario>(m, "Scenario",
                        "The effective parameters of one run: a scenario file and its extends chain, validated, "
                        "every DEFAULT resolved. Keys are dotted ('demand.enterprise_growth_rate').")
-      .def_static("load", &Scenario::load, py::arg("path"),
-                  "Reads a scenario file (and the files it extends). Raises ConfigError / IoError.")
+      .def_static(
+          "load",
+          // An absolute path from the start: the scenario then names the same files from any folder and in any
+          // process it is pickled to (a Dask worker), even after this process changed its working folder.
+          [](const std::filesystem::path& path) { return Scenario::load(std::filesystem::absolute(path)); },
+          py::arg("path"),
+          "Reads a scenario file (and the files it extends); a relative path is taken from the current folder and "
+          "kept absolute. Raises ConfigError / IoError.")
       .def_static("parse", &Scenario::parse, py::arg("toml_text"), py::arg("origin"),
                   "Parses TOML text; `origin` names it in messages and its folder resolves relative paths.")
       .def_property_readonly("path", &Scenario::path)
       .def_property_readonly("files", &Scenario::files)
       .def_property_readonly("name", &Scenario::name)
       .def("has", &Scenario::has, py::arg("key"))
+      .def("keys", &Scenario::keys, "every key the scenario holds (dotted), in order")
       .def("get", &get_value, py::arg("key"),
            "The value at `key`, typed by the schema (bool, int, float, str, list); None when unset with no DEFAULT.")
       .def("get_path", &Scenario::get_path, py::arg("key"), "a path-valued key resolved against its file's folder")

@@ -46,7 +46,7 @@ def main(argv=None):
               f"{'  (developed)' if c['built'] else ''}")
 
     parcels = res.parcels()
-    newly = parcels[(parcels.developed_year > res.start_year)]
+    newly = parcels[(parcels.dev_year > res.start_year)]
     print(f"\n{len(parcels)} parcels; {len(newly)} developed during the run, "
           f"{newly.area_m2.sum() / 1e6:.3f} km2 ({parksim.m2_to_mu(newly.area_m2.sum()):.0f} mu)")
     alloc = res.allocation()

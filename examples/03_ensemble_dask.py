@@ -4,9 +4,11 @@
 
 parksim.ensemble() runs the engine's ensemble - runs 0..N-1 of the seed, the same runs as
 `parksim run --runs N` - cut into pieces of consecutive runs on a Dask cluster, and merges the pieces' integer
-counts. With no client it starts a LocalCluster on this machine (process workers, one
-thread each, listening on 127.0.0.1 only, no dashboard) and closes it afterwards. To use a real cluster, start a
-scheduler and workers whose Python can import parksim, and pass a client:
+counts. Here it starts a LocalCluster on this machine (client="local": process workers, one thread each, listening
+on 127.0.0.1 only, no dashboard) and closes it afterwards; process workers import this script again, which is why
+it has a main guard. Without a client argument, ensemble() uses the current Dask client if there is one and else
+runs in this process. To use a real cluster, start a scheduler and workers whose Python can import parksim, and
+pass a client:
 
     dask-scheduler --host 10.0.0.5                       # on the scheduler machine
     PYTHONPATH=... dask-worker tcp://10.0.0.5:8786 --nthreads 1   # on each worker machine
@@ -41,7 +43,7 @@ def main(argv=None):
         with Client(args.scheduler) as client:
             ens = parksim.ensemble(sc, runs=args.runs, seed=seed, client=client)
     else:
-        ens = parksim.ensemble(sc, runs=args.runs, seed=seed)  # a LocalCluster, started and closed here
+        ens = parksim.ensemble(sc, runs=args.runs, seed=seed, client="local")  # started and closed here
     print(ens)
 
     dist = ens.fillup_distribution("3")

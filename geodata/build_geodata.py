@@ -409,6 +409,9 @@ def grid_parcels(region, frame, xs, vs, min_m2):
 SIM_CLASSES = ["non-built / agricultural", "green / water", "residential", "R&D (health industry)",
                "industry (health manufacturing)", "commercial / services", "public services",
                "roads / utilities"]
+# The same groups in Chinese (names of the groups, not of one of their codes).
+SIM_CLASSES_ZH = ["非建设用地 / 农业用地", "绿地 / 水域", "居住用地", "科研用地（医药健康）", "工业用地（医药健康制造）",
+                  "商业服务业用地", "公共管理与公共服务用地", "交通与公用设施用地"]
 
 # code, name_zh, name_en, colour, health_industry, developable, sim_class
 LANDUSE_CLASSES = [
@@ -1063,7 +1066,8 @@ def landuse_features():
     for code, name_zh, name_en, colour, health, developable, sim_class in LANDUSE_CLASSES:
         values = {"code": code, "name_zh": name_zh, "name_en": name_en, "level": 3 if len(code) == 6 else
                   (1 if len(code) == 2 else 2), "colour": colour, "health_industry": health,
-                  "developable": developable, "sim_class": sim_class, "sim_class_name": SIM_CLASSES[sim_class]}
+                  "developable": developable, "sim_class": sim_class, "sim_class_name": SIM_CLASSES[sim_class],
+                  "sim_class_name_zh": SIM_CLASSES_ZH[sim_class]}
         values.update(prov("derived", 0, "codes and names: 国土空间调查、规划、用途管制用地用海分类指南 (Ministry of "
                            "Natural Resources, 2023); colours: planning-practice hues, not checked against the "
                            "guide's appendix; flags and sim_class: parksim rules (PROVENANCE.md)"))
@@ -1210,7 +1214,7 @@ def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, 
             constraints_features(park), "Areas that must not be developed; schematic")
     w.layer("landuse_classes", ogr.wkbNone,
             [("code", S), ("name_zh", S), ("name_en", S), ("level", I), ("colour", S), ("health_industry", I),
-             ("developable", I), ("sim_class", I), ("sim_class_name", S)] + PROV_FIELDS,
+             ("developable", I), ("sim_class", I), ("sim_class_name", S), ("sim_class_name_zh", S)] + PROV_FIELDS,
             landuse_features(), "Land-use classes of the 2023 national guide with simulation flags")
     w.layer("plan_targets", ogr.wkbNone,
             [("target_id", S), ("label_zh", S), ("label_en", S), ("value", R), ("unit", S), ("comparison", S),

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "core/budget.hpp"
@@ -21,6 +22,31 @@ constexpr const char* kExitCodes =
     "70 internal error.";
 
 }  // namespace
+
+void refuse_existing_output(const std::filesystem::path& path, bool overwrite) {
+  std::error_code ec;
+  if (!overwrite && std::filesystem::exists(path, ec)) {
+    throw Error(ErrorCode::output_exists, "the output exists; use --overwrite to replace it",
+                Context{.path = path.string()});
+  }
+}
+
+std::string error_json(const Error& error) {
+  nlohmann::ordered_json e;
+  e["code"] = std::string(to_string(error.code()));
+  e["exit_code"] = exit_code(error.code());
+  e["message"] = io::mask_pg_password(error.message());
+  const Context& at = error.context();
+  if (!at.path.empty()) e["path"] = io::mask_pg_password(at.path);
+  if (!at.layer.empty()) e["layer"] = at.layer;
+  if (at.feature_id) e["feature_id"] = *at.feature_id;
+  if (!at.key.empty()) e["key"] = at.key;
+  if (at.line) e["line"] = *at.line;
+  nlohmann::ordered_json j;
+  j["ok"] = false;
+  j["error"] = std::move(e);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
 
 std::filesystem::path output_folder_option(const std::filesystem::path& value, std::string_view option) {
   if (!io::is_pg_connection(value.string())) return value;
@@ -64,9 +90,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--format", run.formats, "extra vector formats: shp,fgb,geojson (gpkg is always written)");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output folder");
   run_cmd->add_flag("--quiet", run.quiet, "no progress on stderr");
+  run_cmd->add_flag("--json", run.json, "print the summary as JSON on stdout (errors too)");
   run_cmd->footer(
       "Examples:\n  parksim run scenarios/baseline.toml\n"
       "  parksim run scenarios/line19_2029.toml --out out/l19 --runs 20 --seed 7 --format shp,geojson\n"
+      "  parksim run scenarios/slow_growth.toml --json > slow.json\n"
       "Progress goes to stderr (a bar on a terminal, plain lines otherwise); the summary to stdout.");
 
   InfoOptions info;
@@ -90,8 +118,10 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("TARGET", validate.target, "scenario (.toml) or plan dataset")->required();
   validate_cmd->add_option("--mapping", validate.mapping, "field-mapping TOML (datasets only)");
   validate_cmd->add_option("--crs", validate.assume_crs, "CRS of layers that have none (datasets only)");
+  validate_cmd->add_flag("--json", validate.json, "print the verdict and the problems as JSON on stdout (errors too)");
   validate_cmd->footer(
-      "Examples:\n  parksim validate scenarios/baseline.toml\n  parksim validate geodata/zgc_life_science_park.gpkg");
+      "Examples:\n  parksim validate scenarios/baseline.toml\n  parksim validate geodata/zgc_life_science_park.gpkg\n"
+      "  parksim validate scenarios/line19_2029.toml --json");
 
   ExportOptions export_options;
   auto* export_cmd = app.add_subcommand(
@@ -237,14 +267,21 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);
     if (*validate_cmd) return run_validate(validate, std::cout, std::cerr);
   } catch (const Error& e) {
+    const bool json = (*run_cmd && run.json) || (*validate_cmd && validate.json) || (*info_cmd && info.json);
+    if (json) std::cout << error_json(e);
     if (e.code() == ErrorCode::cancelled && interrupt_signal() != 0) {
       std::cerr << fmt::format("parksim: interrupted by {}: stopped; nothing was written and any previous output is "
                                "as it was\n",
                                interrupt_signal() == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
       return exit_code(ErrorCode::cancelled);
     }
+    std::string message = e.what();
+    // Every command that writes refuses to replace what exists; say how to replace it.
+    if (e.code() == ErrorCode::output_exists && message.find("--overwrite") == std::string::npos) {
+      message += " (use --overwrite to replace it)";
+    }
     // Connection strings may reach a message through a path; their passwords never reach the terminal.
-    std::cerr << fmt::format("parksim: error: {}\n", io::mask_pg_password(e.what()));
+    std::cerr << fmt::format("parksim: error: {}\n", io::mask_pg_password(message));
     return exit_code(e.code());
   } catch (const std::bad_alloc&) {
     std::cerr << fmt::format("parksim: error: out of memory; the input needs more memory than this machine has "

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+
 namespace parksim::cli {
 
 struct InfoOptions {
@@ -25,6 +27,7 @@ struct ValidateOptions {
   std::filesystem::path target;   ///< a scenario (.toml) or a dataset
   std::filesystem::path mapping;
   std::string assume_crs;
+  bool json = false;              ///< the verdict as one JSON document on stdout
 };
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err);
 
@@ -38,6 +41,7 @@ struct RunOptions {
   std::string formats;                ///< comma-separated; DEFAULT: the scenario's outputs.formats
   bool overwrite = false;
   bool quiet = false;
+  bool json = false;                  ///< the summary as one JSON document on stdout
 };
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
 
@@ -73,6 +77,14 @@ struct CalibrateOptions {
   bool overwrite = false;
 };
 int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
+
+/// Error(output_exists) naming `path` and --overwrite when `path` exists and `overwrite` is false: commands refuse
+/// before doing any work, and the existing output stays untouched.
+void refuse_existing_output(const std::filesystem::path& path, bool overwrite);
+
+/// An Error as the JSON document the --json commands print on stdout when they fail:
+/// {"ok": false, "error": {"code", "exit_code", "message", "path", "layer", "feature_id", "key", "line"}}.
+std::string error_json(const Error& error);
 
 /// The folder an --out style option names. A PostgreSQL connection string ("PG:...") is Error(usage) telling to
 /// write a folder and `parksim export` it to the database (with the password masked); empty stays empty.

@@ -88,6 +88,7 @@ int run_export(const ExportOptions& options, std::ostream& out, std::ostream& er
                                               "(leave it out or use pg)", format),
                 Context{.key = "format"});
   }
+  if (!to_pg) refuse_existing_output(options.to, options.overwrite);  // before reading anything
   std::vector<io::Layer> layers;
   for (const auto& info : io::list_layers(gpkg, true)) layers.push_back(io::read_layer(gpkg, info.name));
   if (layers.empty()) {

@@ -214,30 +214,80 @@ int run_info(const InfoOptions& options, std::ostream& out, std::ostream& /*err*
   return 0;
 }
 
+namespace {
+
+nlohmann::ordered_json problems_json(const std::vector<Problem>& problems) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& p : problems) list.push_back(nlohmann::ordered_json(problem_json(p)));
+  return list;
+}
+
+std::size_t count_of(const std::vector<Problem>& problems, Severity severity) {
+  std::size_t n = 0;
+  for (const auto& p : problems) n += p.severity == severity ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
 int run_validate(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  nlohmann::ordered_json doc;
+  doc["target"] = options.target.string();
   if (options.target.extension() == ".toml") {
     // The very preparation `parksim run` does (pipeline::check_scenario), so validate passes exactly what run
     // accepts: the plan and its problems, the grid, classes, drivers, demand (shares, zone ids, signs).
     const auto s = scenario::Scenario::load(options.target);
     const std::vector<Problem> problems = pipeline::check_scenario(s);
-    std::size_t errors = 0, warnings = 0;
-    for (const auto& p : problems) {
-      (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
-      errors += p.severity == Severity::error ? 1 : 0;
-      warnings += p.severity == Severity::warning ? 1 : 0;
+    const std::size_t errors = count_of(problems, Severity::error);
+    const std::size_t warnings = count_of(problems, Severity::warning);
+    if (!options.json) {
+      for (const auto& p : problems) (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
+      out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain); its data: {} error(s), {} "
+                         "warning(s)\n",
+                         options.target.string(), s.name(), s.files().size(), errors, warnings);
+      return errors > 0 ? exit_code(ErrorCode::data) : 0;
     }
-    out << fmt::format("{}: scenario '{}' is valid ({} file(s) in its extends chain); its data: {} error(s), {} "
-                       "warning(s)\n",
-                       options.target.string(), s.name(), s.files().size(), errors, warnings);
+    nlohmann::ordered_json files = nlohmann::ordered_json::array();
+    for (const auto& f : s.files()) files.push_back(f.string());
+    doc["scenario"] = {{"name", s.name()},        {"files", std::move(files)}, {"valid", true},
+                       {"errors", errors},        {"warnings", warnings},       {"problems", problems_json(problems)}};
+    // What the plan dataset is, for programs that list runs by their data; its problems are among the scenario's.
+    doc["dataset"] = nullptr;
+    if (const auto dataset = s.get_path("geodata.path"); !dataset.empty()) {
+      const auto mapping = s.get_text("geodata.mapping").empty() ? std::filesystem::path()
+                                                                 : s.get_path("geodata.mapping");
+      ProblemReporter again;
+      const plan::Plan plan = plan::load_plan(dataset, mapping_for(mapping, s.get_text("geodata.crs")), again);
+      doc["dataset"] = {{"path", plan.source},
+                        {"crs", plan.crs},
+                        {"parcels", plan.parcels.size()},
+                        {"schematic_layers", plan.schematic_layers()}};
+    }
+    doc["ok"] = errors == 0;
+    out << doc.dump(2) << "\n";
     return errors > 0 ? exit_code(ErrorCode::data) : 0;
   }
-  ProblemReporter problems;
+  ProblemReporter reporter;
   const plan::Plan plan =
-      plan::load_plan(options.target, mapping_for(options.mapping, options.assume_crs), problems);
-  for (const auto& p : problems.sorted()) (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
-  const std::size_t errors = problems.count(Severity::error);
-  out << fmt::format("{}: {} parcels, {} error(s), {} warning(s)\n", plan.source, plan.parcels.size(), errors,
-                     problems.count(Severity::warning));
+      plan::load_plan(options.target, mapping_for(options.mapping, options.assume_crs), reporter);
+  const std::vector<Problem> problems = reporter.sorted();
+  const std::size_t errors = count_of(problems, Severity::error);
+  const std::size_t warnings = count_of(problems, Severity::warning);
+  if (options.json) {
+    doc["dataset"] = {{"path", plan.source},
+                      {"crs", plan.crs},
+                      {"parcels", plan.parcels.size()},
+                      {"schematic_layers", plan.schematic_layers()},
+                      {"errors", errors},
+                      {"warnings", warnings},
+                      {"problems", problems_json(problems)}};
+    doc["ok"] = errors == 0;
+    out << doc.dump(2) << "\n";
+  } else {
+    for (const auto& p : problems) (p.severity == Severity::info ? out : err) << p.to_string() << "\n";
+    out << fmt::format("{}: {} parcels, {} error(s), {} warning(s)\n", plan.source, plan.parcels.size(), errors,
+                       warnings);
+  }
   return errors > 0 ? exit_code(ErrorCode::data) : 0;
 }
 

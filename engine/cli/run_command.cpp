@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
@@ -87,10 +88,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   // Refuse before doing any work: the run may take a while, and the existing output stays untouched either way.
   // A previous output that a killed run left aside is put back first, so it counts as existing.
   io::recover_interrupted_output(out_dir, io::AtomicOutput::Kind::directory);
-  if (std::filesystem::exists(out_dir) && !options.overwrite) {
-    throw Error(ErrorCode::output_exists, "the output folder exists; use --overwrite to replace it",
-                Context{.path = out_dir.string()});
-  }
+  refuse_existing_output(out_dir, options.overwrite);
   report::BundleOptions bundle;
   bundle.formats = formats_of(options, s);
   bundle.overwrite = options.overwrite;
@@ -125,6 +123,43 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   progress.report(1.0, "done");
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& p : result.problems) {
+    errors += p.severity == Severity::error ? 1 : 0;
+    warnings += p.severity == Severity::warning ? 1 : 0;
+  }
+  // The headline figures: every indicator not tied to a year, and the developed land at the end.
+  std::vector<const report::Indicator*> headline;
+  for (const auto& i : result.indicators) {
+    if (i.year == 0) headline.push_back(&i);
+  }
+  if (const report::Indicator* end = report::find_indicator(result, "developed_km2", result.end_year)) {
+    headline.push_back(end);
+  }
+  if (options.json) {
+    nlohmann::ordered_json doc;
+    doc["ok"] = true;
+    doc["scenario"] = result.scenario_name;
+    doc["question"] = result.question;
+    doc["start_year"] = result.start_year;
+    doc["end_year"] = result.end_year;
+    doc["seed"] = result.seed;
+    doc["runs"] = result.runs;
+    doc["seconds"] = seconds;
+    doc["output"] = out_dir.string();
+    doc["report"] = bundle.html ? nlohmann::ordered_json((out_dir / "report" / "index.html").string()) : nullptr;
+    doc["formats"] = bundle.formats;
+    nlohmann::ordered_json figures = nlohmann::ordered_json::array();
+    for (const auto* i : headline) {
+      figures.push_back({{"indicator_id", i->id}, {"year", i->year != 0 ? nlohmann::ordered_json(i->year) : nullptr},
+                         {"label_en", i->label_en}, {"label_zh", i->label_zh}, {"unit", i->unit},
+                         {"value", std::isfinite(i->value) ? nlohmann::ordered_json(i->value) : nullptr}});
+    }
+    doc["indicators"] = std::move(figures);
+    doc["problems"] = {{"errors", errors}, {"warnings", warnings}, {"total", result.problems.size()}};
+    out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return 0;
+  }
   out << fmt::format("Scenario '{}' ({} to {}, seed {}, {} run(s)) finished in {:.1f} s\n", result.scenario_name,
                      result.start_year, result.end_year, result.seed, result.runs, seconds);
   if (!result.question.empty()) out << fmt::format("Question: {}\n", result.question);
@@ -152,11 +187,6 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
       out << fmt::format("  {:<30} {:>10.3f} km2 in {} -> {:>10.3f} km2 in {}\n", c.name_en.empty() ? c.key : c.name_en,
                          a->value, result.start_year, b->value, result.end_year);
     }
-  }
-  std::size_t errors = 0, warnings = 0;
-  for (const auto& p : result.problems) {
-    errors += p.severity == Severity::error ? 1 : 0;
-    warnings += p.severity == Severity::warning ? 1 : 0;
   }
   out << fmt::format("Problems: {} error(s), {} warning(s) (listed in the report)\n", errors, warnings);
   if (bundle.html) out << fmt::format("Report: {}\n", (out_dir / "report" / "index.html").string());

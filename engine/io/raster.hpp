@@ -38,11 +38,13 @@ struct RasterGeometry {
   friend bool operator==(const RasterGeometry&, const RasterGeometry&) = default;
 };
 
-/// One class of a class raster: cell value, name (category name, any UTF-8) and display colour "#RRGGBB".
+/// One class of a class raster: cell value, name (category name, any UTF-8), display colour "#RRGGBB" and an
+/// optional short key (the raster attribute table's `key` column).
 struct RasterClass {
   int value = 0;  ///< 0..254 (255 is nodata)
   std::string name;
   std::string colour;
+  std::string key;  ///< DEFAULT ""
   friend bool operator==(const RasterClass&, const RasterClass&) = default;
 };
 
@@ -59,9 +61,11 @@ struct RasterWriteOptions {
 };
 
 /// Writes a Byte COG (DEFLATE, nearest-neighbour overviews when larger than one 512 block) at `path` with nodata
-/// 255, a colour table (palette interpretation: every class colour at its value, others black, 255 transparent)
-/// and the class names as category names. GDAL keeps category names in a `<path>.aux.xml` sidecar (PAM), which is
-/// written too; both files appear atomically (temporary names renamed into place, the sidecar first).
+/// 255, a colour table (palette interpretation: every class colour at its value, others black, 255 transparent;
+/// a TIFF colour map always has 256 entries), the class names as category names and a raster attribute table with
+/// one row per class: value (usage MinMax), class (the name, usage Name), key, red, green, blue (0-255). GTiff keeps
+/// category names and the attribute table in a `<path>.aux.xml` sidecar (PAM), which is written too; both files
+/// appear atomically (temporary names renamed into place, the sidecar first).
 /// `values` holds rows*cols cells. Throws Error(output) for a wrong value count, a class value outside 0..254, a
 /// colour that is not #RRGGBB, or anything GDAL refuses.
 void write_class_cog(const std::filesystem::path& path, const RasterGeometry& geometry,

@@ -576,8 +576,8 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
   }
 }
 
-std::map<int, std::string> read_sim_class_names(const std::filesystem::path& dataset, const FieldMapping& mapping) {
-  std::map<int, std::string> out;
+std::map<int, SimClassName> read_sim_class_names(const std::filesystem::path& dataset, const FieldMapping& mapping) {
+  std::map<int, SimClassName> out;
   std::string layer = "landuse_classes";
   if (auto it = mapping.layers.find(layer); it != mapping.layers.end() && !it->second.layer.empty()) {
     layer = it->second.layer;
@@ -585,10 +585,14 @@ std::map<int, std::string> read_sim_class_names(const std::filesystem::path& dat
   try {
     const io::Layer table = io::read_layer(dataset, layer);
     if (!table.find_field("sim_class_name") || !table.find_field("sim_class")) return out;
+    const bool has_zh = table.find_field("sim_class_name_zh").has_value();
     for (const auto& f : table.features) {
       const auto k = io::as_integer(table.value(f, "sim_class"));
       const auto name = io::as_text(table.value(f, "sim_class_name"));
-      if (k && name && !out.count(static_cast<int>(*k))) out[static_cast<int>(*k)] = std::string(*name);
+      const auto zh = has_zh ? io::as_text(table.value(f, "sim_class_name_zh")) : std::nullopt;
+      if (k && name && !out.count(static_cast<int>(*k))) {
+        out[static_cast<int>(*k)] = SimClassName{std::string(*name), zh ? std::string(*zh) : std::string()};
+      }
     }
   } catch (const Error&) {
     // No such table: names fall back to the first land-use class of each group.

@@ -63,9 +63,10 @@ struct LoadOptions {
 Plan load_plan(const std::filesystem::path& dataset, const FieldMapping& mapping, ProblemReporter& problems,
                const LoadOptions& options = {}, const Progress& progress = Progress());
 
-/// Names of the simulation classes from the dataset's landuse_classes.sim_class_name (layer renamed by `mapping`),
-/// by sim_class; empty when the dataset has no such table or column (a user's parcel file alone).
-std::map<int, std::string> read_sim_class_names(const std::filesystem::path& dataset, const FieldMapping& mapping);
+/// Names of the simulation classes from the dataset's landuse_classes.sim_class_name and sim_class_name_zh (layer
+/// renamed by `mapping`), by sim_class; empty when the dataset has no such table or column (a user's parcel file
+/// alone).
+std::map<int, SimClassName> read_sim_class_names(const std::filesystem::path& dataset, const FieldMapping& mapping);
 
 /// The checks load_plan() runs after reading (coverage, containment in phases, codes, ids), on any Plan.
 void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& options = {});

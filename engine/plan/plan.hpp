@@ -89,6 +89,12 @@ struct LandUseClass {
   int sim_class = -1;            ///< simulation class 0..K-1 (-1: not simulated)
 };
 
+/// The name of a simulation class (a sim_class group of land-use classes, landuse_classes.sim_class_name and
+/// sim_class_name_zh) in English and Chinese; zh is "" when the dataset gives none.
+struct SimClassName {
+  std::string en, zh;
+};
+
 /// One figure of the plan (plan_targets): value in `unit` ("km2", "mu", "yr", "count", "%").
 struct Target {
   std::string id;  ///< "plan_total_km2", "phase12_km2", "phase3_km2", "health_industry_land_mu", ...

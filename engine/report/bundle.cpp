@@ -1,6 +1,5 @@
 #include "report/bundle.hpp"
 
-#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -9,6 +8,8 @@
 #include "io/atomic.hpp"
 #include "io/raster.hpp"
 #include "io/vector.hpp"
+#include "report/detail/format.hpp"
+#include "report/detail/map.hpp"
 #include "report/html.hpp"
 #include "report/indicators.hpp"
 #include "report/layers.hpp"
@@ -57,6 +58,23 @@ void make_directory(const fs::path& dir) {
   fs::create_directory(dir, ec);
   if (ec) throw Error(ErrorCode::output, fmt::format("cannot create the directory: {}", ec.message()),
                       Context{.path = dir.string()});
+}
+
+// "R&D 科研": the class's bilingual name for category names, attribute tables and legends.
+std::string class_name(const SimClass& cls) { return detail::class_label(cls); }
+
+// The classes as the rasters hold them: each class's raster value, bilingual name, colour and key.
+std::vector<io::RasterClass> raster_classes(std::span<const SimClass> classes) {
+  std::vector<io::RasterClass> out;
+  for (const auto& cls : classes) {
+    const int value = cls.raster_value();
+    if (cls.id < 0 || cls.id >= io::class_nodata || value < 0 || value >= io::class_nodata) {
+      throw Error(ErrorCode::internal, fmt::format("class '{}' has no raster value in 0..254 (id {}, value {})",
+                                                   cls.key, cls.id, value));
+    }
+    out.push_back({value, class_name(cls), cls.colour, cls.key});
+  }
+  return out;
 }
 
 bool has_features(const io::Layer& layer) { return layer.geometry_type != io::GeometryType::none && !layer.features.empty(); }
@@ -159,13 +177,20 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
   if (options.rasters) {
     make_directory(dir / "rasters");
+    // The rasters hold each class's code (its value in the user's rasters), and so do their colour tables, category
+    // names, attribute tables and QGIS styles.
+    const std::vector<io::RasterClass> classes = raster_classes(result.classes);
+    std::string class_qml;  // after the first raster: the raster writer names a bad colour with its file
     for (const auto& [year, values] : result.class_maps) {
       const fs::path path = dir / "rasters" / fmt::format("landuse_{}.tif", year);
       steps.next("writing " + path.filename().string());
-      write_class_map(path, values, result.classes, result.plan.crs);
+      write_class_map(path, values, result.classes, working_crs(result));
+      if (class_qml.empty()) class_qml = class_raster_qml(classes);
+      io::atomic_write_text(dir / "rasters" / fmt::format("landuse_{}.qml", year), class_qml, false);
     }
     if (ensemble) {
       const auto& probability = result.ensemble->probability;
+      const std::string probability_qml = probability_raster_qml(detail::probability_palette());
       for (std::size_t k = 0; k < probability.size(); ++k) {
         std::string key = std::to_string(k);
         for (const auto& cls : result.classes) {
@@ -173,8 +198,9 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
         }
         const fs::path path = dir / "rasters" / ("probability_" + key + ".tif");
         steps.next("writing " + path.filename().string());
-        io::write_real_cog(path, raster_geometry(probability[k].spec(), result.plan.crs),
+        io::write_real_cog(path, raster_geometry(probability[k].spec(), working_crs(result)),
                            std::span<const float>(probability[k].data(), static_cast<std::size_t>(probability[k].size())));
+        io::atomic_write_text(dir / "rasters" / ("probability_" + key + ".qml"), probability_qml, false);
       }
     }
   }
@@ -196,28 +222,17 @@ void write_bundle(const RunResult& result, const fs::path& out_dir, const Bundle
 
 void write_class_map(const fs::path& path, const grid::Grid<std::uint8_t>& class_ids, std::span<const SimClass> classes,
                      const std::string& fallback_crs, bool overwrite) {
-  // Rasters hold the classes' codes (the values of the user's own maps; the class id for a plan study), so they
-  // compare cell by cell with the maps the study was built from.
-  std::vector<io::RasterClass> raster_classes;
-  std::array<std::uint8_t, 256> code_of;
-  code_of.fill(io::class_nodata);
-  bool ids_are_codes = true;
-  for (const auto& cls : classes) {
-    raster_classes.push_back(
-        {cls.raster_value(), cls.name_en.empty() ? cls.key : cls.name_en + " " + cls.name_zh, cls.colour});
-    code_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
-    ids_are_codes = ids_are_codes && cls.raster_value() == cls.id;
-  }
-  std::span<const std::uint8_t> cells(class_ids.data(), static_cast<std::size_t>(class_ids.size()));
-  std::vector<std::uint8_t> coded;
-  if (!ids_are_codes) {
-    coded.resize(cells.size());
-    std::transform(cells.begin(), cells.end(), coded.begin(), [&](std::uint8_t k) { return code_of[k]; });
-    cells = coded;
-  }
+  // Cells hold class ids, the raster each class's code, so it compares cell by cell with the maps the study was
+  // built from. An id no class has (none should) becomes nodata rather than another class's code.
+  const std::vector<io::RasterClass> coded_classes = raster_classes(classes);
+  std::array<std::uint8_t, 256> value_of;
+  value_of.fill(io::class_nodata);
+  for (const auto& cls : classes) value_of[static_cast<std::size_t>(cls.id)] = static_cast<std::uint8_t>(cls.raster_value());
+  std::vector<std::uint8_t> cells(class_ids.data(), class_ids.data() + class_ids.size());
+  for (auto& c : cells) c = value_of[c];
   io::RasterWriteOptions write;
   write.overwrite = overwrite;
-  io::write_class_cog(path, raster_geometry(class_ids.spec(), fallback_crs), cells, raster_classes, write);
+  io::write_class_cog(path, raster_geometry(class_ids.spec(), fallback_crs), cells, coded_classes, write);
 }
 
 }  // namespace parksim::report

@@ -6,9 +6,12 @@
 //                             <layer>.fields.csv, <layer>.qml for the styled layers)
 //   DIR/fgb/<layer>.fgb       when formats has "fgb" (spatial layers with features)
 //   DIR/geojson/<layer>.geojson  when formats has "geojson" (same, WGS84)
-//   DIR/rasters/landuse_<year>.tif (+ .aux.xml)   when rasters: a class COG per class map (start year and key years)
-//   DIR/rasters/probability_<class key>.tif       when rasters and the run is an ensemble: Float32 COG per class
-//   DIR/indicators.csv, DIR/indicators.json
+//   DIR/rasters/landuse_<year>.tif (+ .aux.xml, + landuse_<year>.qml)   when rasters: a class COG per class map, its
+//                             cells the classes' codes (their values in the user's rasters), colour table, category names and attribute table
+//                             (value, class, key, red, green, blue) with the classes' bilingual names, and a QGIS
+//                             style listing exactly the run's classes
+//   DIR/rasters/probability_<class key>.tif (+ .qml)   when rasters and the run is an ensemble: Float32 COG per class
+//   DIR/indicators.csv, DIR/indicators.json   (the CSV starts with a UTF-8 BOM, for spreadsheets: io/csv.hpp)
 //   DIR/report/index.html     when html: the self-contained report (report/html.hpp)
 //   DIR/manifest.json         report/manifest.hpp; written last, lists every other file with size and SHA-256
 //
@@ -65,9 +68,10 @@ std::string output_folder_name(std::string_view scenario_name);
 void write_bundle(const RunResult& result, const std::filesystem::path& out_dir, const BundleOptions& options = {});
 
 /// Writes a map of simulation class ids (study::no_class = no data) as the bundle writes rasters/landuse_<year>.tif:
-/// a class COG (io::write_class_cog) holding each class's raster value (its code in the user's maps), with its name
-/// and colour. The CRS is the grid's, or `fallback_crs` when the grid has none. Throws as io::write_class_cog
-/// (Error(output_exists) when the file exists and !overwrite).
+/// a class COG (io::write_class_cog) holding each class's raster value (its code in the user's maps), with its
+/// bilingual name, colour and key (colour table, category names, attribute table). The CRS is the grid's, or
+/// `fallback_crs` when the grid has none. Throws as io::write_class_cog (Error(output_exists) when the file exists and
+/// !overwrite), Error(internal) for a class without a raster value in 0..254.
 void write_class_map(const std::filesystem::path& path, const grid::Grid<std::uint8_t>& class_ids,
                      std::span<const SimClass> classes, const std::string& fallback_crs, bool overwrite = false);
 

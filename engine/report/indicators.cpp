@@ -35,7 +35,7 @@ std::string number_text(double value) {
 }  // namespace
 
 std::string indicators_csv(std::span<const Indicator> indicators) {
-  std::string out = "scenario,year,indicator_id,label_zh,label_en,unit,value\n";
+  std::string out = std::string(io::utf8_bom) + "scenario,year,indicator_id,label_zh,label_en,unit,value\n";
   for (const Indicator* row : in_order(indicators)) {
     out += io::csv_cell(row->scenario);
     out += ',';

@@ -14,7 +14,8 @@
 namespace parksim::report {
 
 /// CSV text: header `scenario,year,indicator_id,label_zh,label_en,unit,value`, one line per row, "\n" line ends,
-/// UTF-8 without BOM, RFC 4180 quoting (a cell with , " CR or LF is quoted, quotes doubled). year 0 is written
+/// UTF-8 starting with the byte order mark (a file for spreadsheets: Excel reads the Chinese labels right only with
+/// it; io/csv.hpp), RFC 4180 quoting (a cell with , " CR or LF is quoted, quotes doubled). year 0 is written
 /// empty (not tied to a year). value: the shortest decimal text that reads back to the same double (std::to_chars),
 /// empty for NaN or an infinity.
 std::string indicators_csv(std::span<const Indicator> indicators);

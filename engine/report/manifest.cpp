@@ -103,11 +103,13 @@ std::string manifest_json(const RunResult& result, const fs::path& bundle_dir, c
   m["parksim_version"] = PARKSIM_VERSION;
   m["scenario"] = result.scenario_name;
   m["question"] = result.question;
+  m["description"] = result.description;
   m["seed"] = result.seed;
   m["runs"] = result.runs;
   m["threads"] = result.threads;
   m["start_year"] = result.start_year;
   m["end_year"] = result.end_year;
+  m["key_years"] = result.key_years;
   m["started"] = started;
   m["finished"] = finished;
   // Wall-clock facts of the run live here only: every other file of the bundle is byte-identical for a seed.
@@ -129,6 +131,22 @@ std::string manifest_json(const RunResult& result, const fs::path& bundle_dir, c
   nlohmann::ordered_json libraries = nlohmann::ordered_json::object();
   for (const auto& [name, version] : result.library_versions) libraries[name] = version;
   m["library_versions"] = std::move(libraries);
+  // What the maps and the comparison need to read the bundle back: the classes of the rasters and what the input
+  // layers rest on (the schematic-data caveat travels with the results).
+  nlohmann::ordered_json classes = nlohmann::ordered_json::array();
+  for (const auto& cls : result.classes) {
+    classes.push_back({{"id", cls.id}, {"code", cls.raster_value()}, {"key", cls.key}, {"name_en", cls.name_en},
+                       {"name_zh", cls.name_zh}, {"colour", cls.colour}, {"built", cls.built}, {"fixed", cls.fixed},
+                       {"landuse_codes", cls.landuse_codes}});
+  }
+  m["classes"] = std::move(classes);
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (const auto& layer : result.plan.layers) {
+    layers.push_back({{"name", layer.name}, {"features", layer.features}, {"schematic", layer.schematic},
+                      {"surveyed", layer.surveyed}});
+  }
+  m["input_layers"] = std::move(layers);
+  m["schematic_layers"] = result.plan.schematic_layers();
   m["effective_scenario"] = result.effective_scenario_toml;
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const auto& name : files_below(bundle_dir)) {

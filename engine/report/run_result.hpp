@@ -124,6 +124,9 @@ struct RunResult {
   std::vector<std::pair<std::string, std::string>> library_versions;  ///< ("GDAL", "3.6.2"), ...
 };
 
+/// The CRS of the run's coordinates: the plan's working CRS, else the grid's (a study without a plan).
+const std::string& working_crs(const RunResult& result) noexcept;
+
 /// The indicator with `id` (and `year`, when year != 0), or nullptr.
 const Indicator* find_indicator(const RunResult& result, const std::string& id, int year = 0) noexcept;
 

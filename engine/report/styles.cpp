@@ -113,7 +113,7 @@ void append_symbol(pugi::xml_node symbols, const std::string& name, SymbolKind k
   }
 }
 
-void append_labels(pugi::xml_node root, const std::string& field, SymbolKind kind) {
+void append_labels(pugi::xml_node root, const std::string& field, bool expression, SymbolKind kind) {
   root.attribute("labelsEnabled") = "1";
   pugi::xml_node labeling = root.append_child("labeling");
   labeling.append_attribute("type") = "simple";
@@ -125,7 +125,7 @@ void append_labels(pugi::xml_node root, const std::string& field, SymbolKind kin
   text.append_attribute("fontSizeUnit") = "Point";
   text.append_attribute("textColor") = "50,50,50,255";
   text.append_attribute("fieldName") = field.c_str();
-  text.append_attribute("isExpression") = "0";
+  text.append_attribute("isExpression") = expression ? "1" : "0";
   pugi::xml_node buffer = text.append_child("text-buffer");
   buffer.append_attribute("bufferDraw") = "1";
   buffer.append_attribute("bufferSize") = "0.8";
@@ -163,6 +163,97 @@ Symbol fill_symbol(const std::string& colour, double opacity, const std::string&
 }
 
 }  // namespace
+
+std::string zone_colour(std::size_t index) { return zone_palette[index % zone_palette.size()]; }
+
+std::string name_label_expression() { return R"(coalesce(nullif("name_en", ''), "name_zh"))"; }
+
+namespace {
+
+// The parts of a raster style QGIS 3.22 writes around the renderer.
+pugi::xml_node raster_document(pugi::xml_document& document, const char* renderer_type) {
+  pugi::xml_node declaration = document.append_child(pugi::node_declaration);
+  declaration.append_attribute("version") = "1.0";
+  declaration.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node root = document.append_child("qgis");
+  root.append_attribute("styleCategories") = "Symbology";
+  root.append_attribute("version") = qgis_version;
+  pugi::xml_node pipe = root.append_child("pipe");
+  pugi::xml_node resampling = pipe.append_child("provider").append_child("resampling");
+  resampling.append_attribute("enabled") = "false";
+  resampling.append_attribute("maxOversampling") = "2";
+  resampling.append_attribute("zoomedInResamplingMethod") = "nearestNeighbour";
+  resampling.append_attribute("zoomedOutResamplingMethod") = "nearestNeighbour";
+  pugi::xml_node renderer = pipe.append_child("rasterrenderer");
+  renderer.append_attribute("type") = renderer_type;
+  renderer.append_attribute("band") = "1";
+  renderer.append_attribute("opacity") = "1";
+  renderer.append_attribute("alphaBand") = "-1";
+  renderer.append_attribute("nodataColor") = "";
+  renderer.append_child("rasterTransparency");
+  pugi::xml_node origin = renderer.append_child("minMaxOrigin");
+  origin.append_child("limits").text() = "None";
+  origin.append_child("extent").text() = "WholeRaster";
+  origin.append_child("statAccuracy").text() = "Estimated";
+  origin.append_child("cumulativeCutLower").text() = "0.02";
+  origin.append_child("cumulativeCutUpper").text() = "0.98";
+  origin.append_child("stdDevFactor").text() = "2";
+  pugi::xml_node contrast = pipe.append_child("brightnesscontrast");
+  contrast.append_attribute("brightness") = "0";
+  contrast.append_attribute("contrast") = "0";
+  contrast.append_attribute("gamma") = "1";
+  pipe.append_child("rasterresampler").append_attribute("maxOversampling") = "2";
+  pipe.append_child("resamplingStage").text() = "resamplingFilter";
+  root.append_child("blendMode").text() = "0";
+  return renderer;
+}
+
+// "#RRGGBB" in the lower case QGIS writes, checked.
+std::string qgis_hex(const std::string& colour) {
+  qgis_colour(colour, 1.0);  // throws for anything but #RRGGBB
+  std::string out = colour;
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string class_raster_qml(std::span<const io::RasterClass> classes) {
+  pugi::xml_document document;
+  pugi::xml_node renderer = raster_document(document, "paletted");
+  pugi::xml_node palette = renderer.append_child("colorPalette");
+  for (const auto& cls : classes) {
+    pugi::xml_node entry = palette.append_child("paletteEntry");
+    entry.append_attribute("value") = std::to_string(cls.value).c_str();
+    entry.append_attribute("color") = qgis_hex(cls.colour).c_str();
+    entry.append_attribute("alpha") = "255";
+    entry.append_attribute("label") = cls.name.c_str();
+  }
+  return document_text(document);
+}
+
+std::string probability_raster_qml(std::span<const io::RasterClass> bins) {
+  pugi::xml_document document;
+  pugi::xml_node renderer = raster_document(document, "singlebandpseudocolor");
+  renderer.append_attribute("classificationMin") = "0";
+  renderer.append_attribute("classificationMax") = "1";
+  pugi::xml_node shader = renderer.append_child("rastershader").append_child("colorrampshader");
+  shader.append_attribute("colorRampType") = "DISCRETE";
+  shader.append_attribute("classificationMode") = "1";
+  shader.append_attribute("clip") = "0";
+  shader.append_attribute("minimumValue") = "0";
+  shader.append_attribute("maximumValue") = "1";
+  shader.append_attribute("labelPrecision") = "1";
+  for (const auto& bin : bins) {
+    // DISCRETE: values up to and including `value` take the item's colour.
+    pugi::xml_node item = shader.append_child("item");
+    item.append_attribute("value") = fmt::format("{:.1f}", std::min(1.0, 0.1 * (bin.value + 1))).c_str();
+    item.append_attribute("color") = qgis_hex(bin.colour).c_str();
+    item.append_attribute("alpha") = "255";
+    item.append_attribute("label") = bin.name.c_str();
+  }
+  return document_text(document);
+}
 
 std::string make_qml(const LayerStyle& style) {
   pugi::xml_document document;
@@ -207,7 +298,7 @@ std::string make_qml(const LayerStyle& style) {
   }
   renderer.append_child("rotation");
   renderer.append_child("sizescale");
-  if (!style.label_field.empty()) append_labels(root, style.label_field, style.kind);
+  if (!style.label_field.empty()) append_labels(root, style.label_field, style.label_is_expression, style.kind);
   root.append_child("blendMode").text() = "0";
   root.append_child("featureBlendMode").text() = "0";
   // QgsWkbTypes::GeometryType: 0 point, 1 line, 2 polygon.
@@ -237,11 +328,12 @@ std::map<std::string, std::string> default_styles(const plan::Plan& plan) {
   zones.symbol = fill_symbol("#999999", 0.25, "#666666", 0.6);
   for (std::size_t i = 0; i < plan.zones.size(); ++i) {
     const auto& zone = plan.zones[i];
-    const std::string colour = zone_palette[i % zone_palette.size()];
+    const std::string colour = zone_colour(i);
     zones.categories.push_back({zone.id, zone.name_en.empty() ? zone.id : zone.name_en + " / " + zone.name_zh,
                                 fill_symbol(colour, 0.25, colour, 0.6)});
   }
-  zones.label_field = "name_en";
+  zones.label_field = name_label_expression();
+  zones.label_is_expression = true;
   out["zones"] = make_qml(zones);
 
   LayerStyle phases;
@@ -253,7 +345,8 @@ std::map<std::string, std::string> default_styles(const plan::Plan& plan) {
   corridor.kind = SymbolKind::line;
   corridor.symbol.colour = "#B2182B";
   corridor.symbol.width_mm = 1.4;
-  corridor.label_field = "name";
+  corridor.label_field = name_label_expression();
+  corridor.label_is_expression = true;
   out["corridor"] = make_qml(corridor);
 
   LayerStyle band;
@@ -265,7 +358,8 @@ std::map<std::string, std::string> default_styles(const plan::Plan& plan) {
   bases.symbol.colour = "#D7301F";
   bases.symbol.outline = "#FFFFFF";
   bases.symbol.width_mm = 3.0;
-  bases.label_field = "name";
+  bases.label_field = name_label_expression();
+  bases.label_is_expression = true;
   out["bases"] = make_qml(bases);
 
   LayerStyle stations;
@@ -273,7 +367,8 @@ std::map<std::string, std::string> default_styles(const plan::Plan& plan) {
   stations.symbol.colour = "#2166AC";
   stations.symbol.outline = "#FFFFFF";
   stations.symbol.width_mm = 2.4;
-  stations.label_field = "name";
+  stations.label_field = name_label_expression();
+  stations.label_is_expression = true;
   out["stations"] = make_qml(stations);
   return out;
 }

@@ -8,9 +8,11 @@
 // Output is deterministic: the same style gives the same bytes. Thread-safety: pure functions.
 
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "io/raster.hpp"
 #include "plan/plan.hpp"
 
 namespace parksim::report {
@@ -41,7 +43,12 @@ struct LayerStyle {
   std::vector<Category> categories;
   Symbol symbol;                   ///< the single symbol, and the symbol of values in no category (when categorised)
   std::string label_field;         ///< "" = no labels
+  bool label_is_expression = false;  ///< label_field is a QGIS expression, not a field name. DEFAULT false
 };
+
+/// The QGIS label expression of a layer with name_en and name_zh: the English name, else the Chinese one (the
+/// bundled stations have a Chinese name far more often than an English one).
+std::string name_label_expression();
 
 /// The QML document of `style` (UTF-8 XML with declaration, ends with "\n"). Throws Error(ErrorCode::internal)
 /// for a colour that is not #RRGGBB.
@@ -50,6 +57,20 @@ std::string make_qml(const LayerStyle& style);
 /// Parcels categorised by `field` (a land-use code field: "landuse" or "alloc_landuse") with one category per
 /// plan class, in the plan's order: value = code, label "code name_en / name_zh", fill = the class colour.
 LayerStyle landuse_style(const plan::Plan& plan, const std::string& field);
+
+/// The colour of the `index`-th zone of a plan (QGIS styles and the report's maps): hues no land-use class uses, so
+/// a zone never reads as a land use; they repeat after 8 zones.
+std::string zone_colour(std::size_t index);
+
+/// QML of a class raster (rasters/landuse_<year>.tif), written as <name>.qml beside it, which QGIS applies when it
+/// opens the raster: the paletted renderer with exactly `classes` (value, colour, name as label; nodata transparent),
+/// so the legend lists the run's classes with their names rather than the 256 entries of the TIFF colour map.
+/// Throws Error(ErrorCode::internal) for a colour that is not #RRGGBB.
+std::string class_raster_qml(std::span<const io::RasterClass> classes);
+
+/// QML of a probability raster (0..1): discrete pseudocolour, one class per entry of `bins` (value v..v+0.1 of bin
+/// v*10, the bins' colours and names as labels), as the report's probability map.
+std::string probability_raster_qml(std::span<const io::RasterClass> bins);
 
 /// The default styles of the spatial layers of results.gpkg (layer name -> QML): parcels (by land use), zones
 /// (by zone_id), phases, corridor, corridor_band, bases, stations.

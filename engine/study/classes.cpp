@@ -143,7 +143,7 @@ void ClassTable::validate() const {
   }
 }
 
-ClassTable classes_from_plan(const plan::Plan& plan, const std::map<int, std::string>& names) {
+ClassTable classes_from_plan(const plan::Plan& plan, const std::map<int, plan::SimClassName>& names) {
   int count = 0;
   for (const auto& lc : plan.classes) count = std::max(count, lc.sim_class + 1);
   if (count <= 0) {
@@ -177,7 +177,10 @@ ClassTable classes_from_plan(const plan::Plan& plan, const std::map<int, std::st
   for (int k = 0; k < count; ++k) {
     const auto i = static_cast<std::size_t>(k);
     auto& c = info[i];
-    if (auto it = names.find(k); it != names.end()) c.name_en = it->second;
+    if (auto it = names.find(k); it != names.end()) {
+      c.name_en = it->second.en;
+      c.name_zh = it->second.zh;
+    }
     if (c.name_en.empty()) c.name_en = fmt::format("class {}", k);
     c.key = slug(c.name_en);
     if (c.key.empty() || keys.count(c.key)) c.key = fmt::format("class{}", k);

@@ -88,11 +88,12 @@ class ClassTable {
 std::string slug(std::string_view text);
 
 /// The classes of a plan dataset: one per sim_class of its land-use classes (code = id = sim_class), named by
-/// `sim_class_names` (the dataset's landuse_classes.sim_class_name) or by the first land-use class of the group.
+/// `sim_class_names` (the dataset's landuse_classes.sim_class_name and sim_class_name_zh: a group named there has no
+/// Chinese name rather than the name of one of its members) or by the first land-use class of the group.
 /// Built: every class whose land-use codes are all developable and none agricultural/idle (national groups 01-06,
 /// 0703, 23); convertible: developable classes with agricultural/idle codes; fixed: the rest (green, roads, water).
 /// Throws Error(data, layer landuse_classes) when no class has a sim_class or there are more than max_classes.
-ClassTable classes_from_plan(const plan::Plan& plan, const std::map<int, std::string>& sim_class_names);
+ClassTable classes_from_plan(const plan::Plan& plan, const std::map<int, plan::SimClassName>& sim_class_names);
 
 /// What a raster says about its classes: category names by value, attribute table rows, colour table.
 struct RasterClassHints {

@@ -103,7 +103,7 @@ struct StudySpec {
   GridChoice grid;
   std::optional<int> start_year;               ///< years.start; nullopt = the latest map's year
   Context start_where;
-  std::map<int, std::string> plan_class_names;  ///< the plan dataset's sim_class names (plan studies)
+  std::map<int, plan::SimClassName> plan_class_names;  ///< the plan dataset's sim_class names (plan studies)
 };
 
 /// Builds the study from `spec` and, when given, the plan (parcels over a raster base when both).

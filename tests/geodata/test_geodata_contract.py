@@ -45,7 +45,7 @@ LAYERS = {
     "ftz": (ogr.wkbMultiPolygon, ["name", "name_en", "area_km2"]),
     "constraints": (ogr.wkbMultiPolygon, ["name", "kind"]),
     "landuse_classes": (ogr.wkbNone, ["code", "name_zh", "name_en", "colour", "health_industry", "developable",
-                                      "sim_class"]),
+                                      "sim_class", "sim_class_name", "sim_class_name_zh"]),
     "plan_targets": (ogr.wkbNone, ["target_id", "label_zh", "label_en", "value", "unit", "source"]),
 }
 DATA_STATUS = {"surveyed-osm", "derived", "schematic"}
@@ -417,6 +417,11 @@ def test_landuse_classes_follow_the_national_codes_and_map_to_eight_sim_classes(
     assert {"0701", "0802", "0806", "0901", "0902", "100101", "1101", "1207", "13", "1401", "1402", "1701"} <= set(codes)
     assert all(re.fullmatch(r"#[0-9A-F]{6}", f["colour"]) for f in classes)
     assert {f["sim_class"] for f in classes} == set(range(8))
+    # Every group has one English and one Chinese name of its own (not the name of one of its codes).
+    for k in range(8):
+        group = [f for f in classes if f["sim_class"] == k]
+        assert len({f["sim_class_name"] for f in group}) == 1 and len({f["sim_class_name_zh"] for f in group}) == 1
+        assert all(f["sim_class_name_zh"] and f["sim_class_name_zh"] != f["name_zh"] for f in group), group
     assert {f["code"] for f in classes if f["health_industry"]} == {"0802", "100101"}
     assert all(f["developable"] == 0 for f in classes if f["code"] in ("1401", "1402", "1701"))
 

@@ -30,7 +30,8 @@ def test_compare_two_runs_writes_html_and_csv_with_deltas(run, bundles, tmp_path
     html = (dest / "index.html").read_text(encoding="utf-8")
     assert "baseline" in html and "slow_growth" in html
     assert "Δ slow_growth" in html
-    rows = list(csv.DictReader((dest / "comparison.csv").open(encoding="utf-8")))
+    assert (dest / "comparison.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # for spreadsheets
+    rows = list(csv.DictReader((dest / "comparison.csv").open(encoding="utf-8-sig")))
     assert rows, "comparison.csv has no rows"
     assert {"baseline", "slow_growth", "delta slow_growth"} <= set(rows[0])
     by_id = {(r["year"], r["indicator_id"]): r for r in rows}

@@ -44,7 +44,9 @@ def test_baseline_run_writes_the_bundle_and_says_where_the_report_is(baseline_ru
     for name in ("results.gpkg", "indicators.csv", "indicators.json", "manifest.json", "report/index.html"):
         assert (out / name).is_file(), name
     assert list((out / "rasters").glob("landuse_*.tif"))
-    header = (out / "indicators.csv").read_text(encoding="utf-8").splitlines()[0]
+    # For spreadsheets: UTF-8 with a byte order mark, so Excel shows the Chinese labels (docs: io/csv.hpp).
+    assert (out / "indicators.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    header = (out / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "scenario,year,indicator_id,label_zh,label_en,unit,value"
     ids = {row["indicator_id"] for row in json.loads((out / "indicators.json").read_text())["indicators"]} \
         if isinstance(json.loads((out / "indicators.json").read_text()), dict) else \

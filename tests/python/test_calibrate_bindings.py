@@ -249,12 +249,15 @@ def test_calibrate_key_finds_the_growth_rate_of_a_twin(parksim, small_scenario):
     done = []
     cal = parksim.calibrate_key(small_scenario, observed, key="demand.enterprise_growth_rate",
                                 values=[0.02, 0.08, 0.14], metric="quantity_disagreement", seed=777,
-                                progress=lambda i, n, v: done.append((i, n, v)))
+                                progress=lambda fraction, message: done.append((fraction, message)))
     assert isinstance(cal, parksim._calibrate.KeyCalibrationResult)
     assert cal.best_value == 0.08
     assert list(cal.table.value) == [0.02, 0.08, 0.14]
     assert cal.best_score == pytest.approx(cal.table.quantity_disagreement.min())
-    assert done == [(1, 3, 0.02), (2, 3, 0.08), (3, 3, 0.14)]
+    # The one progress signature of the package: (fraction, message).
+    assert done == [(1 / 3, "demand.enterprise_growth_rate = 0.02 scored"),
+                    (2 / 3, "demand.enterprise_growth_rate = 0.08 scored"),
+                    (1.0, "demand.enterprise_growth_rate = 0.14 scored")]
     with pytest.raises(parksim.UsageError, match="unknown metric"):
         parksim.calibrate_key(small_scenario, observed, key="demand.enterprise_growth_rate", values=[0.08],
                               metric="accuracy")

@@ -63,10 +63,11 @@ def test_another_seed_gives_another_ensemble(parksim, tiny, serial):
 
 def test_progress_sees_every_run_and_can_cancel(parksim, tiny):
     seen = []
-    parksim.ensemble(tiny, runs=3, seed=SEED, client=False, chunks=3, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    parksim.ensemble(tiny, runs=3, seed=SEED, client=False, chunks=3,
+                     progress=lambda fraction, message: seen.append(fraction) or True)
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
     with pytest.raises(parksim.CancelledError):
-        parksim.ensemble(tiny, runs=3, seed=SEED, client=False, chunks=3, progress=lambda done, total: False)
+        parksim.ensemble(tiny, runs=3, seed=SEED, client=False, chunks=3, progress=lambda fraction, message: False)
 
 
 def test_bad_run_count_is_a_usage_error(parksim, tiny):
@@ -81,13 +82,94 @@ def test_in_process_dask_cluster_gives_the_same_ensemble(parksim, tiny, serial):
             Client(cluster) as client:
         done = []
         same(serial, parksim.ensemble(tiny, runs=RUNS, seed=SEED, client=client, chunks=3,
-                                      progress=lambda d, t: done.append(d)))
-        assert sorted(done)[-1] == RUNS and len(done) == 3
+                                      progress=lambda fraction, message: done.append((fraction, message))))
+        assert len(done) == 3 and done[-1] == (1.0, "4 of 4 runs done")
+
+
+def test_without_a_client_it_runs_in_this_process_and_with_one_on_its_cluster(parksim, tiny, serial):
+    from distributed import Client, LocalCluster
+
+    assert parksim.current_client() is None
+    messages = []
+    same(serial, parksim.ensemble(tiny, runs=RUNS, seed=SEED, progress=lambda f, m: messages.append(m)))
+    assert messages and not any("runs done" in m for m in messages)  # the engine's own steps: in this process
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        assert parksim.current_client() is client
+        messages.clear()
+        same(serial, parksim.ensemble(tiny, runs=RUNS, seed=SEED, chunks=2, progress=lambda f, m: messages.append(m)))
+        assert messages == ["2 of 4 runs done", "4 of 4 runs done"]  # the pieces came back from the cluster
+    assert parksim.current_client() is None
 
 
 def test_process_workers_give_the_same_ensemble(parksim, tiny, serial):
-    # client=None: ensemble() starts its own LocalCluster of process workers (pieces travel pickled) and closes it.
-    same(serial, parksim.ensemble(tiny, runs=RUNS, seed=SEED))
+    # client="local": a LocalCluster of process workers (pieces travel pickled), started for the call and closed.
+    same(serial, parksim.ensemble(tiny, runs=RUNS, seed=SEED, client="local"))
+    with pytest.raises(parksim.UsageError, match="client must be"):
+        parksim.ensemble(tiny, runs=RUNS, client="tcp-but-a-string")
+
+
+def run_script(path, cwd, timeout):
+    """Runs the Python file `path` as a researcher would (/usr/bin/python3 path) with this test's module path."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=":".join(p for p in sys.path[1:] + [os.environ.get("PYTHONPATH", "")] if p))
+    return subprocess.run(["/usr/bin/python3", str(path)], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_a_plain_script_without_a_main_guard_finishes(parksim, tmp_path):
+    # What a researcher types first: no `if __name__ == "__main__":`. It must finish, not start process workers
+    # that import the script again and again.
+    from conftest import small_variant
+
+    script = tmp_path / "plain.py"
+    script.write_text("import parksim\n"
+                      "sc = parksim.load_scenario(%r)\n"
+                      "ens = parksim.ensemble(sc, runs=4)\n"
+                      "print('runs', ens.runs, 'classes', ens.counts.shape[0])\n" % (small_variant(200, 2027),),
+                      encoding="utf-8")
+    r = run_script(script, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "runs 4 classes 8" in r.stdout
+
+
+def test_a_scenario_loaded_by_a_relative_path_runs_on_dask_workers_elsewhere(parksim, tmp_path):
+    # A scenario file beside its data, loaded by a relative path; then the process changes folder, and the process
+    # workers start in that other folder: the scenario still names its files (absolute from the start).
+    import shutil
+
+    from conftest import DATASET, small_variant
+
+    project = tmp_path / "project"
+    (project / "scenarios").mkdir(parents=True)
+    (project / "geodata").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copy(DATASET, project / "geodata" / "park.gpkg")
+    d = small_variant(200, 2027, name="relative")
+    d["geodata"]["path"] = "../geodata/park.gpkg"
+    d["alloc"]["enabled"] = False
+    (project / "scenarios" / "relative.toml").write_text(parksim._scenario._dict_to_toml(d), encoding="utf-8")
+    script = project / "run.py"
+    script.write_text(
+        "import os, pickle, parksim\n"
+        "from distributed import Client\n"
+        "if __name__ == '__main__':\n"
+        "    sc = parksim.load_scenario('scenarios/relative.toml')\n"
+        "    here = parksim.ensemble(sc, runs=2, client=False)\n"
+        "    os.chdir(%r)\n"
+        "    copy = pickle.loads(pickle.dumps(sc))\n"
+        "    data = copy.get_path('geodata.path')\n"
+        "    assert os.path.isabs(data) and os.path.exists(data), data\n"
+        "    with parksim.local_cluster(n_workers=1) as cluster, Client(cluster) as client:\n"
+        "        there = parksim.ensemble(sc, runs=2, client=client)\n"
+        "    assert (here.counts == there.counts).all()\n"
+        "    print('same on the workers')\n" % str(tmp_path / "elsewhere"), encoding="utf-8")
+    r = run_script(script, cwd=project, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "same on the workers" in r.stdout
 
 
 def test_local_cluster_listens_on_loopback_only_without_dashboard(parksim):

@@ -78,3 +78,23 @@ def test_engine_ensemble_gives_probability_views(parksim, small_scenario):
     assert res.fillup_distribution("3").sum() == 3
     by_key = res.probability(res.classes[0]["key"])
     assert np.array_equal(by_key, p, equal_nan=True)
+
+
+def test_run_honours_the_scenarios_runs_as_the_command_line_does(parksim, small_scenario):
+    small_scenario["runs"] = 3
+    res = parksim.run(small_scenario, seed=4)
+    assert res.runs == 3 and res.raw.is_ensemble
+    assert res.probability("r_d").shape == (res.grid.rows, res.grid.cols)
+    assert parksim.run(small_scenario, seed=4, runs=1).runs == 1  # an argument still overrides it
+
+
+def test_progress_true_shows_a_tqdm_bar(parksim, small_scenario, capsys):
+    pytest.importorskip("tqdm", reason="python3-tqdm is in packages/test.txt")
+    parksim.run(small_scenario, seed=4, progress=True)
+    err = capsys.readouterr().err
+    assert "parksim run pytest-small" in err and "100%" in err
+
+
+def test_progress_of_another_kind_is_a_type_error(parksim, small_scenario):
+    with pytest.raises(TypeError, match="progress must be None, True"):
+        parksim.run(small_scenario, progress="yes")

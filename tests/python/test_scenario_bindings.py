@@ -59,6 +59,24 @@ def test_pickled_relative_paths_still_find_the_data_from_another_folder(parksim,
     assert os.path.samefile(back.get_path("geodata.path"), SOURCE_DIR / "geodata" / "zgc_life_science_park.gpkg")
 
 
+def test_a_scenario_loaded_by_a_relative_path_keeps_absolute_paths(parksim, monkeypatch):
+    monkeypatch.chdir(SOURCE_DIR)
+    sc = parksim.load_scenario("scenarios/baseline.toml")
+    assert os.path.isabs(sc.path) and all(os.path.isabs(f) for f in sc.files)
+    data = sc.get_path("geodata.path")
+    monkeypatch.chdir("/")
+    assert os.path.isabs(data) and os.path.samefile(pickle.loads(pickle.dumps(sc)).get_path("geodata.path"), data)
+
+
+def test_scenario_shows_itself_as_html_in_a_notebook(parksim, small_scenario):
+    small_scenario["demand.enterprise_growth_rate"] = 0.05
+    small_scenario["question"] = "<b>what if</b>?"
+    page = small_scenario._repr_html_()
+    assert "parksim scenario pytest-small" in page
+    assert "&lt;b&gt;what if&lt;/b&gt;?" in page and "<b>what if" not in page
+    assert "demand.enterprise_growth_rate" in page and "0.05" in page
+
+
 def test_dict_scenario_may_extend_a_file(parksim, tmp_path):
     base = tmp_path / "base.toml"
     base.write_text('name = "base"\nseed = 5\n[demand]\nenterprise_growth_rate = 0.04\n', encoding="utf-8")

@@ -138,6 +138,17 @@ def test_progress_is_reported_and_false_cancels(parksim, st):
         parksim.simulate(st, end_year=2017, progress=lambda f, m: f < 0.25)
 
 
+def test_progress_true_shows_a_tqdm_bar_for_study_and_simulate(parksim, capsys):
+    # The package's one progress convention reaches the study calls too, not only run() and ensemble().
+    pytest.importorskip("tqdm", reason="python3-tqdm is in packages/test.txt")
+    maps, road = town.series()
+    st = parksim.study(maps, grid=town.grid(parksim), classes=town.CLASSES, drivers=town.drivers(road), progress=True)
+    assert "parksim study" in capsys.readouterr().err
+    parksim.simulate(st, end_year=2017, progress=True)
+    err = capsys.readouterr().err
+    assert "parksim simulate" in err and "100%" in err
+
+
 def test_the_result_writes_a_bundle_with_the_users_codes(parksim, res, tmp_path):
     from osgeo import gdal
 

@@ -129,3 +129,53 @@ def test_parcels_render_in_several_colours(qgis_app, bundle, tmp_path):
     assert not job.errors()
     colours = {QColor(image.pixel(x, y)).name() for y in range(0, 600, 5) for x in range(0, 600, 5)}
     assert len(colours) >= 5
+
+
+def test_land_use_rasters_list_exactly_the_run_classes_with_their_names(qgis_app, bundle):
+    import json
+
+    from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer
+
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    expected = [(c["code"], "%s %s" % (c["name_en"], c["name_zh"])) for c in manifest["classes"]]
+    assert len(expected) == 8
+    assert all(name_zh for _, name_zh in expected)
+    rasters = sorted((bundle / "rasters").glob("landuse_*.tif"))
+    assert rasters
+    for path in rasters:
+        layer = QgsRasterLayer(str(path), path.stem)
+        assert layer.isValid(), path
+        assert layer.crs().authid() == "EPSG:4548"
+        renderer = layer.renderer()
+        assert isinstance(renderer, QgsPalettedRasterRenderer), type(renderer).__name__
+        assert [(int(c.value), c.label) for c in renderer.classes()] == expected, path
+        assert len(renderer.legendSymbologyItems()) == len(expected)
+    # The group names are the groups' (bilingual), not those of one of their land-use codes.
+    assert ("non-built / agricultural" in expected[0][1]) and ("水田" not in expected[0][1])
+
+
+def test_named_layers_are_labelled_in_english_falling_back_to_chinese(qgis_app, bundle):
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    layer = QgsVectorLayer("%s|layername=stations" % (bundle / "results.gpkg"), "stations", "ogr")
+    assert layer.labelsEnabled()
+    settings = layer.labeling().settings()
+    assert settings.isExpression
+    expression = QgsExpression(settings.fieldName)
+    context = QgsExpressionContext()
+    context.appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    unlabelled = 0
+    for feature in layer.getFeatures():
+        context.setFeature(feature)
+        label = expression.evaluate(context)
+        en, zh = feature["name_en"], feature["name_zh"]
+        if en:
+            assert label == en
+        elif zh:
+            assert label == zh
+        else:
+            unlabelled += 1
+    # Most bundled stations have only a Chinese name: they are labelled now.
+    named_zh_only = sum(1 for f in layer.getFeatures() if not f["name_en"] and f["name_zh"])
+    assert named_zh_only > 40
+    assert unlabelled == sum(1 for f in layer.getFeatures() if not f["name_en"] and not f["name_zh"])

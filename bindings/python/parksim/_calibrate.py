@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ._core import _parksim, problems_frame, raise_error
+from ._progress import reporting
 from ._result import Result
 from ._scenario import load_scenario
 from ._study import Study, run_settings, study as make_study
@@ -51,10 +52,10 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
     change-pattern term of the objective (DEFAULT 0: Figure of Merit only; > 0 trades skill for the observed growth pattern), ``min_step`` of the search (DEFAULT
     1/32), ``params`` the [sim] settings the search starts from and keeps for what it does not tune (as in
     ``simulate``; DEFAULT the schema's). ``progress(fraction, message)`` is called with the GIL held; returning False
-    cancels (CancelledError). ``learner``: the suitability learner, "logistic", "spline" (logistic with hinge terms),
-    "boosted" (XGBoost trees) or "auto" (DEFAULT: the best by out-of-sample AUC on a held-out date, or on spatial
-    blocks with two maps). The GIL is released while the engine works. The same inputs and seed give the same
-    result, for any thread count.
+    cancels (CancelledError); True shows a tqdm bar (python3-tqdm). ``learner``: the suitability learner, "logistic",
+    "spline" (logistic with hinge terms), "boosted" (XGBoost trees) or "auto" (DEFAULT: the best by out-of-sample AUC
+    on a held-out date, or on spatial blocks with two maps). The GIL is released while the engine works. The same
+    inputs and seed give the same result, for any thread count.
 
     FILES. The calibrated scenario names files, so that ``parksim run`` can forecast with it: ``folder`` receives
     ``calibrated.toml`` and ``calibration_metrics.csv`` (as ``parksim calibrate --out folder``) and, for a study
@@ -79,10 +80,11 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
                         "change them in the scenario", key="scenario")
         sc = load_scenario(study)
         folder, temporary = _folder(folder, overwrite, [])
-        raw = _parksim.calibrate_scenario(sc, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
-                                          seed=None if seed is None else int(seed), sample_cells=int(sample_cells),
-                                          pattern_weight=float(pattern_weight), min_step=float(min_step),
-                                          learner=str(learner), progress=progress)
+        with reporting(progress, f"parksim calibrate {sc.name}") as callback:
+            raw = _parksim.calibrate_scenario(sc, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
+                                              seed=None if seed is None else int(seed), sample_cells=int(sample_cells),
+                                              pattern_weight=float(pattern_weight), min_step=float(min_step),
+                                              learner=str(learner), progress=callback)
         raw.write(str(folder), bool(overwrite))
         return CalibrationResult(raw, None, folder, temporary)
     else:
@@ -95,10 +97,12 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
     inputs = Path(folder) / "inputs" if folder is not None else None
     folder, temporary = _folder(folder, overwrite, target._array_files(inputs) if inputs is not None else [])
     settings = run_settings(target, params=params, seed=1 if seed is None else seed)
-    raw = _parksim.calibrate_study(target.raw, settings, list(drivers or []), budget=int(budget),
-                                   runs_per_evaluation=int(runs_per_evaluation), seed=1 if seed is None else int(seed),
-                                   sample_cells=int(sample_cells), pattern_weight=float(pattern_weight),
-                                   min_step=float(min_step), learner=str(learner), progress=progress)
+    with reporting(progress, "parksim calibrate") as callback:
+        raw = _parksim.calibrate_study(target.raw, settings, list(drivers or []), budget=int(budget),
+                                       runs_per_evaluation=int(runs_per_evaluation),
+                                       seed=1 if seed is None else int(seed), sample_cells=int(sample_cells),
+                                       pattern_weight=float(pattern_weight), min_step=float(min_step),
+                                       learner=str(learner), progress=callback)
     scenario = target.scenario(folder / "inputs", overwrite)
     applied = raw.applied(target.raw, scenario)
     applied.write(str(folder), True)
@@ -315,7 +319,9 @@ class CalibrationResult:
         YEAR``: a :class:`Result` (``runs > 1``: the engine's ensemble; seed DEFAULT the scenario's)."""
         sc = load_scenario(self.path)
         sc.set("years.end", int(year))
-        return Result(_parksim.run_scenario(sc, seed=seed, runs=int(runs), threads=threads, progress=progress))
+        with reporting(progress, f"parksim run {sc.name} --end {int(year)}") as callback:
+            raw = _parksim.run_scenario(sc, seed=seed, runs=int(runs), threads=threads, progress=callback)
+        return Result(raw)
 
     def write(self, folder, overwrite=False):
         """Writes ``folder/calibrated.toml`` and ``folder/calibration_metrics.csv`` (and, for a study with arrays,
@@ -401,7 +407,8 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
     validation metrics, next to the persistence model. It fits nothing else and interpolates nothing.
     `initial` is the time-1 map (DEFAULT: the run's start-year map). metric: figure_of_merit (DEFAULT), kappa,
     kappa_simulation, total_disagreement, allocation_disagreement or quantity_disagreement.
-    progress(done, total, value) is called after each candidate. Returns a KeyCalibrationResult."""
+    progress: ``progress(fraction, message)`` after each candidate (returning False cancels: CancelledError), or True
+    for a tqdm bar (python3-tqdm). Returns a KeyCalibrationResult."""
     if metric not in _METRICS:
         raise _parksim.UsageError(f"unknown metric '{metric}'; use one of {', '.join(sorted(_METRICS))}")
     read, higher_better = _METRICS[metric]
@@ -411,8 +418,26 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
     target_year = int(year if year is not None else base.get("years.end"))
     base.set("outputs.key_years", [target_year])
     observed = np.asarray(observed)
-    rows, validations = [], []
     values = list(values)
+    with reporting(progress, f"calibrating {key}") as callback:
+        rows, validations = _key_candidates(base, key, values, target_year, observed, initial, seed, threads,
+                                            callback)
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    scores = table[metric].to_numpy(dtype=float)
+    if np.all(np.isnan(scores)):
+        best = None
+    else:
+        best = int(np.nanargmax(scores) if higher_better else np.nanargmin(scores))
+    return KeyCalibrationResult(key, metric, table, values[best] if best is not None else None,
+                                float(scores[best]) if best is not None else float("nan"),
+                                validations[best] if best is not None else None)
+
+
+def _key_candidates(base, key, values, target_year, observed, initial, seed, threads, progress):
+    """Runs and scores each value of `key` (calibrate_key), reporting after each one."""
+    rows, validations = [], []
     for i, value in enumerate(values):
         candidate = copy.copy(base)
         candidate.set(key, value)
@@ -425,16 +450,6 @@ def calibrate_key(scenario, observed, key, values, year=None, metric="figure_of_
             row[name] = get(v.model)
             row[f"persistence_{name}"] = get(v.persistence)
         rows.append(row)
-        if progress is not None:
-            progress(i + 1, len(values), value)
-    import pandas as pd
-
-    table = pd.DataFrame(rows)
-    scores = table[metric].to_numpy(dtype=float)
-    if np.all(np.isnan(scores)):
-        best = None
-    else:
-        best = int(np.nanargmax(scores) if higher_better else np.nanargmin(scores))
-    return KeyCalibrationResult(key, metric, table, values[best] if best is not None else None,
-                                float(scores[best]) if best is not None else float("nan"),
-                                validations[best] if best is not None else None)
+        if progress is not None and progress((i + 1) / len(values), f"{key} = {value!r} scored") is False:
+            raise _parksim.CancelledError("the calibration was cancelled by the progress callback")
+    return rows, validations

@@ -13,9 +13,11 @@ the same probability maps bit for bit, the same fill-up years.
 import numpy as np
 
 from ._core import _parksim, module_search_path
+from ._html import html_escape, html_table, swatch
+from ._progress import reporting
 from ._scenario import load_scenario
 
-__all__ = ["ensemble", "EnsembleResult", "local_cluster", "pieces"]
+__all__ = ["ensemble", "EnsembleResult", "current_client", "local_cluster", "pieces"]
 
 
 def pieces(runs, n):
@@ -30,24 +32,44 @@ def pieces(runs, n):
     return out
 
 
-def _run_piece(scenario, seed, first_run, count, threads):
+def _run_piece(scenario, seed, first_run, count, threads, progress=None):
     """One task: runs first_run .. first_run + count - 1 of the seed. Returns plain picklable values."""
-    return _parksim.run_ensemble(scenario, first_run=first_run, seed=seed, runs=count, threads=threads)
+    return _parksim.run_ensemble(scenario, first_run=first_run, seed=seed, runs=count, threads=threads,
+                                 progress=progress)
+
+
+def current_client():
+    """The Dask client this process works with (distributed's default client: the last one made, or the one of
+    the worker this runs on), or None when there is none or distributed is not installed."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:  # "No clients found"
+        return None
 
 
 def ensemble(scenario, runs, seed=None, client=None, chunks=None, threads=None, progress=None):
     """Runs the ensemble of `runs` runs of `scenario` for `seed` (DEFAULT: the scenario's) -> :class:`EnsembleResult`.
 
-    client=None  starts a Dask LocalCluster (local_cluster(): process workers, one thread each, nothing
-                 listening beyond 127.0.0.1), runs there, and closes it;
-    client=<distributed.Client>  uses that cluster (a LocalCluster or a real scheduler,
-                 ``Client("tcp://scheduler:8786")``; its workers must be able to import parksim and read the
-                 scenario's geodata at the same path);
-    client=False runs in this process (the engine spreads the runs over `threads` threads).
+    Where it runs, as Dask's own convention has it:
+    client=None     the current Dask client when there is one (a ``distributed.Client`` made earlier in this
+                    process), else this process: the engine spreads the runs over `threads` threads. Nothing is
+                    started, so a plain script (without ``if __name__ == "__main__":``) works;
+    client=<distributed.Client>  that cluster (a LocalCluster or a real scheduler, ``Client("tcp://host:8786")``;
+                    its workers must be able to import parksim and read the scenario's files at the same paths -
+                    the scenario's paths are absolute);
+    client="local"  a LocalCluster of process workers started for this call and closed after it (local_cluster():
+                    one thread each, nothing listening beyond 127.0.0.1). Process workers re-import the calling
+                    script, so a script using it needs the ``if __name__ == "__main__":`` guard;
+    client=False    this process, even when a client exists.
     chunks: number of pieces (DEFAULT: 2 per worker on a cluster, 1 in this process; at most `runs`).
     threads: engine threads per piece (DEFAULT: 1 on a cluster, the scenario's `threads` in this process).
-    progress(done_runs, runs) is called as pieces finish; returning False cancels (CancelledError).
-    The result does not depend on the mode, on chunks or on threads, and equals parksim.run(..., runs=runs)'s
+    progress: ``progress(fraction, message)`` as the runs finish (returning False cancels: CancelledError), or True
+    for a tqdm bar (python3-tqdm).
+    The result does not depend on where it runs, on chunks or on threads, and equals parksim.run(..., runs=runs)'s
     ensemble. Only the simulation runs (no allocation, no indicators).
     """
     sc = scenario if isinstance(scenario, _parksim.Scenario) else load_scenario(scenario)
@@ -55,25 +77,33 @@ def ensemble(scenario, runs, seed=None, client=None, chunks=None, threads=None, 
     if runs < 1:
         raise _parksim.UsageError(f"an ensemble needs runs >= 1, got {runs}")
     seed = int(seed) if seed is not None else int(sc.get("seed"))
-    if client is False:
-        parts = []
-        plan = pieces(runs, chunks or 1)
-        for first, count in plan:
-            parts.append(_run_piece(sc, seed, first, count, threads))
-            if progress is not None and progress(first + count, runs) is False:
-                raise _parksim.CancelledError("the ensemble was cancelled by the progress callback")
-    elif client is None:
-        from distributed import Client
+    if client is None:
+        client = current_client() or False
+    elif isinstance(client, str) and client != "local":
+        raise _parksim.UsageError(f"client must be None, False, \"local\" or a distributed.Client, not '{client}'")
+    with reporting(progress, f"parksim ensemble {sc.name}, {runs} runs") as callback:
+        if client is False:
+            parts = []
+            for first, count in pieces(runs, chunks or 1):
+                # The engine reports each piece's progress; scaled to the whole ensemble here.
+                piece_progress = None
+                if callback is not None:
+                    def piece_progress(fraction, message, first=first, count=count):
+                        done = (first + fraction * count) / runs
+                        return callback(done, f"{message} (runs {first}-{first + count - 1} of {runs})")
+                parts.append(_run_piece(sc, seed, first, count, threads, piece_progress))
+        elif client == "local":
+            from distributed import Client
 
-        with local_cluster() as cluster, Client(cluster) as own:
-            parts = _on_client(own, sc, seed, runs, chunks, threads, progress)
-    else:
-        parts = _on_client(client, sc, seed, runs, chunks, threads, progress)
+            with local_cluster() as cluster, Client(cluster, set_as_default=False) as own:
+                parts = _on_client(own, sc, seed, runs, chunks, threads, callback)
+        else:
+            parts = _on_client(client, sc, seed, runs, chunks, threads, callback)
     return EnsembleResult._merge(parts)
 
 
 def local_cluster(n_workers=2):
-    """The LocalCluster ensemble(client=None) uses: `n_workers` process workers with one thread each, and a
+    """The LocalCluster ensemble(client="local") uses: `n_workers` process workers with one thread each, and a
     PYTHONPATH that lets the workers import parksim. Everything listens on 127.0.0.1 only: the scheduler and
     workers, and their HTTP servers (health and dashboard routes), which distributed 2022.12 starts even with
     dashboard_address=None - then on 0.0.0.0:8787 - so they get 127.0.0.1 and a free port instead."""
@@ -100,7 +130,7 @@ def _on_client(client, sc, seed, runs, chunks, threads, progress):
             counts = {f.key: count for f, (_, count) in zip(futures, plan)}
             for f in as_completed(futures):
                 done += counts[f.key]
-                if progress(done, runs) is False:
+                if progress(done / runs, f"{done} of {runs} runs done") is False:
                     raise _parksim.CancelledError("the ensemble was cancelled by the progress callback")
         return client.gather(futures)
     finally:
@@ -178,3 +208,21 @@ class EnsembleResult:
 
     def __repr__(self):
         return f"<parksim.EnsembleResult {self.runs} runs of seed {self.seed}, {self.start_year}-{self.end_year}>"
+
+    def _repr_html_(self):
+        """The ensemble in a notebook: runs, years, the classes with their mean share of the study area at the end,
+        and the fill-up years of each phase."""
+        inside = max(1, int(np.count_nonzero(self.study)))
+        classes = [(swatch(c["colour"]) + html_escape(c["key"]), f"{c['name_en']} {c['name_zh']}".strip(),
+                    f"{100.0 * float(self.counts[c['id']].sum()) / (self.runs * inside):.1f} %")
+                   for c in self.classes]
+        phases = []
+        for phase, years in self.fillup_years.items():
+            filled = years[years >= 0]
+            phases.append((phase, f"{filled.size} of {years.size}",
+                           f"{int(filled.min())}-{int(filled.max())}" if filled.size else "-"))
+        return (f"<div><strong>parksim ensemble: {self.runs} runs of seed {self.seed}, "
+                f"{self.start_year}-{self.end_year}</strong>"
+                + html_table(["class", "name", f"mean share in {self.end_year}"], classes, escape_cells=False,
+                             escape_columns=(1, 2))
+                + html_table(["phase", "runs that fill it up", "years"], phases) + "</div>")

@@ -5,22 +5,26 @@ import os
 import numpy as np
 
 from ._core import _parksim, problems_frame
+from ._html import html_table, html_escape, swatch
+from ._progress import reporting
 from ._scenario import load_scenario
 
 __all__ = ["run", "Result"]
 
 
-def run(scenario, seed=None, runs=1, threads=None, progress=None):
+def run(scenario, seed=None, runs=None, threads=None, progress=None):
     """Runs `scenario` (a Scenario, a scenario file or a dict) end to end, exactly as ``parksim run``.
 
-    seed / runs / threads override the scenario's values (DEFAULT: the scenario's seed, 1 run, its thread count).
-    ``runs > 1`` runs the engine's own Monte Carlo ensemble (runs 0..runs-1 of the seed, any thread count gives the
-    same result); ``Result.probability()`` then holds the class probabilities.
-    ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError), and an
-    exception it raises is re-raised here. The GIL is released while the engine works, so other Python threads run.
+    seed / runs / threads override the scenario's values (DEFAULT: the scenario's seed, its `runs` and its
+    `threads`, as the command line). ``runs > 1`` runs the engine's own Monte Carlo ensemble (runs 0..runs-1 of the
+    seed, any thread count gives the same result); ``Result.probability()`` then holds the class probabilities.
+    progress: ``progress(fraction, message)``, called with the GIL held (returning False cancels: CancelledError; an
+    exception it raises is re-raised here), or True for a tqdm bar (python3-tqdm). The GIL is released while the
+    engine works, so other Python threads run.
     """
     sc = scenario if isinstance(scenario, _parksim.Scenario) else load_scenario(scenario)
-    raw = _parksim.run_scenario(sc, seed=seed, runs=runs, threads=threads, progress=progress)
+    with reporting(progress, f"parksim run {sc.name}") as callback:
+        raw = _parksim.run_scenario(sc, seed=seed, runs=runs, threads=threads, progress=callback)
     return Result(raw)
 
 
@@ -28,7 +32,8 @@ class Result:
     """What a run produced. Maps are read-only numpy views of engine memory: ``landuse(y).base is result.raw``.
 
     Attributes: ``years`` (years with a map: the start year and every simulated year), ``start_year``, ``end_year``,
-    ``seed``, ``runs``, ``grid`` (GridSpec), ``classes`` (list of dicts: id, key, name_en, name_zh, colour, built),
+    ``seed``, ``runs``, ``grid`` (GridSpec), ``classes`` (list of dicts: id, key, name_en, name_zh, colour, built,
+    fixed, code = the class's value in the land-use rasters of the bundle),
     ``phase_fillup_year`` (phase id -> year it filled up in run 0; -1 = not by the end), ``raw`` (the engine's
     RunResult).
     """
@@ -39,6 +44,34 @@ class Result:
     def __repr__(self):
         return (f"<parksim.Result '{self.raw.scenario_name}' {self.start_year}-{self.end_year}, seed {self.seed}, "
                 f"{self.runs} run(s), grid {self.grid.rows}x{self.grid.cols}>")
+
+    def _repr_html_(self):
+        """The result in a notebook: what was run, the classes with their colours and developed land, the figures
+        without a year, and how many problems were found."""
+        raw = self.raw
+        title = f"parksim result: {html_escape(raw.scenario_name)}"
+        facts = [("question", raw.question), ("years", f"{self.start_year}-{self.end_year}"), ("seed", self.seed),
+                 ("runs", self.runs), ("grid", f"{self.grid.rows} x {self.grid.cols} cells of "
+                                               f"{self.grid.cell_size_m:g} m, {self.grid.crs}"),
+                 ("parcels", raw.plan.parcel_count or "none (a study without a plan)")]
+        last = self.landuse() if self.years else None
+        cell_km2 = self.grid.cell_area_m2 / 1e6
+        classes = [(swatch(c["colour"]) + html_escape(c["key"]), f"{c['name_en']} {c['name_zh']}".strip(),
+                    "yes" if c["built"] else "",
+                    "" if last is None else f"{int(np.count_nonzero(last == c['id'])) * cell_km2:.3f}")
+                   for c in self.classes]
+        import pandas as pd
+
+        figures = [(row.label_en, "n/a" if np.isnan(row.value) else f"{row.value:,.3f}", row.unit)
+                   for row in self.indicators().itertuples() if pd.isna(row.year)]
+        problems = raw.problems
+        errors = sum(1 for p in problems if p.severity == "error")
+        return (f"<div><strong>{title}</strong>"
+                + html_table(["", ""], facts, escape_cells=True)
+                + html_table(["class", "name", "built", f"km² in {self.years[-1] if self.years else ''}"], classes,
+                             escape_cells=False, escape_columns=(1, 2, 3))
+                + html_table(["figure", "value", "unit"], figures, escape_cells=True)
+                + f"<p>{len(problems)} problem(s) reported, {errors} error(s): Result.problems()</p></div>")
 
     # -- what was run
     seed = property(lambda self: self.raw.seed)
@@ -96,17 +129,20 @@ class Result:
 
     # -- tables
     def indicators(self):
-        """The rows of indicators.csv as a pandas DataFrame (scenario, year, indicator_id, labels, unit, value)."""
+        """The rows of indicators.csv as a pandas DataFrame (scenario, year, indicator_id, labels, unit, value).
+        ``year`` is a nullable integer: None (pandas NA) for a figure not tied to a year, as in indicators.json."""
         import pandas as pd
 
-        return pd.DataFrame(self.raw.indicators())
+        d = self.raw.indicators()
+        d["year"] = pd.array([int(y) if y != 0 else None for y in d["year"]], dtype="Int64")
+        return pd.DataFrame(d)
 
-    def indicator(self, indicator_id, year=0):
-        """One indicator's value (NaN when not available); year 0 = not tied to a year."""
+    def indicator(self, indicator_id, year=None):
+        """One indicator's value (NaN when not available); year None (DEFAULT) = a figure not tied to a year."""
         df = self.indicators()
-        rows = df[(df.indicator_id == indicator_id) & (df.year == year)]
+        rows = df[(df.indicator_id == indicator_id) & (df.year.isna() if year is None else df.year == int(year))]
         if rows.empty:
-            raise KeyError(f"no indicator '{indicator_id}' for year {year}")
+            raise KeyError(f"no indicator '{indicator_id}' " + ("without a year" if year is None else f"for {year}"))
         return float(rows.value.iloc[0])
 
     def areas(self):
@@ -139,18 +175,21 @@ class Result:
         return _frame_of_layer(self.raw.layer(name))
 
     def parcels(self):
-        """Per parcel: plan attributes and results (developed_year, dev_probability, alloc_zone, ...), as a
-        geopandas GeoDataFrame in the working CRS (EPSG:4548 for the bundled data) - the parcels layer of
-        results.gpkg. Years and classes that do not apply are null (pandas NA)."""
+        """Per parcel: plan attributes and results (dev_year, dev_prob, sim_class, alloc_lu, ...), as a geopandas
+        GeoDataFrame in the working CRS (EPSG:4548 for the bundled data) - the parcels layer of results.gpkg, with the
+        same field names. Years and classes that do not apply are null (pandas NA). Empty for a study without
+        parcels."""
         return self.layer("parcels")
 
     def write(self, out_dir, formats=("gpkg",), overwrite=False, rasters=True, html=True, progress=None):
         """Writes the output bundle into `out_dir`, exactly as ``parksim run --out`` (results.gpkg, rasters,
         indicators.csv/json, report/index.html, manifest.json; formats may add "shp", "fgb", "geojson").
-        OutputExistsError when it exists and overwrite is False; the previous output survives any failure."""
+        OutputExistsError when it exists and overwrite is False; the previous output survives any failure.
+        progress: as for run()."""
         if isinstance(formats, str):
             formats = [f for f in formats.split(",") if f]
-        self.raw.write(os.fspath(out_dir), set(formats), overwrite, rasters, html, progress)
+        with reporting(progress, f"writing {os.fspath(out_dir)}") as callback:
+            self.raw.write(os.fspath(out_dir), set(formats), overwrite, rasters, html, callback)
         return out_dir
 
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ._core import Scenario
+from ._html import html_escape, html_table
 
 __all__ = ["load_scenario", "scenario_schema"]
 
@@ -18,7 +19,9 @@ def load_scenario(path_or_dict, base_dir=None):
     (``extends``, ``geodata.path``, ...) are resolved against ``base_dir`` (DEFAULT: the current directory).
     The scenario can be read and changed by key - ``sc["demand.enterprise_growth_rate"]``,
     ``sc.set("demand.enterprise_growth_rate", 0.05)`` or ``sc[...] = 0.05`` - every change validated against the
-    schema (ConfigError naming the key). Scenarios pickle (paths are stored resolved) and copy.
+    schema (ConfigError naming the key). Scenarios pickle and copy; their file paths are absolute from the start (a
+    relative path is taken from the current folder when the scenario is loaded), so a scenario loaded by a relative
+    path reads the same files on Dask workers and after os.chdir().
     Raises ConfigError / IoError exactly as ``parksim validate`` reports them.
     """
     if isinstance(path_or_dict, Scenario):
@@ -81,6 +84,34 @@ def _write_dict(d):
     path = Path(_dict_folder) / f"{name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)
+
+
+def _scenario_html(sc):
+    """A Scenario in a notebook: its name, question, files, and every value set by its files (with where)."""
+    rows = [("name", sc.name), ("file", os.fspath(sc.path))]
+    for key in ("question", "description", "years.start", "years.end", "seed", "runs"):
+        if key in sc:
+            rows.append((key, sc[key]))
+    chain = [os.fspath(f) for f in sc.files]
+    if len(chain) > 1:
+        rows.append(("extends chain", " <- ".join(chain)))
+    set_here = []
+    for key in sc.keys():
+        where = sc.where(key)
+        if not where or key in ("name", "question", "description", "extends"):
+            continue
+        try:
+            value = sc[key]
+        except Exception:  # noqa: BLE001 - a table or an array entry: show its TOML line only
+            value = "(see " + where + ")"
+        set_here.append((key, value, where))
+    return (f"<div><strong>parksim scenario {html_escape(sc.name)}</strong>" + html_table(["", ""], rows)
+            + (f"<p>{len(set_here)} value(s) set by the files (every other key has its DEFAULT: "
+               f"parksim.scenario_schema()):</p>" + html_table(["key", "value", "set at"], set_here)
+               if set_here else "") + "</div>")
+
+
+Scenario._repr_html_ = _scenario_html
 
 
 def scenario_schema():

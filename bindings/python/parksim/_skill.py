@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ._core import _parksim
+from ._progress import reporting
 from ._scenario import load_scenario
 
 __all__ = ["skill", "SkillResult"]
@@ -78,7 +79,8 @@ def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, t
     when one of them exists and not ``overwrite``. ``runs``: forecast ensemble runs (DEFAULT 10); ``seed`` and
     ``threads`` DEFAULT the scenario's (results do not depend on threads); ``budget``, ``runs_per_evaluation`` and
     ``learner`` and ``pattern_weight`` as in ``parksim.calibrate``; ``proximity_draws`` of the proximity null (DEFAULT 10).
-    ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError).
+    ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError); True
+    shows a tqdm bar (python3-tqdm).
 
     Raises ConfigError when ``holdout`` is not one of the maps (the message lists them) or fewer than two maps come
     before it, and as ``parksim.calibrate`` and ``parksim.run`` do.
@@ -90,10 +92,11 @@ def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, t
         folder, temporary = _temporary_folder("parksim-skill-"), True
     else:
         folder, temporary = Path(os.path.abspath(os.fspath(folder))), False
-    raw = _parksim.measure_skill(sc, int(holdout), folder, overwrite=bool(overwrite), runs=int(runs),
-                                 seed=None if seed is None else int(seed),
-                                 threads=None if threads is None else int(threads), budget=int(budget),
-                                 runs_per_evaluation=int(runs_per_evaluation), learner=str(learner),
-                                 proximity_draws=int(proximity_draws), pattern_weight=float(pattern_weight),
-                                 progress=progress)
+    with reporting(progress, f"parksim skill {sc.name} --holdout {int(holdout)}") as callback:
+        raw = _parksim.measure_skill(sc, int(holdout), folder, overwrite=bool(overwrite), runs=int(runs),
+                                     seed=None if seed is None else int(seed),
+                                     threads=None if threads is None else int(threads), budget=int(budget),
+                                     runs_per_evaluation=int(runs_per_evaluation), learner=str(learner),
+                                     proximity_draws=int(proximity_draws), pattern_weight=float(pattern_weight),
+                                     progress=callback)
     return SkillResult(raw, folder, temporary)

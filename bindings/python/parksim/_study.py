@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ._core import _parksim, problems_frame, raise_error
+from ._progress import reporting
 from ._result import Result
 from ._scenario import load_scenario
 
@@ -65,7 +66,9 @@ def study(maps, grid=None, classes=None, mask=None, exclusion=None, drivers=None
             raise_error(_parksim.UsageError, "a study from a scenario takes everything from the scenario; give "
                         "the other arguments with maps, or set them in the scenario", key="scenario")
         sc = load_scenario(maps)
-        return Study(_parksim.make_study(sc, progress=progress), sc.name, _Inputs(scenario=sc))
+        with reporting(progress, f"parksim study {sc.name}") as callback:
+            raw = _parksim.make_study(sc, progress=callback)
+        return Study(raw, sc.name, _Inputs(scenario=sc))
 
     entries = _map_entries(maps)
     files = [_is_path(m) for _, m in entries]
@@ -117,11 +120,12 @@ def study(maps, grid=None, classes=None, mask=None, exclusion=None, drivers=None
     if max_distance_m is not None:
         declaration["suitability"] = {"max_distance_m": float(max_distance_m)}
     sc = load_scenario(declaration)
-    raw = _parksim.make_study(
-        sc, grid=inputs.grid, maps=[] if from_files else [(y, m) for y, m in entries],
-        mask=inputs.mask, exclusion=inputs.exclusion,
-        drivers=[(n, [(y, a) for y, a, _ in versions]) for n, versions in inputs.drivers.items()],
-        declared_only=classes is not None, progress=progress)
+    with reporting(progress, f"parksim study {name}") as callback:
+        raw = _parksim.make_study(
+            sc, grid=inputs.grid, maps=[] if from_files else [(y, m) for y, m in entries],
+            mask=inputs.mask, exclusion=inputs.exclusion,
+            drivers=[(n, [(y, a) for y, a, _ in versions]) for n, versions in inputs.drivers.items()],
+            declared_only=classes is not None, progress=callback)
     inputs.scenario = sc
     inputs.declaration = declaration
     return Study(raw, str(name), inputs)
@@ -314,7 +318,9 @@ def simulate(study, demand="trend", params=None, runs=1, seed=1, *, end_year, th
         study = _study_of(study)
     settings = run_settings(study, demand=demand, params=params, runs=runs, seed=seed, end_year=end_year,
                             threads=threads, key_years=key_years, name=name)
-    return Result(_parksim.run_study(study.raw, settings, progress=progress))
+    with reporting(progress, f"parksim simulate {study.name}") as callback:
+        raw = _parksim.run_study(study.raw, settings, progress=callback)
+    return Result(raw)
 
 
 def run_settings(study, demand="trend", params=None, runs=1, seed=1, end_year=None, threads=None, key_years=None,

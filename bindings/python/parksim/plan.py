@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field
 
 from ._core import _parksim, problems_frame
+from ._progress import reporting
 
 __all__ = ["info", "PlanInfo"]
 
@@ -54,11 +55,13 @@ def _geo_frame(table, crs):
 def info(dataset, mapping=None, crs=None, progress=None):
     """Reads a plan dataset (the bundled GeoPackage or any GDAL source, optionally through a field-mapping TOML
     and an assumed CRS for layers without one) and accounts for it, exactly as ``parksim info``.
-    Raises IoError / DataError / CrsError as the CLI reports them; data findings are in ``.problems``."""
+    Raises IoError / DataError / CrsError as the CLI reports them; data findings are in ``.problems``.
+    progress: ``progress(fraction, message)`` (returning False cancels: CancelledError), or True for a tqdm bar."""
     import pandas as pd
 
-    raw, problems = _parksim.load_plan(os.fspath(dataset), os.fspath(mapping) if mapping else "", crs or "",
-                                       progress)
+    with reporting(progress, f"reading {os.fspath(dataset)}") as callback:
+        raw, problems = _parksim.load_plan(os.fspath(dataset), os.fspath(mapping) if mapping else "", crs or "",
+                                           callback)
     a = _parksim.account(raw)
     figures = {k: a[k] for k in ("parcels_m2", "phases_m2", "health_industry_m2", "health_industry_expansion_m2",
                                   "health_industry_built_m2", "developable_m2")}

@@ -142,6 +142,34 @@ void set_classes(GDALDatasetH ds, std::span<const RasterClass> classes, const Co
   }
 }
 
+// The raster attribute table of a class raster (GTiff writes it into the .aux.xml sidecar): one row per class.
+void set_attribute_table(GDALDatasetH ds, std::span<const RasterClass> classes, const Context& where) {
+  struct RatDestroyer {
+    void operator()(GDALRasterAttributeTableH h) const noexcept { GDALDestroyRasterAttributeTable(h); }
+  };
+  std::unique_ptr<std::remove_pointer_t<GDALRasterAttributeTableH>, RatDestroyer> rat(GDALCreateRasterAttributeTable());
+  GDALRATSetTableType(rat.get(), GRTT_THEMATIC);
+  GDALRATCreateColumn(rat.get(), "value", GFT_Integer, GFU_MinMax);
+  GDALRATCreateColumn(rat.get(), "class", GFT_String, GFU_Name);
+  GDALRATCreateColumn(rat.get(), "key", GFT_String, GFU_Generic);
+  GDALRATCreateColumn(rat.get(), "red", GFT_Integer, GFU_Red);
+  GDALRATCreateColumn(rat.get(), "green", GFT_Integer, GFU_Green);
+  GDALRATCreateColumn(rat.get(), "blue", GFT_Integer, GFU_Blue);
+  GDALRATSetRowCount(rat.get(), static_cast<int>(classes.size()));
+  int row = 0;
+  for (const auto& cls : classes) {
+    const auto rgb = parse_colour(cls.colour);  // checked by make_colour_table
+    GDALRATSetValueAsInt(rat.get(), row, 0, cls.value);
+    GDALRATSetValueAsString(rat.get(), row, 1, cls.name.c_str());
+    GDALRATSetValueAsString(rat.get(), row, 2, cls.key.c_str());
+    for (int c = 0; c < 3; ++c) GDALRATSetValueAsInt(rat.get(), row, 3 + c, rgb ? (*rgb)[static_cast<std::size_t>(c)] : 0);
+    ++row;
+  }
+  if (GDALSetDefaultRAT(GDALGetRasterBand(ds, 1), rat.get()) != CE_None) {
+    throw Error(ErrorCode::output, "cannot attach the raster attribute table", where);
+  }
+}
+
 void remove_quietly(const fs::path& path) {
   std::error_code ec;
   fs::remove(path, ec);
@@ -191,6 +219,7 @@ void write_class_cog(const fs::path& path, const RasterGeometry& geometry, std::
   check_geometry(geometry, values.size(), where);
   DatasetPtr mem = make_mem(geometry.cols, geometry.rows, GDT_Byte, values.data(), &geometry, where);
   set_classes(mem.get(), classes, where);
+  if (!classes.empty()) set_attribute_table(mem.get(), classes, where);
   StringList cog;
   cog.set("COMPRESS", "DEFLATE");
   cog.set("OVERVIEW_RESAMPLING", "NEAREST");

@@ -122,9 +122,9 @@ std::string polygon_path(const geom::Geometry& geometry, const Frame& frame) {
   return out;
 }
 
-std::string line_path(const geom::Geometry& geometry, const Frame& frame) {
-  std::string out;
-  if (geometry.is_null()) return out;
+std::vector<geom::Ring> line_parts(const geom::Geometry& geometry) {
+  std::vector<geom::Ring> parts;
+  if (geometry.is_null()) return parts;
   // geom exposes vertices of polygons only; a line's come from its ISO WKB (little endian, x y [z] [m]).
   const std::vector<std::uint8_t> wkb = geometry.to_wkb();
   std::size_t at = 0;
@@ -152,20 +152,26 @@ std::string line_path(const geom::Geometry& geometry, const Frame& frame) {
       for (std::uint32_t d = 2; d < dims; ++d) f64();
       ring.push_back({x, y});
     }
-    append_ring(out, ring, frame, false);
+    parts.push_back(std::move(ring));
   };
-  if (wkb.size() < 5 || wkb[0] != 1) return out;
+  if (wkb.size() < 5 || wkb[0] != 1) return parts;
   at = 1;
   const std::uint32_t type = u32();
   if (type % 1000 == 2) {
     line(type);
   } else if (type % 1000 == 5) {
-    const std::uint32_t parts = u32();
-    for (std::uint32_t p = 0; p < parts; ++p) {
+    const std::uint32_t count = u32();
+    for (std::uint32_t p = 0; p < count; ++p) {
       at += 1;  // byte order of the part (little endian, as the whole)
       line(u32());
     }
   }
+  return parts;
+}
+
+std::string line_path(const geom::Geometry& geometry, const Frame& frame) {
+  std::string out;
+  for (const auto& part : line_parts(geometry)) append_ring(out, part, frame, false);
   return out;
 }
 
@@ -211,17 +217,16 @@ std::string line_chart(const std::vector<Series>& series, const std::string& x_t
       if (std::isfinite(y)) y_hi = std::max(y_hi, y);
     }
   }
-  const double legend_rows = static_cast<double>((series.size() + 2) / 3);
-  const double legend_h = 18.0 * legend_rows + 6.0;
   std::string out = fmt::format(
       R"(<svg class="chart" viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img">)",
-      coord(width_px), coord(height_px + legend_h));
+      coord(width_px), coord(height_px));
   if (!std::isfinite(x_lo)) {
     out += R"(<text x="10" y="20" class="axis">no data</text></svg>)";
     return out;
   }
   if (x_hi <= x_lo) x_hi = x_lo + 1.0;
   if (y_hi <= 0.0) y_hi = 1.0;
+  y_hi *= 1.04;  // headroom: a series at its maximum is not drawn on the frame
   const auto y_ticks = nice_ticks(0.0, y_hi, 5);
   const double y_top = std::max(y_hi, y_ticks.empty() ? y_hi : y_ticks.back());
   const double plot_w = width_px - margin_left - margin_right;
@@ -255,7 +260,6 @@ std::string line_chart(const std::vector<Series>& series, const std::string& x_t
                      coord(margin_left + plot_w / 2), coord(height_px - 6), escape(x_title));
   out += fmt::format(R"~(<text class="title" x="14" y="{0}" text-anchor="middle" transform="rotate(-90 14 {0})">{1}</text>)~",
                      coord(margin_top + plot_h / 2), escape(y_title));
-  std::size_t index = 0;
   for (const auto& s : series) {
     if (s.points.empty()) continue;
     std::string d;
@@ -265,13 +269,13 @@ std::string line_chart(const std::vector<Series>& series, const std::string& x_t
       d += coord(sx(x)) + ' ' + coord(sy(y));
     }
     const std::string colour = safe_colour(s.colour);
-    out += fmt::format(R"(<path class="series" d="{}" stroke="{}"><title>{}</title></path>)", d, colour,
-                       escape(s.label));
-    const double lx = margin_left + static_cast<double>(index % 3) * (plot_w / 3.0);
-    const double ly = height_px + 14.0 + 18.0 * static_cast<double>(index / 3);
-    out += fmt::format(R"(<rect x="{}" y="{}" width="14" height="4" fill="{}"/>)", coord(lx), coord(ly - 5), colour);
-    out += fmt::format(R"(<text class="legend" x="{}" y="{}">{}</text>)", coord(lx + 20), coord(ly), escape(s.label));
-    ++index;
+    out += fmt::format(R"(<path class="series" d="{}" stroke="{}" stroke-width="{}"><title>{}</title></path>)", d,
+                       colour, coord(s.width_px), escape(s.label));
+    // A single point draws no line: mark it.
+    if (s.points.size() == 1 && std::isfinite(s.points[0].second)) {
+      out += fmt::format(R"(<circle cx="{}" cy="{}" r="3" fill="{}"/>)", coord(sx(s.points[0].first)),
+                         coord(sy(s.points[0].second)), colour);
+    }
   }
   out += "</svg>";
   return out;

@@ -40,6 +40,8 @@ struct Frame {
 
 /// SVG path data of the polygonal parts of `geometry` (each ring "M x y L ... Z"), 0.1 px precision.
 std::string polygon_path(const geom::Geometry& geometry, const Frame& frame);
+/// The parts of a line geometry (LineString: one, MultiLineString: each), x/y only; empty for other types.
+std::vector<geom::Ring> line_parts(const geom::Geometry& geometry);
 /// SVG path data of a line geometry (LineString / MultiLineString); empty for other types.
 std::string line_path(const geom::Geometry& geometry, const Frame& frame);
 
@@ -48,9 +50,11 @@ struct Series {
   std::string label;
   std::string colour;
   std::vector<std::pair<double, double>> points;  ///< (x, y), ascending x
+  double width_px = 2.2;  ///< line width; a wider line drawn first stays visible under a narrower one on top
 };
 
-/// A complete <svg> line chart with axes, ticks, axis titles and a legend. Empty series are skipped.
+/// A complete <svg> line chart with axes, ticks and axis titles; each series' label is its tooltip. The legend is the
+/// page's (HTML, so long labels wrap instead of overlapping). Empty series are skipped.
 std::string line_chart(const std::vector<Series>& series, const std::string& x_title, const std::string& y_title,
                        double width_px, double height_px, bool integer_x = true);
 

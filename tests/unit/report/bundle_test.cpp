@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <set>
+
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 #include "io/raster.hpp"
 #include "io/vector.hpp"
@@ -8,6 +13,7 @@
 #include "report/indicators.hpp"
 #include "report/layers.hpp"
 #include "report/manifest.hpp"
+#include "report/read_bundle.hpp"
 #include "report_fixture.hpp"
 #include "test_support.hpp"
 
@@ -64,9 +70,10 @@ TEST_F(Bundle, holds_every_documented_file) {
   const auto files = tree(out());
   for (const char* expected :
        {"results.gpkg", "indicators.csv", "indicators.json", "report/index.html", "manifest.json",
-        "rasters/landuse_2024.tif", "rasters/landuse_2024.tif.aux.xml", "rasters/landuse_2030.tif",
-        "rasters/landuse_2035.tif", "rasters/probability_nonbuilt.tif", "rasters/probability_green.tif",
-        "rasters/probability_rd.tif", "shp/indicators.dbf", "shp/indicators.fields.csv"}) {
+        "rasters/landuse_2024.tif", "rasters/landuse_2024.tif.aux.xml", "rasters/landuse_2024.qml",
+        "rasters/landuse_2030.tif", "rasters/landuse_2035.tif", "rasters/probability_nonbuilt.tif",
+        "rasters/probability_green.tif", "rasters/probability_rd.tif", "rasters/probability_rd.qml",
+        "shp/indicators.dbf", "shp/indicators.fields.csv", "shp/classes.dbf"}) {
     EXPECT_NE(std::find(files.begin(), files.end(), expected), files.end()) << expected;
   }
   for (const auto& layer : spatial_layer_names()) {
@@ -86,7 +93,7 @@ TEST_F(Bundle, geopackage_has_the_layers_default_styles_chinese_values_and_schem
   std::vector<std::string> names;
   for (const auto& info : io::list_layers(gpkg, true)) names.push_back(info.name);
   for (const char* layer : {"parcels", "zones", "phases", "corridor", "corridor_band", "bases", "stations",
-                            "indicators", "allocation_constraints", "zone_areas"}) {
+                            "indicators", "allocation_constraints", "zone_areas", "classes"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), layer), names.end()) << layer;
   }
   const io::Layer styles = io::read_layer(gpkg, "layer_styles");
@@ -100,16 +107,26 @@ TEST_F(Bundle, geopackage_has_the_layers_default_styles_chinese_values_and_schem
   ASSERT_EQ(parcels.features.size(), 8u);
   EXPECT_EQ(parcels.crs.epsg, 4548);
   EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "name_zh")), "地块1");
-  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "alloc_landuse")), "0802");
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "alloc_lu")), "0802");
   EXPECT_EQ(io::as_integer(parcels.value(parcels.features[0], "alloc_kept")), 1);
-  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[5], "developed_year")), 2035);
-  EXPECT_EQ(io::as_text(parcels.value(parcels.features[7], "alloc_landuse")), std::nullopt);  // null: not allocated
-  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[7], "developed_year")), std::nullopt);
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[5], "dev_year")), 2035);
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[7], "alloc_lu")), std::nullopt);  // null: not allocated
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[7], "dev_year")), std::nullopt);
   EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "data_status")), "derived");
+  EXPECT_EQ(io::as_integer(parcels.value(parcels.features[0], "sim_class")), 2);  // the class value at the end
+  EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "class_key")), "rd");
   const io::Layer phases = io::read_layer(gpkg, "phases");
-  EXPECT_EQ(io::as_text(phases.value(phases.features[1], "status")), "schematic");
+  EXPECT_EQ(io::as_text(phases.value(phases.features[1], "data_status")), "schematic");
   EXPECT_EQ(io::as_text(phases.value(phases.features[1], "name_zh")), "三期");
-  EXPECT_EQ(io::as_integer(phases.value(phases.features[1], "fillup_year")), 2035);
+  EXPECT_EQ(io::as_integer(phases.value(phases.features[1], "fill_year")), 2035);
+  const io::Layer stations = io::read_layer(gpkg, "stations");
+  EXPECT_EQ(io::as_text(stations.value(stations.features[0], "name_en")), "Life Science Park");
+  EXPECT_EQ(io::as_text(stations.value(stations.features[0], "data_status")), "surveyed-osm");
+  const io::Layer classes = io::read_layer(gpkg, "classes");
+  ASSERT_EQ(classes.features.size(), m_result.classes.size());
+  EXPECT_EQ(io::as_integer(classes.value(classes.features[2], "sim_class")), 2);
+  EXPECT_EQ(io::as_text(classes.value(classes.features[2], "name_zh")), "科研");
+  EXPECT_EQ(io::as_integer(classes.value(classes.features[2], "built")), 1);
   const io::Layer indicators = io::read_layer(gpkg, "indicators");
   EXPECT_EQ(indicators.features.size(), m_result.indicators.size());
 }
@@ -123,10 +140,26 @@ TEST_F(Bundle, class_rasters_are_cogs_with_the_class_colours_and_names_and_the_g
   EXPECT_EQ(info.geometry.cols, 10);
   EXPECT_EQ(info.geometry.rows, 20);
   EXPECT_EQ(info.geometry.crs.epsg, 4548);
+  ASSERT_EQ(info.attribute_table.size(), m_result.classes.size());
   for (const auto& cls : m_result.classes) {
     EXPECT_EQ(info.colour_table.at(static_cast<std::size_t>(cls.id)), cls.colour) << cls.key;
-    EXPECT_NE(info.category_names.at(static_cast<std::size_t>(cls.id)).find(cls.name_zh), std::string::npos);
+    // Bilingual names: category names and the attribute table's class column say "R&D 科研".
+    const std::string name = cls.name_en + " " + cls.name_zh;
+    EXPECT_EQ(info.category_names.at(static_cast<std::size_t>(cls.id)), name);
+    const auto& row = info.attribute_table.at(static_cast<std::size_t>(cls.id));
+    EXPECT_EQ(row.value, cls.id);
+    EXPECT_EQ(row.name, name);
+    EXPECT_EQ(row.colour, cls.colour);
   }
+  // The QGIS style beside the raster lists exactly the classes, with their names.
+  pugi::xml_document qml;
+  ASSERT_TRUE(qml.load_string(read_bytes(out() / "rasters" / "landuse_2030.qml").c_str()));
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& e : qml.select_nodes("//rasterrenderer[@type='paletted']/colorPalette/paletteEntry")) {
+    entries.emplace_back(e.node().attribute("value").value(), e.node().attribute("label").value());
+  }
+  EXPECT_EQ(entries, (std::vector<std::pair<std::string, std::string>>{
+                         {"0", "Non-built 非建设用地"}, {"1", "Green 绿地"}, {"2", "R&D 科研"}}));
   const auto& map = m_result.class_maps[1].second;
   for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(info.values[static_cast<std::size_t>(i)], map[i]) << i;
   const io::RasterInfo p = io::read_raster(out() / "rasters" / "probability_rd.tif");
@@ -320,6 +353,129 @@ TEST(BundleShapefiles, texts_over_the_dbf_limit_are_cut_in_the_shapefiles_only_a
   EXPECT_TRUE(io::is_valid_utf8(*cut));
   const io::Layer gpkg = io::read_layer(dir / "out" / "results.gpkg", "phases");
   EXPECT_EQ(io::as_text(gpkg.value(gpkg.features[0], "source")), long_source);
+}
+
+}  // namespace
+}  // namespace parksim::report
+
+namespace parksim::report {
+namespace {
+
+TEST(BundleStudy, a_study_without_parcels_phases_zones_or_stations_writes_every_file_and_its_report) {
+  testing::TempDir dir;
+  RunResult result = testing::study_result();
+  BundleOptions options;
+  options.formats = {"gpkg", "shp", "fgb", "geojson"};
+  write_bundle(result, dir / "out", options);
+  const auto files = tree(dir / "out");
+  for (const char* expected : {"results.gpkg", "indicators.csv", "indicators.json", "report/index.html", "manifest.json",
+                               "rasters/landuse_2010.tif", "rasters/landuse_2020.tif", "rasters/landuse_2020.qml",
+                               "rasters/probability_urban.tif", "shp/parcels.shp", "shp/classes.dbf"}) {
+    EXPECT_NE(std::find(files.begin(), files.end(), expected), files.end()) << expected;
+  }
+  // Layers that do not exist are empty in the GeoPackage and absent from the one-file-per-layer formats.
+  const auto gpkg = dir / "out" / "results.gpkg";
+  EXPECT_TRUE(io::read_layer(gpkg, "parcels").features.empty());
+  EXPECT_TRUE(io::read_layer(gpkg, "stations").features.empty());
+  EXPECT_EQ(io::read_layer(gpkg, "classes").features.size(), 3u);
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "fgb" / "parcels.fgb"));
+  // The rasters carry the grid's CRS (there is no plan CRS) and the classes' codes of the researcher's maps, as
+  // do their attribute tables, category names and QGIS styles.
+  const io::RasterInfo raster = io::read_raster(dir / "out" / "rasters" / "landuse_2020.tif", true);
+  EXPECT_EQ(raster.geometry.crs.epsg, 32650);
+  EXPECT_EQ(raster.values[0], 20.0);                                   // urban, class id 1
+  EXPECT_EQ(raster.values[static_cast<std::size_t>(11 * 16)], 255.0);  // no data
+  EXPECT_EQ(raster.values[15], 30.0);                                  // water, class id 2
+  ASSERT_EQ(raster.attribute_table.size(), 3u);
+  EXPECT_EQ(raster.attribute_table[1].value, 20);
+  EXPECT_EQ(raster.attribute_table[1].name, "Urban 城镇");
+  EXPECT_EQ(raster.category_names.at(30), "Water 水域");
+  EXPECT_NE(read_bytes(dir / "out" / "rasters" / "landuse_2020.qml").find(R"(value="20")"), std::string::npos);
+  EXPECT_EQ(io::as_integer(io::read_layer(gpkg, "classes").value(io::read_layer(gpkg, "classes").features[2],
+                                                                  "sim_class")),
+            30);
+  // Read back for a comparison, the codes become the class ids again.
+  const RunResult back = read_bundle(dir / "out");
+  ASSERT_EQ(back.classes.size(), 3u);
+  EXPECT_EQ(back.classes[2].code, 30);
+  EXPECT_EQ(bundle_map_years(dir / "out"), (std::vector<int>{2010, 2015, 2020}));
+  const auto map = read_class_map(dir / "out", 2020, back.classes);
+  for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(map[i], result.class_maps.back().second[i]) << i;
+  const std::string html = read_bytes(dir / "out" / "report" / "index.html");
+  EXPECT_NE(html.find("n/a — no parcels."), std::string::npos);
+  const auto manifest = nlohmann::json::parse(read_bytes(dir / "out" / "manifest.json"));
+  EXPECT_EQ(manifest.at("schematic_layers"), nlohmann::json::array());
+  EXPECT_EQ(manifest.at("classes").size(), 3u);
+}
+
+TEST(ResultLayers, every_field_name_has_one_meaning_in_every_layer_and_format) {
+  const auto layers = result_layers(testing::fixture_result());
+  std::map<std::string, io::FieldDef> seen;
+  std::set<std::string> names;
+  for (const auto& layer : layers) {
+    for (const auto& field : layer.fields) names.insert(field.name);
+  }
+  for (const auto& layer : layers) {
+    const auto short_names = io::shapefile_field_names(layer.fields);
+    for (std::size_t k = 0; k < layer.fields.size(); ++k) {
+      const auto& field = layer.fields[k];
+      // The same name: the same type, labels and unit everywhere.
+      const auto [it, first] = seen.emplace(field.name, field);
+      EXPECT_EQ(it->second, field) << layer.name << "." << field.name;
+      // A Shapefile's DBF name is the name itself, or one that no other field is called.
+      if (short_names[k] != field.name) {
+        EXPECT_EQ(names.count(short_names[k]), 0u) << layer.name << "." << field.name << " -> " << short_names[k];
+      }
+    }
+  }
+  // The parcels' result fields keep their names in a Shapefile; only the bundled dataset's data_status is cut.
+  const auto& parcels = layers.front();
+  const auto short_names = io::shapefile_field_names(parcels.fields);
+  std::vector<std::string> cut;
+  for (std::size_t k = 0; k < parcels.fields.size(); ++k) {
+    if (short_names[k] != parcels.fields[k].name) cut.push_back(parcels.fields[k].name);
+  }
+  EXPECT_EQ(cut, std::vector<std::string>{"data_status"});
+  // sim_class is the integer class value, class_key its key - in parcels and zone_areas alike.
+  EXPECT_EQ(seen.at("sim_class").type, io::FieldType::integer);
+  EXPECT_EQ(seen.at("class_key").type, io::FieldType::string);
+  EXPECT_EQ(seen.at("status").label_en, "development status");
+  EXPECT_EQ(seen.at("data_status").label_en.rfind("data status", 0), 0u);
+}
+
+TEST(ReadBundle, reads_what_a_comparison_needs_back_and_older_manifests_take_classes_from_the_rasters) {
+  testing::TempDir dir;
+  RunResult result = testing::fixture_result();
+  testing::add_input_files(result, dir.path());
+  write_bundle(result, dir / "out");
+  const RunResult back = read_bundle(dir / "out");
+  EXPECT_EQ(back.scenario_name, "baseline");
+  EXPECT_EQ(back.question, result.question);
+  EXPECT_EQ(back.plan.schematic_layers(), result.plan.schematic_layers());
+  ASSERT_EQ(back.plan.phases.size(), 2u);
+  EXPECT_EQ(back.phase_fillup_year.at("3"), 2035);
+  EXPECT_EQ(back.indicators.size(), result.indicators.size());
+  ASSERT_EQ(back.classes.size(), 3u);
+  EXPECT_TRUE(back.classes[2].built);
+
+  // A manifest without classes (an older parksim): the rasters name them.
+  auto manifest = nlohmann::json::parse(read_bytes(dir / "out" / "manifest.json"));
+  manifest.erase("classes");
+  std::ofstream(dir / "out" / "manifest.json", std::ios::binary | std::ios::trunc) << manifest.dump(2);
+  const RunResult old = read_bundle(dir / "out");
+  ASSERT_EQ(old.classes.size(), 3u);
+  EXPECT_EQ(old.classes[1].name_en, "Green 绿地");
+  EXPECT_EQ(old.classes[1].colour, "#7AB800");
+  const auto map = read_class_map(dir / "out", 2035, old.classes);
+  for (std::int64_t i = 0; i < map.size(); ++i) ASSERT_EQ(map[i], result.class_maps.back().second[i]) << i;
+  // A folder that is no bundle is named in the error.
+  try {
+    read_bundle(dir.path());
+    FAIL() << "expected an input error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::input);
+    EXPECT_NE(std::string(e.what()).find("indicators.json"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ TEST(IndicatorsCsv, has_the_contract_header_and_rows_untied_to_a_year_first_then
   const auto r = fixture_result();
   const auto csv = lines(indicators_csv(r.indicators));
   ASSERT_EQ(csv.size(), r.indicators.size() + 1);
-  EXPECT_EQ(csv[0], "scenario,year,indicator_id,label_zh,label_en,unit,value");
+  // The file starts with the UTF-8 byte order mark, so spreadsheets read the Chinese labels as UTF-8.
+  EXPECT_EQ(csv[0], "\xEF\xBB\xBFscenario,year,indicator_id,label_zh,label_en,unit,value");
   EXPECT_EQ(csv[1], "baseline,,plan_total_km2,规划总面积,planned total area,km2,2");
   EXPECT_EQ(csv[csv.size() - 2], "baseline,2024,developed_km2,已开发面积,developed area,km2,1");
   EXPECT_EQ(csv.back(), "baseline,2035,developed_km2,已开发面积,developed area,km2,1.98");

@@ -107,9 +107,9 @@ inline RunResult fixture_result() {
   r.key_years = {2030, 2035};
   r.plan = fixture_plan();
   r.grid = grid::GridSpec{kX0, kY0 + 2000, 100.0, 10, 20, "EPSG:4548"};
-  r.classes = {{0, "nonbuilt", "Non-built", "非建设用地", "#F5F8DC", false, {"0101"}},
-               {1, "green", "Green", "绿地", "#7AB800", false, {"1401"}},
-               {2, "rd", "R&D", "科研", "#E6A0C8", true, {"0802"}}};
+  r.classes = {{0, "nonbuilt", "Non-built", "非建设用地", "#F5F8DC", false, {"0101"}, 0, false},
+               {1, "green", "Green", "绿地", "#7AB800", false, {"1401"}, 1, true},
+               {2, "rd", "R&D", "科研", "#E6A0C8", true, {"0802"}, 2, false}};
   for (const int year : {2024, 2030, 2035}) {
     grid::Grid<std::uint8_t> map(r.grid, 255);
     for (int row = 0; row < r.grid.rows; ++row) {
@@ -200,6 +200,60 @@ inline RunResult fixture_result() {
                  Context{.path = "fixture.gpkg", .layer = "parcels", .feature_id = 3}},
                 {Severity::info, "phase.area_mismatch", "phase 3 differs from 4.7 km² by design", Context{}}};
   r.library_versions = {{"GDAL", "3.6.2"}, {"GEOS", "3.11.1"}, {"PROJ", "9.1.1"}};
+  return r;
+}
+
+/// A study built from land-use rasters only, as a researcher's 3-class map series gives it: no parcels, phases, zones,
+/// corridor, bases or stations (an empty plan, no plan CRS: the grid carries it), three classes on a 12 x 16 grid of
+/// 30 m cells whose codes in the researcher's rasters (10, 20, 30) are not their ids, maps of 2010, 2015 and 2020,
+/// developed land per year, a three-run ensemble. No allocation.
+inline RunResult study_result() {
+  RunResult r;
+  r.scenario_name = "three_class_study";
+  r.question = "Where does the town grow from 2010 to 2020?";
+  r.seed = 7;
+  r.runs = 3;
+  r.start_year = 2010;
+  r.end_year = 2020;
+  r.key_years = {2015, 2020};
+  r.grid = grid::GridSpec{500000.0, 4400000.0, 30.0, 16, 12, "EPSG:32650"};
+  r.classes = {{0, "agriculture", "Agriculture", "农业用地", "#E6D27A", false, {}, 10, false},
+               {1, "urban", "Urban", "城镇", "#D7301F", true, {}, 20, false},
+               {2, "water", "Water", "水域", "#3A7DC9", false, {}, 30, true}};
+  for (const int year : {2010, 2015, 2020}) {
+    grid::Grid<std::uint8_t> map(r.grid, 255);
+    for (int row = 0; row < r.grid.rows; ++row) {
+      for (int col = 0; col < r.grid.cols; ++col) {
+        const int town = 3 + (year - 2010) / 5 * 2;  // the town grows outwards from the corner
+        map(row, col) = col >= 14 ? 2 : (row < town && col < town ? 1 : 0);
+      }
+    }
+    if (year == 2020) map(11, 0) = 255;  // one cell without data
+    r.class_maps.emplace_back(year, std::move(map));
+  }
+  for (const auto& [year, map] : r.class_maps) {
+    for (int cls = 0; cls < 3; ++cls) {
+      double cells = 0.0;
+      for (std::int64_t i = 0; i < map.size(); ++i) cells += map[i] == cls ? 1.0 : 0.0;
+      r.areas.push_back({year, "", cls, cells * r.grid.cell_area_m2()});
+    }
+    double urban = 0.0;
+    for (std::int64_t i = 0; i < map.size(); ++i) urban += map[i] == 1 ? 1.0 : 0.0;
+    r.indicators.push_back({r.scenario_name, year, "developed_km2", "已开发用地面积", "Developed land", "km2",
+                            urban * r.grid.cell_area_m2() / 1e6});
+  }
+  EnsembleSummary e;
+  e.runs = 3;
+  for (int cls = 0; cls < 3; ++cls) {
+    grid::Grid<float> p(r.grid, 0.0f);
+    const auto& end = r.class_maps.back().second;
+    for (std::int64_t i = 0; i < p.size(); ++i) {
+      p[i] = end[i] == 255 ? std::nanf("") : (end[i] == cls ? 1.0f : 0.0f);
+    }
+    e.probability.push_back(std::move(p));
+  }
+  r.ensemble = std::move(e);
+  r.library_versions = {{"GDAL", "3.6.2"}};
   return r;
 }
 
