@@ -324,7 +324,9 @@ Study build_study(const StudySpec& spec, const plan::Plan* plan, ProblemReporter
         }
       }
       if (!any) {
-        const auto it = std::find_if(maps.begin(), maps.end(), [&](const MapFile& m) { return m.year == year; });
+        const int empty_year = year;  // (a structured binding is not captured by clang 14)
+        const auto it =
+            std::find_if(maps.begin(), maps.end(), [&](const MapFile& m) { return m.year == empty_year; });
         throw Error(ErrorCode::data, "the map has no cell with data (every cell is nodata)",
                     with_path(it->where, it->path));
       }
