@@ -54,6 +54,8 @@ fuzz: fuzz-build
 bench: dev
 	@ls build/dev/bench/*/bench_* 2>/dev/null | while read -r b; do echo "== $$b"; "$$b"; done
 	bench/skill/protocol_a.sh build/dev/bin/parksim auto logistic spline
+	$(PYTHON) bench/skill/protocol_b.py --learner auto
+	$(PYTHON) bench/skill/protocol_b.py --learner logistic
 
 clean:
 	rm -rf build
