@@ -1,12 +1,13 @@
 #include "report/read_bundle.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -244,11 +245,19 @@ std::vector<int> bundle_map_years(const fs::path& dir) {
   const fs::path rasters = dir / "rasters";
   std::error_code ec;
   if (!fs::is_directory(rasters, ec)) return years;
-  static const std::regex name(R"(landuse_(\d{1,6})\.tif)");
+  // landuse_<1 to 6 digits>.tif
+  constexpr std::string_view prefix = "landuse_", suffix = ".tif";
   for (const auto& entry : fs::directory_iterator(rasters, ec)) {
-    std::smatch m;
     const std::string file = entry.path().filename().string();
-    if (entry.is_regular_file() && std::regex_match(file, m, name)) years.push_back(std::stoi(m[1].str()));
+    if (!entry.is_regular_file() || file.size() <= prefix.size() + suffix.size() || !file.starts_with(prefix) ||
+        !file.ends_with(suffix)) {
+      continue;
+    }
+    const std::string digits = file.substr(prefix.size(), file.size() - prefix.size() - suffix.size());
+    if (digits.size() > 6 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    years.push_back(std::stoi(digits));
   }
   std::sort(years.begin(), years.end());
   return years;
