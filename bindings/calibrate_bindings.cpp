@@ -35,6 +35,19 @@ py::dict named_values(const std::vector<std::pair<std::string, double>>& pairs) 
   return d;
 }
 
+// The options both Python calibrations take.
+calibrate::CalibrationOptions calibration_options(int budget, int runs_per_evaluation, std::int64_t sample_cells,
+                                                  double pattern_weight, double min_step, const std::string& learner) {
+  calibrate::CalibrationOptions options;
+  options.budget = budget;
+  options.runs_per_evaluation = runs_per_evaluation;
+  options.sample_cells = sample_cells;
+  options.pattern_weight = pattern_weight;
+  options.min_step = min_step;
+  options.learner = learner;
+  return options;
+}
+
 }  // namespace
 
 void bind_calibrate(py::module_& m) {
@@ -158,14 +171,9 @@ void bind_calibrate(py::module_& m) {
          std::vector<std::string> drivers, int budget, int runs_per_evaluation, std::uint64_t seed,
          std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
          py::object progress) {
-        calibrate::CalibrationOptions options;
-        options.budget = budget;
-        options.runs_per_evaluation = runs_per_evaluation;
+        calibrate::CalibrationOptions options =
+            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner);
         options.seed = seed;
-        options.sample_cells = sample_cells;
-        options.pattern_weight = pattern_weight;
-        options.min_step = min_step;
-        options.learner = learner;
         options.base = scenario::sim_params(settings);
         PyProgress bridge(std::move(progress));
         return call_without_gil(&bridge, [&] {
@@ -186,13 +194,8 @@ void bind_calibrate(py::module_& m) {
       [](const scenario::Scenario& scenario, int budget, int runs_per_evaluation, std::optional<std::uint64_t> seed,
          std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
          py::object progress) {
-        calibrate::CalibrationOptions options;
-        options.budget = budget;
-        options.runs_per_evaluation = runs_per_evaluation;
-        options.sample_cells = sample_cells;
-        options.pattern_weight = pattern_weight;
-        options.min_step = min_step;
-        options.learner = learner;
+        const calibrate::CalibrationOptions options =
+            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner);
         PyProgress bridge(std::move(progress));
         const scenario::Scenario copy = scenario;
         return call_without_gil(&bridge, [&] {
