@@ -37,7 +37,8 @@ py::dict named_values(const std::vector<std::pair<std::string, double>>& pairs) 
 
 // The options both Python calibrations take.
 calibrate::CalibrationOptions calibration_options(int budget, int runs_per_evaluation, std::int64_t sample_cells,
-                                                  double pattern_weight, double min_step, const std::string& learner) {
+                                                  double pattern_weight, double min_step, const std::string& learner,
+                                                  const std::string& patches) {
   calibrate::CalibrationOptions options;
   options.budget = budget;
   options.runs_per_evaluation = runs_per_evaluation;
@@ -45,6 +46,7 @@ calibrate::CalibrationOptions calibration_options(int budget, int runs_per_evalu
   options.pattern_weight = pattern_weight;
   options.min_step = min_step;
   options.learner = learner;
+  options.patches = patches;
   return options;
 }
 
@@ -98,10 +100,14 @@ void bind_calibrate(py::module_& m) {
             py::dict d;
             for (const auto& dim : calibrate::search_box()) d[py::str(dim.name)] = calibrate::search_value(r.params, dim.name);
             d["patch_size_sd_cells"] = r.params.patch_size_sd_cells;
+            d["patch_sizes_cells"] = r.params.patch_sizes_cells;
             return d;
           },
-          "the [sim] values of the fragment: every searched parameter (the base value when not tuned) and "
-          "patch_size_sd_cells")
+          "the [sim] values of the fragment: every searched parameter (the base value when not tuned), "
+          "patch_size_sd_cells and patch_sizes_cells (the drawn patch sizes; empty: lognormal)")
+      .def_property_readonly("growth", &calibrate::growth_summary,
+                             "how the growing classes grew over the fitting interval (organic growth, new patches "
+                             "and their sizes) and how the calibrated simulation grows there")
       .def_readonly("tuned", &CalibrationResult::tuned, "names of the parameters actually searched")
       .def_property_readonly(
           "evaluations",
@@ -170,9 +176,9 @@ void bind_calibrate(py::module_& m) {
       [](std::shared_ptr<pipeline::StudyInput> study, const scenario::Scenario& settings,
          std::vector<std::string> drivers, int budget, int runs_per_evaluation, std::uint64_t seed,
          std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
-         py::object progress) {
+         const std::string& patches, py::object progress) {
         calibrate::CalibrationOptions options =
-            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner);
+            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner, patches);
         options.seed = seed;
         options.base = scenario::sim_params(settings);
         PyProgress bridge(std::move(progress));
@@ -184,7 +190,7 @@ void bind_calibrate(py::module_& m) {
       py::arg("study"), py::arg("settings"), py::arg("drivers") = std::vector<std::string>{}, py::kw_only(),
       py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4, py::arg("seed") = 1, py::arg("sample_cells") = 5000,
       py::arg("pattern_weight") = 0.0, py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto",
-      py::arg("progress") = py::none(),
+      py::arg("patches") = "observed", py::arg("progress") = py::none(),
       "Calibrates a study (calibrate::calibrate_study) on `drivers` (DEFAULT all declared), the [sim] of `settings` "
       "as the base; options as calibrate::CalibrationOptions (ConfigError when out of range). progress(fraction, "
       "message) is called with the GIL held; returning False cancels (CancelledError). Releases the GIL.");
@@ -193,9 +199,9 @@ void bind_calibrate(py::module_& m) {
       "calibrate_scenario",
       [](const scenario::Scenario& scenario, int budget, int runs_per_evaluation, std::optional<std::uint64_t> seed,
          std::int64_t sample_cells, double pattern_weight, double min_step, const std::string& learner,
-         py::object progress) {
+         const std::string& patches, py::object progress) {
         const calibrate::CalibrationOptions options =
-            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner);
+            calibration_options(budget, runs_per_evaluation, sample_cells, pattern_weight, min_step, learner, patches);
         PyProgress bridge(std::move(progress));
         const scenario::Scenario copy = scenario;
         return call_without_gil(&bridge, [&] {
@@ -205,7 +211,8 @@ void bind_calibrate(py::module_& m) {
       },
       py::arg("scenario"), py::kw_only(), py::arg("budget") = 40, py::arg("runs_per_evaluation") = 4,
       py::arg("seed") = py::none(), py::arg("sample_cells") = 5000, py::arg("pattern_weight") = 0.0,
-      py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto", py::arg("progress") = py::none(),
+      py::arg("min_step") = 1.0 / 32.0, py::arg("learner") = "auto", py::arg("patches") = "observed",
+      py::arg("progress") = py::none(),
       "Calibrates a study scenario (calibrate::calibrate_scenario, exactly `parksim calibrate SCENARIO`): its "
       "suitability.drivers (DEFAULT all declared), its [sim] as the base, its seed unless `seed` is given. Releases "
       "the GIL.");
@@ -284,7 +291,8 @@ void bind_calibrate(py::module_& m) {
       "measure_skill",
       [](const scenario::Scenario& scenario, int holdout, const std::filesystem::path& out, bool overwrite, int runs,
          std::optional<std::uint64_t> seed, std::optional<int> threads, int budget, int runs_per_evaluation,
-         const std::string& learner, int proximity_draws, double pattern_weight, py::object progress) {
+         const std::string& learner, int proximity_draws, double pattern_weight, const std::string& patches,
+         py::object progress) {
         calibrate::SkillOptions options;
         options.holdout_year = holdout;
         options.runs = runs;
@@ -294,6 +302,7 @@ void bind_calibrate(py::module_& m) {
         options.calibration.runs_per_evaluation = runs_per_evaluation;
         options.calibration.learner = learner;
         options.calibration.pattern_weight = pattern_weight;
+        options.calibration.patches = patches;
         options.proximity_draws = proximity_draws;
         PyProgress bridge(std::move(progress));
         const scenario::Scenario copy = scenario;
@@ -306,7 +315,7 @@ void bind_calibrate(py::module_& m) {
       py::arg("scenario"), py::arg("holdout"), py::arg("out"), py::kw_only(), py::arg("overwrite") = false,
       py::arg("runs") = 10, py::arg("seed") = py::none(), py::arg("threads") = py::none(), py::arg("budget") = 40,
       py::arg("runs_per_evaluation") = 4, py::arg("learner") = "auto", py::arg("proximity_draws") = 10,
-      py::arg("pattern_weight") = 0.0,
+      py::arg("pattern_weight") = 0.0, py::arg("patches") = "observed",
       py::arg("progress") = py::none(),
       "The skill on a held-out map (calibrate::measure_skill + write_skill, exactly `parksim skill SCENARIO "
       "--holdout YEAR --out DIR`). Releases the GIL.");

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <numeric>
 #include <sstream>
 
 #include <oneapi/tbb/parallel_for.h>
@@ -302,6 +304,21 @@ ChangePattern change_pattern(const grid::Grid<std::uint8_t>& start, const grid::
   return p;
 }
 
+// The observed patch sizes as sim::Params::patch_sizes_cells: all of them, or evenly spaced order statistics when
+// there are more than the simulation takes (the same distribution, fewer values).
+std::vector<int> patch_size_sample(const std::vector<std::int64_t>& ascending) {
+  constexpr std::size_t kMost = 100'000;
+  constexpr std::int64_t kLargest = 1'000'000;
+  std::vector<int> out;
+  const std::size_t n = std::min(ascending.size(), kMost);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t j = ascending.size() <= kMost ? i : (i * (ascending.size() - 1)) / (kMost - 1);
+    out.push_back(static_cast<int>(std::min(ascending[j], kLargest)));
+  }
+  return out;
+}
+
 std::string toml_number(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -325,6 +342,7 @@ std::string toml_key(const std::string& key) {
 
 
 constexpr int kBlockCells = 16;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // A sample split into the cells of spatial blocks of kBlockCells x kBlockCells (a checkerboard): fold 0 trains on the
 // white blocks and tests on the black ones, fold 1 the other way round.
@@ -621,6 +639,9 @@ void CalibrationOptions::validate() const {
   if (search != "compass" && search != "sbplx" && search != "bobyqa") {
     bad("search", "must be compass, sbplx or bobyqa, got '" + search + "'");
   }
+  if (patches != "observed" && patches != "search") {
+    bad("patches", "must be observed or search, got '" + patches + "'");
+  }
   if (learner != "auto" && learner != "logistic" && learner != "spline" && learner != "boosted") {
     bad("learner", fmt::format("unknown learner '{}' (learners: auto, logistic, spline, boosted)", learner));
   }
@@ -653,6 +674,94 @@ std::vector<SearchDimension> search_box() {
           {"patch_size_mean_cells", 2.0, 40.0},
           {"selection_exponent", 1.0, 8.0}};
 }
+
+namespace {
+
+// The growth of the fitted classes from map `from` to `end`, pooled.
+metrics::GrowthPatches pooled_growth(const Prepared& p, std::size_t from, const grid::Grid<std::uint8_t>& end) {
+  metrics::GrowthPatches g;
+  for (const ClassFit& f : p.fits) {
+    g.pool(metrics::growth_patches(view(p.maps[from]), view(end), static_cast<std::uint8_t>(f.class_id)));
+  }
+  return g;
+}
+
+// CalibrationOptions::patches = observed. Organic growth is the automaton's at the edges of existing patches
+// (neighbourhood_weight 1: no scattered cells); the rest are new patches. Over an interval of several years a patch
+// seeded early grows organically until the end, so the observed share of new-patch cells and the observed sizes are
+// larger than the yearly process that made them. Indirect inference on the fitting interval: the patch share is the
+// one whose simulated interval shows the observed share (bisection; the simulated share grows with it), and the drawn
+// sizes are the observed ones scaled down by the ratio of simulated to observed mean size (then the share again).
+void fit_patches(const Prepared& p, const CalibrationOptions& options, CalibrationResult& result, sim::Params& base) {
+  const metrics::GrowthPatches& observed = result.observed_growth;
+  base.neighbourhood_weight = 1.0;
+  base.patch_share = 0.0;
+  base.patch_sizes_cells.clear();
+  if (observed.new_patch_sizes.empty()) return;
+  std::vector<Problem> ignored;
+  const sim::SimulationInput input = p.input(0, 1, ignored);
+  const std::vector<int> sizes = patch_size_sample(observed.new_patch_sizes);
+  auto simulated = [&](const sim::Params& params) {
+    std::vector<metrics::GrowthPatches> runs(static_cast<std::size_t>(options.runs_per_evaluation));
+    tbb::parallel_for(0, options.runs_per_evaluation, [&](int r) {
+      const sim::SimulationResult sr = sim::simulate(input, params, options.seed, static_cast<std::uint64_t>(r));
+      runs[static_cast<std::size_t>(r)] = pooled_growth(p, 0, sr.final_classes);
+    });
+    metrics::GrowthPatches g;
+    for (const metrics::GrowthPatches& run : runs) g.pool(run);  // run order: any thread count
+    return g;
+  };
+  auto bisect_share = [&](double lo, double hi, int steps) {
+    for (int i = 0; i < steps; ++i) {
+      base.patch_share = 0.5 * (lo + hi);
+      (simulated(base).new_patch_share() < observed.new_patch_share() ? lo : hi) = base.patch_share;
+    }
+    base.patch_share = 0.5 * (lo + hi);
+  };
+  base.patch_sizes_cells = sizes;
+  bisect_share(0.0, 1.0, 7);
+  const metrics::GrowthPatches first = simulated(base);
+  auto mean = [](const std::vector<std::int64_t>& v) {
+    return v.empty() ? 0.0
+                     : static_cast<double>(std::accumulate(v.begin(), v.end(), std::int64_t{0})) /
+                           static_cast<double>(v.size());
+  };
+  const double scale = mean(first.new_patch_sizes) > 0.0
+                           ? std::clamp(mean(observed.new_patch_sizes) / mean(first.new_patch_sizes), 0.1, 1.0)
+                           : 1.0;
+  if (scale < 0.95) {
+    for (int& v : base.patch_sizes_cells) v = std::max(1, static_cast<int>(std::lround(v * scale)));
+    bisect_share(std::max(0.0, base.patch_share - 0.2), std::min(1.0, base.patch_share + 0.2), 5);
+  }
+  result.patch_size_scale = scale;
+  result.simulated_growth = simulated(base);
+}
+
+}  // namespace
+
+namespace {
+
+// A class that does not grow over the fitting interval gets no transition potential: the Problem names it, what the
+// maps show (its gross gains and net change) and the fallback.
+void report_unfitted_class(const Prepared& p, int k, std::int64_t before, std::int64_t after,
+                           std::vector<Problem>& problems) {
+  if (before == 0 && after == 0) return;  // a code no map uses
+  std::int64_t gained = 0;
+  const auto kk = static_cast<std::uint8_t>(k);
+  for (std::int64_t i = 0; i < p.maps[0].size(); ++i) gained += (p.maps[1][i] == kk && p.maps[0][i] != kk) ? 1 : 0;
+  const std::vector<std::string>& keys = p.options->class_keys;
+  const std::string name = k < static_cast<int>(keys.size()) ? fmt::format("'{}' (code {})", keys[static_cast<std::size_t>(k)], k)
+                                                             : fmt::format("code {}", k);
+  problems.push_back(Problem{
+      Severity::warning, "calibrate.no_transitions",
+      fmt::format("class {} does not grow over {}-{} ({} cells became it, net change {:+d} cells): no transition "
+                  "potential is fitted for it. Fallback: it only gives land in the calibration's simulations, and a "
+                  "forecast that makes it grow gives it a uniform suitability",
+                  name, p.years[0], p.years[1], gained, after - before),
+      Context{.key = "series.maps"}});
+}
+
+}  // namespace
 
 CalibrationResult calibrate(const Series& series, const CalibrationOptions& options, const Progress& progress) {
   series.validate();
@@ -694,7 +803,10 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     const auto c0 = class_counts(p.maps[0], p.area, series.class_count);
     const auto c1 = class_counts(p.maps[1], p.area, series.class_count);
     for (int k = 0; k < series.class_count; ++k) {
-      if (c1[k] <= c0[k]) continue;
+      if (c1[k] <= c0[k]) {
+        report_unfitted_class(p, k, c0[k], c1[k], result.problems);
+        continue;
+      }
       model::TrainingSampleParams sp;
       sp.cells_per_group = options.sample_cells;
       sp.seed = options.seed;
@@ -743,6 +855,13 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
                 Context{.key = "series.maps"});
   }
   result.fits = p.fits;
+  result.observed_growth = pooled_growth(p, 0, p.maps[1]);
+  sim::Params base = options.base;
+  const bool observed_patches = options.patches == "observed";
+  if (observed_patches) {
+    progress.check(0.08, "measuring growth patterns");
+    fit_patches(p, options, result, base);
+  }
 
   // 2. Tuning on [t1, t2].
   progress.check(0.1, "tuning simulation parameters");
@@ -767,11 +886,15 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   const bool competing = tune_classes.size() >= 2;
   for (std::size_t d = 0; d < box.size(); ++d) {
     if (box[d].name == "inertia_adaptation" && !competing) continue;
+    if (observed_patches && (box[d].name == "patch_share" || box[d].name == "patch_size_mean_cells" ||
+                             box[d].name == "neighbourhood_weight")) {
+      continue;
+    }
     active.push_back(d);
     result.tuned.push_back(box[d].name);
   }
   auto params_at = [&](const std::vector<double>& x) {
-    sim::Params params = options.base;
+    sim::Params params = base;
     for (std::size_t d : active) set_param(params, box[d].name, denormalised(x[d], box[d]));
     return params;
   };
@@ -808,9 +931,13 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
     double sum = 0.0;
     for (const double score : scores) sum += score;
     const double objective = sum / options.runs_per_evaluation;
+    double squares = 0.0;
+    for (const double score : scores) squares += (score - objective) * (score - objective);
+    const int n = options.runs_per_evaluation;
     Evaluation e;
     for (std::size_t d = 0; d < box.size(); ++d) e.values.push_back(search_value(params, box[d].name));
     e.objective = objective;
+    e.standard_error = n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0;
     result.evaluations.push_back(std::move(e));
     cache.emplace(key, objective);
     smallest_step = std::min(smallest_step, step);
@@ -818,7 +945,7 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   };
 
   std::vector<double> best(box.size());
-  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(search_value(options.base, box[d].name), box[d]);
+  for (std::size_t d = 0; d < box.size(); ++d) best[d] = normalised(search_value(base, box[d].name), box[d]);
   double best_f = *evaluate(best, 1.0);
   double step = 0.25;
   bool budget_left = true;
@@ -861,6 +988,21 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
   }
   result.params = params_at(best);
   result.best_objective = best_f;
+  for (const Evaluation& e : result.evaluations) {
+    if (e.objective == best_f) {
+      result.best_standard_error = e.standard_error;
+      break;
+    }
+  }
+  for (std::size_t d : active) {
+    ParameterRange range{box[d].name, search_value(result.params, box[d].name), kInfinity, -kInfinity};
+    for (const Evaluation& e : result.evaluations) {
+      if (e.objective < best_f - 2.0 * result.best_standard_error) continue;
+      range.low = std::min(range.low, e.values[d]);
+      range.high = std::max(range.high, e.values[d]);
+    }
+    result.uncertainty.push_back(range);
+  }
   result.objective = options.pattern_weight > 0
                          ? fmt::format("mean of FoM - {} x pattern mismatch over {} runs", options.pattern_weight,
                                        options.runs_per_evaluation)
@@ -907,6 +1049,15 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
   out << "patch_share = " << toml_number(p.patch_share) << "\n";
   out << "patch_size_mean_cells = " << toml_number(p.patch_size_mean_cells) << "\n";
   out << "patch_size_sd_cells = " << toml_number(p.patch_size_sd_cells) << "\n";
+  out << "selection_exponent = " << toml_number(p.selection_exponent) << "\n";
+  if (!p.patch_sizes_cells.empty()) {
+    out << "# the sizes of the " << result.observed_growth.new_patch_sizes.size() << " new patches of " << result.fitted.first
+        << "-" << result.fitted.second << " (" << result.observed_growth.new_patch_cells << " of "
+        << result.observed_growth.new_cells << " new cells)\n";
+    out << "patch_sizes_cells = [";
+    for (std::size_t i = 0; i < p.patch_sizes_cells.size(); ++i) out << (i ? ", " : "") << p.patch_sizes_cells[i];
+    out << "]\n";
+  }
   out << "\n[suitability]\nmode = \"given\"\n";
   for (const ClassFit& f : result.fits) {
     if (f.boosted) {
@@ -927,6 +1078,27 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
   return out.str();
 }
 
+std::string growth_summary(const CalibrationResult& result) {
+  auto describe = [](const metrics::GrowthPatches& g) {
+    const auto& v = g.new_patch_sizes;
+    if (v.empty()) return fmt::format("{:.0f} % at the edges of existing patches, no new patch", 100.0);
+    auto q = [&](double f) { return v[static_cast<std::size_t>(f * static_cast<double>(v.size() - 1))]; };
+    return fmt::format("{:.0f} % at the edges of existing patches, {:.0f} % in {} new patches (cells: median {}, "
+                       "quartiles {}-{}, largest {})",
+                       100.0 * (1.0 - g.new_patch_share()), 100.0 * g.new_patch_share(), v.size(), q(0.5), q(0.25),
+                       q(0.75), v.back());
+  };
+  std::string out = fmt::format("  observed {}-{}: {}\n", result.fitted.first, result.fitted.second,
+                                describe(result.observed_growth));
+  if (result.simulated_growth.new_cells > 0) {
+    out += fmt::format("  simulated (patch_share {:.3f}, observed sizes x {:.2f}): {}; KS distance of the sizes {:.3f}\n",
+                       result.params.patch_share, result.patch_size_scale, describe(result.simulated_growth),
+                       metrics::ks_distance(result.simulated_growth.new_patch_sizes,
+                                            result.observed_growth.new_patch_sizes));
+  }
+  return out;
+}
+
 std::string metrics_csv(const CalibrationResult& result) {
   std::ostringstream out;
   out << "id,scope,class_code,label,unit,value\n";
@@ -943,8 +1115,16 @@ std::string metrics_csv(const CalibrationResult& result) {
   row("grid_evaluations", "calibration", std::nullopt, "Grid evaluations at the same resolution", "count",
       result.grid_evaluations);
   row("best_objective", "calibration", std::nullopt, "Tuning Figure of Merit", "fraction", result.best_objective);
+  row("best_objective_standard_error", "calibration", std::nullopt, "Standard error of the tuning Figure of Merit",
+      "fraction", result.best_standard_error);
   row("validation_in_sample", "calibration", std::nullopt, "Validation in-sample", "boolean",
       result.validation_in_sample ? 1.0 : 0.0);
+  for (const ParameterRange& r : result.uncertainty) {
+    row(r.name + "_low", "calibration", std::nullopt, r.name + ": lowest value within the objective's noise", "",
+        r.low);
+    row(r.name + "_high", "calibration", std::nullopt, r.name + ": highest value within the objective's noise", "",
+        r.high);
+  }
   return out.str();
 }
 

@@ -6,8 +6,11 @@
 //     class" against "could have but did not" (model::sample_training_cells), on the series' drivers at t0 (a study's
 //     declared drivers, Series::driver_set; or the user's driver rasters plus the distance to the class's own cells
 //     at the start of the interval, "dist_class_<k>_m", capped).
-//  2. TUNING: the free sim::Params (neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells)
-//     are searched on [t1, t2] ([t0, t1] with two maps): the simulation starts from the t1 map with the observed growth of every growing
+//     The growth over [t0, t1] is split into organic growth (at the edges of the class's patches) and new patches
+//     (metrics::growth_patches): the share of new patches and their sizes become the simulation's patch_share and
+//     patch_sizes_cells, organic growth the automaton's at the edges (CalibrationOptions::patches, DEFAULT observed).
+//  2. TUNING: the free sim::Params (inertia_adaptation, selection_exponent; neighbourhood_weight, patch_share and
+//     patch_size_mean_cells with CalibrationOptions::patches = search) are searched on [t1, t2] ([t0, t1] with two maps): the simulation starts from the t1 map with the observed growth of every growing
 //     class as demand (linear per year, decreasing classes are free donors) and the objective is the Figure of
 //     Merit of the simulated t2 against the observed t2 minus a change-pattern mismatch (the share of growth that is
 //     not at the edge of existing cells, and how clumped that growth is: FoM alone is maximised by the least random
@@ -38,6 +41,7 @@
 #include "core/problem.hpp"
 #include "core/progress.hpp"
 #include "grid/grid.hpp"
+#include "metrics/growth_patches.hpp"
 #include "metrics/validation.hpp"
 #include "model/drivers.hpp"
 #include "model/logistic.hpp"
@@ -118,6 +122,14 @@ struct CalibrationOptions {
   /// trees, XGBoost), or auto: the one with the best out-of-sample AUC - on the next interval with three or more maps,
   /// else on spatial blocks of 16 x 16 cells the fit did not see (two folds). DEFAULT auto
   std::string learner = "auto";
+  /// How growth splits into organic growth and new patches: observed (measured on the fitting interval,
+  /// metrics::growth_patches: organic growth is the automaton's at the edges of existing patches - neighbourhood_weight
+  /// 1, no scattered cells - and the rest new patches; patch_share and patch_sizes_cells are inferred so that the
+  /// simulated fitting interval shows the observed share and sizes - see calibrate.cpp fit_patches; none of the three
+  /// is searched) or search (neighbourhood_weight, patch_share and a lognormal
+  /// patch_size_mean_cells are searched with the other parameters; the FoM objective then drives the growth towards
+  /// the least random pattern, whatever the maps show). DEFAULT observed
+  std::string patches = "observed";
   model::BoostedOptions boosted;      ///< options of the boosted learner (seed: the calibration's)
   /// Parameters not searched (window, inertia_max, rounds, ...) and the search's starting point. DEFAULT sim::Params{}
   sim::Params base;
@@ -170,6 +182,17 @@ struct ClassFit {
 struct Evaluation {
   std::vector<double> values;  ///< in search_box() order
   double objective = 0.0;      ///< mean of FoM - pattern mismatch (higher is better; see CalibrationOptions)
+  double standard_error = 0.0; ///< of that mean: sd of the runs' scores / sqrt(runs) (0 with one run)
+};
+
+/// How well the search pins a tuned parameter down: the range of its values among the evaluations whose objective
+/// is within two standard errors (of the best evaluation's mean) of the best - values the Monte Carlo noise of the
+/// objective cannot tell apart. A range as wide as the box means the data do not identify the parameter.
+struct ParameterRange {
+  std::string name;
+  double best = 0.0;
+  double low = 0.0;
+  double high = 0.0;
 };
 
 struct CalibrationResult {
@@ -177,10 +200,18 @@ struct CalibrationResult {
   std::pair<int, int> fitted{}, tuned_on{}, validated_on{};  ///< the intervals (years) of steps 1, 2 and 3
   std::vector<std::string> class_keys; ///< CalibrationOptions::class_keys
   std::vector<ClassFit> fits;          ///< growing classes, ascending class id
+  /// Growth of the growing classes over the fitting interval, pooled: organic growth and new patches (sizes).
+  metrics::GrowthPatches observed_growth;
+  /// CalibrationOptions::patches = observed: the same interval simulated with the calibrated parameters
+  /// (runs_per_evaluation runs pooled), and the factor applied to the observed sizes to draw patches (<= 1).
+  metrics::GrowthPatches simulated_growth;
+  double patch_size_scale = 1.0;
   sim::Params params;                  ///< base with the tuned values
   std::vector<std::string> tuned;      ///< names of the searched parameters (see Identifiability)
   std::vector<Evaluation> evaluations; ///< in the order they were run; size = evaluations used
   double best_objective = 0.0;         ///< objective of `params` on the tuning interval
+  double best_standard_error = 0.0;    ///< its standard error over the runs of the evaluation
+  std::vector<ParameterRange> uncertainty;  ///< one per tuned parameter, in `tuned` order
   /// The objective in words: "mean Figure of Merit of 4 runs" (pattern_weight 0) or "mean of FoM - 1 x pattern
   /// mismatch over 4 runs".
   std::string objective;
@@ -197,15 +228,22 @@ CalibrationResult calibrate(const Series& series, const CalibrationOptions& opti
                             const Progress& progress = Progress());
 
 /// The tuned [sim] keys and the fitted coefficients (raw units) as a scenario TOML fragment:
-/// [sim] neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells, patch_size_sd_cells;
+/// [sim] neighbourhood_weight, inertia_adaptation, patch_share, patch_size_mean_cells, patch_size_sd_cells,
+/// patch_sizes_cells (when measured), selection_exponent;
 /// [suitability] mode = "given"; [suitability.coefficients.<class>] intercept and one key per driver, <class> the
 /// class key (CalibrationOptions::class_keys) or "class_<k>" (then rename the tables to the scenario's classes).
 /// Deterministic text (shortest round-trip numbers).
 std::string scenario_fragment_toml(const CalibrationResult& result);
 
+/// How the growing classes grew over the fitting interval and how the calibrated simulation grows there, in a few
+/// lines: organic vs new-patch share, number of new patches and their size quartiles, the patch parameters, and the
+/// Kolmogorov-Smirnov distance of the simulated new-patch sizes to the observed ones (patches = observed).
+std::string growth_summary(const CalibrationResult& result);
+
 /// The validation table as CSV: header "id,scope,class_code,label,unit,value", then metrics::ValidationResult::
 /// to_rows() in order (model and persistence side by side), then scope "calibration" rows (evaluations,
-/// grid_evaluations, best_objective, validation_in_sample).
+/// grid_evaluations, best_objective, best_objective_standard_error, validation_in_sample, then <parameter>_low /
+/// <parameter>_high of each tuned parameter).
 std::string metrics_csv(const CalibrationResult& result);
 
 /// Writes `<dir>/calibration.toml` (scenario_fragment_toml) and `<dir>/calibration_metrics.csv` atomically

@@ -77,6 +77,10 @@ void apply_calibration(const ScenarioCalibration& calibration, const study::Clas
   c.set("sim.patch_share", p.patch_share);
   c.set("sim.patch_size_mean_cells", p.patch_size_mean_cells);
   c.set("sim.patch_size_sd_cells", p.patch_size_sd_cells);
+  c.remove("sim.patch_sizes_cells");
+  if (!p.patch_sizes_cells.empty()) {
+    c.set("sim.patch_sizes_cells", std::vector<std::int64_t>(p.patch_sizes_cells.begin(), p.patch_sizes_cells.end()));
+  }
   c.set("sim.selection_exponent", p.selection_exponent);
   c.set("demand.method", std::string("auto"));
   c.set("demand.by_zone", false);

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -63,6 +65,34 @@ std::string figure(double v) { return std::isnan(v) ? std::string("n/a") : fmt::
 
 }  // namespace
 
+namespace {
+
+// A fresh hidden sibling of `dir` (same depth, so paths relative to it are relative to `dir` too), removed with
+// everything in it when the last owner lets go.
+std::shared_ptr<const fs::path> staging_folder(const fs::path& dir) {
+  fs::path target = fs::absolute(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) throw Error(ErrorCode::output, "cannot create the folder: " + ec.message(), Context{.path = target.parent_path().string()});
+  for (int attempt = 0;; ++attempt) {
+    const fs::path p = target.parent_path() / fmt::format(".{}.skill-tmp-{}-{}", target.filename().string(), ::getpid(), attempt);
+    if (fs::create_directory(p, ec)) {
+      return std::shared_ptr<const fs::path>(new fs::path(p), [](const fs::path* q) {
+        std::error_code ignored;
+        fs::remove_all(*q, ignored);
+        delete q;
+      });
+    }
+    if (ec || attempt > 100) {
+      throw Error(ErrorCode::output, "cannot create a working folder beside the output: " + (ec ? ec.message() : std::string("name taken")),
+                  Context{.path = p.string()});
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<fs::path> skill_files(const fs::path& dir) {
   return {dir / "calibrated.toml", dir / "calibration_metrics.csv", dir / "skill.csv", dir / "expected_map.tif",
           dir / "expected_map.tif.aux.xml"};
@@ -112,11 +142,12 @@ SkillResult measure_skill(const scenario::Scenario& scenario, const SkillOptions
   SkillResult out(calibrate_scenario(fit, options.calibration, options.seed, progress.sub(0.0, 0.7)));
   out.holdout_year = options.holdout_year;
   out.fitted_years = std::move(fitted_years);
-  write_calibration(out.calibration, dir, overwrite);
+  out.staging = staging_folder(dir);
+  write_calibration(out.calibration, *out.staging, true);
   out.problems = out.calibration.problems;
 
   // 2. Forecast the held-out year from the last map before it, as `parksim run calibrated.toml --end YEAR` does.
-  scenario::Scenario forecast = scenario_in(out.calibration, dir);
+  scenario::Scenario forecast = scenario_in(out.calibration, *out.staging);
   if (options.seed) forecast.set("seed", static_cast<std::int64_t>(*options.seed));
   forecast.set("runs", static_cast<std::int64_t>(options.runs));
   if (options.threads) forecast.set("threads", static_cast<std::int64_t>(*options.threads));
@@ -296,8 +327,31 @@ void write_skill(const SkillResult& result, const fs::path& dir, bool overwrite)
       if (fs::exists(f)) throw Error(ErrorCode::output_exists, "output exists (use --overwrite)", Context{.path = f.string()});
     }
   }
-  report::write_class_map(tif, result.expected, result.classes, "", overwrite);
-  io::atomic_write_text(csv, skill_csv(result), overwrite);
+  if (!result.staging) {
+    report::write_class_map(tif, result.expected, result.classes, "", overwrite);
+    io::atomic_write_text(csv, skill_csv(result), overwrite);
+    return;
+  }
+  // Everything is written beside the calibration files first, then moved into place: a failed write leaves nothing.
+  const fs::path& staging = *result.staging;
+  report::write_class_map(staging / tif.filename(), result.expected, result.classes, "", true);
+  io::atomic_write_text(staging / csv.filename(), skill_csv(result), true);
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& e : fs::directory_iterator(staging)) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    const fs::path to = dir / f.filename();
+    if (!overwrite && fs::exists(to)) {
+      throw Error(ErrorCode::output_exists, "output exists (use --overwrite)", Context{.path = to.string()});
+    }
+  }
+  for (const fs::path& f : files) {
+    fs::rename(f, dir / f.filename(), ec);
+    if (ec) {
+      throw Error(ErrorCode::output, "cannot move the file into place: " + ec.message(),
+                  Context{.path = (dir / f.filename()).string()});
+    }
+  }
 }
 
 }  // namespace parksim::calibrate

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -80,6 +81,10 @@ struct SkillResult {
   metrics::ExpectedMap expected_own_detail;           ///< how each class was placed (own quantity)
   metrics::ForecastValidation validation;  ///< class codes are the user's codes
   std::vector<Problem> problems;           ///< calibration's and the forecast's findings
+  /// The hidden folder beside the output folder that holds calibrated.toml, calibration_metrics.csv and the model
+  /// files until write_skill() moves them into place; removed (with whatever it holds) when the last copy of the
+  /// result goes, so a failed or abandoned measurement leaves no partial output.
+  std::shared_ptr<const std::filesystem::path> staging;
 
   /// Every figure as rows (skill.csv), in the order of validation.to_rows(), then the quantities (measure
   /// "quantity_area" per class, model "parksim" at "own" and "observed").
@@ -87,7 +92,8 @@ struct SkillResult {
 };
 
 /// Runs steps 1-4 above on `scenario` (a study scenario with [study.maps]). Writes calibrated.toml,
-/// calibration_metrics.csv and the model files into `dir` (the forecast runs from them; created when missing).
+/// calibration_metrics.csv and the model files into SkillResult::staging, a hidden sibling of `dir` (the forecast
+/// runs from them, with the same relative paths as in `dir`); nothing is written into `dir` itself.
 /// Throws Error(config, key "holdout") when the held-out year is not one of the maps (the message lists them) or
 /// fewer than two maps precede it ("at least two maps are needed"); Error(output_exists) before any work when a
 /// file it writes exists and !overwrite; and as calibrate_scenario and pipeline::run_ensemble do.
@@ -102,8 +108,8 @@ std::string skill_csv(const SkillResult& result);
 /// disagreement and FoM at each factor, for parksim, persistence and proximity side by side.
 std::string skill_table(const SkillResult& result);
 
-/// Writes `<dir>/skill.csv` and `<dir>/expected_map.tif` (+ .aux.xml) atomically; Error(output_exists) when one
-/// exists and !overwrite.
+/// Writes `<dir>/skill.csv` and `<dir>/expected_map.tif` (+ .aux.xml) atomically and moves the calibration files of
+/// result.staging into `dir` (created when missing); Error(output_exists) when one exists and !overwrite.
 void write_skill(const SkillResult& result, const std::filesystem::path& dir, bool overwrite);
 
 /// The files measure_skill() and write_skill() write into `dir`, checked before any work (the boosted-trees model

@@ -176,6 +176,10 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--search", calibrate.search,
                             "search of the [sim] parameters: compass (DEFAULT), sbplx or bobyqa (NLopt)")
       ->check(CLI::IsMember({"compass", "sbplx", "bobyqa"}));
+  calibrate_cmd->add_option("--patches", calibrate.patches,
+                            "new patches: observed (DEFAULT: share and sizes inferred from the fitting interval, "
+                            "organic growth at the edges) or search (searched with the other parameters)")
+      ->check(CLI::IsMember({"observed", "search"}));
   calibrate_cmd->add_option("--class-keys", calibrate.class_keys,
                             "with --map: the class key of each code, comma-separated from code 0");
   calibrate_cmd->add_option("--out", calibrate.out, "folder for calibrated.toml and calibration_metrics.csv")
@@ -214,6 +218,8 @@ int main(int argc, char** argv) {
   skill_cmd->add_option("--pattern-weight", skill.pattern_weight,
                         "calibration: weight of the change-pattern term of the objective (DEFAULT 0: FoM only)")
       ->check(CLI::Range(0.0, 100.0));
+  skill_cmd->add_option("--patches", skill.patches, "calibration: new patches observed (DEFAULT) or search")
+      ->check(CLI::IsMember({"observed", "search"}));
   skill_cmd->add_option("--out", skill.out, "folder for skill.csv, expected_map.tif and calibrated.toml")->required();
   skill_cmd->add_flag("--overwrite", skill.overwrite, "replace existing files");
   skill_cmd->footer(

@@ -143,6 +143,7 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   co.learner = options.learner;
   co.pattern_weight = options.pattern_weight;
   co.search = options.search;
+  co.patches = options.patches;
   const Progress progress;
   const InterruptScope interrupts(progress);
   const calibrate::ScenarioCalibration c = calibrate::calibrate_scenario(s, co, options.seed, progress);
@@ -170,13 +171,25 @@ int run_calibrate(const CalibrateOptions& options, std::ostream& out, std::ostre
   }
   out << fmt::format("\nSimulation tuned on {}-{}: {} evaluations (a grid at the same resolution: {:.0f})\n",
                      result.tuned_on.first, result.tuned_on.second, result.evaluations.size(), result.grid_evaluations);
-  out << fmt::format("  neighbourhood_weight   {:.4f}\n  inertia_adaptation     {:.4f}{}\n  patch_share            "
-                     "{:.4f}\n  patch_size_mean_cells  {:.4f}\n",
-                     result.params.neighbourhood_weight, result.params.inertia_adaptation,
-                     std::find(result.tuned.begin(), result.tuned.end(), "inertia_adaptation") == result.tuned.end()
-                         ? "  (not tuned: one growing class)"
-                         : "",
-                     result.params.patch_share, result.params.patch_size_mean_cells);
+  auto searched = [&](const char* name) {
+    return std::find(result.tuned.begin(), result.tuned.end(), name) != result.tuned.end();
+  };
+  out << fmt::format("  objective: {}\n", result.objective);
+  out << fmt::format("  selection_exponent     {:.4f}\n  inertia_adaptation     {:.4f}{}\n", result.params.selection_exponent,
+                     result.params.inertia_adaptation,
+                     searched("inertia_adaptation") ? "" : "  (not tuned: one growing class)");
+  out << fmt::format("  neighbourhood_weight   {:.4f}{}\n  patch_share            {:.4f}{}\n",
+                     result.params.neighbourhood_weight, searched("neighbourhood_weight") ? "" : "  (edge growth: patches observed)",
+                     result.params.patch_share, searched("patch_share") ? "" : "  (inferred from the observed growth)");
+  if (result.params.patch_sizes_cells.empty()) {
+    out << fmt::format("  patch_size_mean_cells  {:.4f}\n", result.params.patch_size_mean_cells);
+  }
+  out << fmt::format("  best objective {:.4f} +- {:.4f} (standard error over the runs); values the noise cannot tell "
+                     "apart:\n", result.best_objective, result.best_standard_error);
+  for (const auto& r : result.uncertainty) {
+    out << fmt::format("    {:<22} {:.4f}  [{:.4f}, {:.4f}]\n", r.name, r.best, r.low, r.high);
+  }
+  out << "\nGrowth: organic and new patches\n" << calibrate::growth_summary(result);
   out << fmt::format("\nValidation of {} predicted from {}{}\n", result.validated_on.second, result.validated_on.first,
                      result.validation_in_sample ? " (IN-SAMPLE: no independent date)" : "");
   out << fmt::format("  {:<28} {:>10} {:>12}\n", "metric", "model", "persistence");

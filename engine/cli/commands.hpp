@@ -72,6 +72,7 @@ struct CalibrateOptions {
   std::string learner = "auto";      ///< --learner: auto, logistic, spline, boosted
   std::string search = "compass";    ///< --search: compass, sbplx, bobyqa
   double pattern_weight = 0.0;       ///< --pattern-weight of the objective's change-pattern term; 0 = FoM only
+  std::string patches = "observed";  ///< --patches: observed (measured share and sizes) or search
   std::string class_keys;            ///< --class-keys: "key0,key1,..." by class code (empty: class_<k>)
   std::filesystem::path out;
   bool overwrite = false;
@@ -101,6 +102,7 @@ struct SkillCommandOptions {
   std::string learner = "auto";
   double pattern_weight = 0.0;
   std::string search = "compass";
+  std::string patches = "observed";
   std::filesystem::path out;
   bool overwrite = false;
 };

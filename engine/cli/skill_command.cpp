@@ -27,6 +27,7 @@ int run_skill(const SkillCommandOptions& options, std::ostream& out, std::ostrea
   so.calibration.learner = options.learner;
   so.calibration.pattern_weight = options.pattern_weight;
   so.calibration.search = options.search;
+  so.calibration.patches = options.patches;
   const Progress progress;
   const InterruptScope interrupts(progress);
   const calibrate::SkillResult result = calibrate::measure_skill(s, so, options.out, options.overwrite, progress);

@@ -230,6 +230,7 @@ sim::Params sim_params(const Scenario& s) {
   p.patch_share = s.get_real("sim.patch_share");
   p.patch_size_mean_cells = s.get_real("sim.patch_size_mean_cells");
   p.patch_size_sd_cells = s.get_real("sim.patch_size_sd_cells");
+  for (const std::int64_t v : s.get_int_list("sim.patch_sizes_cells")) p.patch_sizes_cells.push_back(static_cast<int>(v));
   p.patch_seed_tries = static_cast<int>(s.get_int("sim.patch_seed_tries"));
   p.selection_exponent = s.get_real("sim.selection_exponent");
   p.steps_per_year = static_cast<int>(s.get_int("sim.steps_per_year"));

@@ -61,6 +61,12 @@ KeySpec real_list(std::string key, double min, double max, std::string_view unit
   return s;
 }
 
+KeySpec integer_list(std::string key, double min, double max, std::string_view unit, std::string_view description) {
+  KeySpec s = integer(std::move(key), min, min, max, unit, description);  // (the default of a list is empty)
+  s.kind = ValueKind::integer_list;
+  return s;
+}
+
 // The sections the scenario pipeline (engine/pipeline) reads. The [sim] and demand.* enterprise keys mirror
 // sim::Params::info() and model::EnterpriseParams::info(); tests/unit/pipeline checks that they stay equal (the
 // scenario module sits below neither, so it cannot call them).
@@ -210,6 +216,9 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(real("sim.patch_size_mean_cells", 12, 1, 1e6, "cells", "mean of the lognormal patch-size distribution"));
   schema.add(real("sim.patch_size_sd_cells", 8, 0, 1e6, "cells",
                   "standard deviation of the lognormal patch-size distribution"));
+  schema.add(integer_list("sim.patch_sizes_cells", 1, 1e6, "cells",
+                          "optional list of observed patch sizes; non-empty: patch sizes are drawn from it, not the "
+                          "lognormal"));
   schema.add(integer("sim.patch_seed_tries", 200, 1, 1e6, "", "random seed-cell draws per wanted patch"));
   schema.add(real("sim.selection_exponent", 1, 1, 16, "",
                   "weights use suitability^selection_exponent: 1 = as given, larger = less random, most suitable first"));

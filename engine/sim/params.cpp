@@ -50,6 +50,10 @@ void Params::validate(int class_count) const {
   require(in_range(patch_share, 0.0, 1.0), "patch_share", "must be in [0, 1]");
   require(in_range(patch_size_mean_cells, 1.0, 1e6), "patch_size_mean_cells", "must be in [1, 1e6]");
   require(in_range(patch_size_sd_cells, 0.0, 1e6), "patch_size_sd_cells", "must be in [0, 1e6]");
+  require(patch_sizes_cells.size() <= 100'000, "patch_sizes_cells", "must have at most 100000 values");
+  for (int v : patch_sizes_cells) {
+    require(v >= 1 && v <= 1'000'000, "patch_sizes_cells", "values must be in [1, 1e6], got " + std::to_string(v));
+  }
   require(patch_seed_tries >= 1 && patch_seed_tries <= 1'000'000, "patch_seed_tries", "must be in [1, 1e6]");
   require(steps_per_year >= 1 && steps_per_year <= 100, "steps_per_year", "must be in [1, 100]");
   require(max_rounds >= 1 && max_rounds <= 1000, "max_rounds", "must be in [1, 1000]");
@@ -78,6 +82,8 @@ std::vector<ParamInfo> Params::info() {
             "mean of the lognormal patch-size distribution"),
       param("patch_size_sd_cells", ParamKind::real, "cells", d.patch_size_sd_cells, 0, 1e6,
             "standard deviation of the lognormal patch-size distribution"),
+      param("patch_sizes_cells", ParamKind::integer, "cells", 1, 1, 1e6,
+            "optional list of observed patch sizes; non-empty: patch sizes are drawn from it, not the lognormal"),
       param("patch_seed_tries", ParamKind::integer, "", static_cast<double>(d.patch_seed_tries), 1, 1e6,
             "random seed-cell draws per wanted patch"),
       param("selection_exponent", ParamKind::real, "", d.selection_exponent, 1, 16,

@@ -30,11 +30,17 @@ struct Params {
   double inertia_max = 8.0;
 
   /// Share of each yearly demand placed as NEW patches (PLUS/FUTURES style: a seed away from existing cells of the
-  /// class, grown to a drawn size), in [0, 1]; the rest grows through the cellular automaton. DEFAULT 0.1.
+  /// class, grown to a drawn size), in [0, 1]; the rest grows through the cellular automaton. A drawn size is never
+  /// cut to the year's patch budget (that would bias the sizes small): a patch larger than the budget takes the rest
+  /// from the automaton's share, and the excess is taken off the next year's patch budget. DEFAULT 0.1.
   double patch_share = 0.1;
   /// Mean and standard deviation of the lognormal patch-size distribution, cells. DEFAULTs 12 and 8.
   double patch_size_mean_cells = 12.0;
   double patch_size_sd_cells = 8.0;
+  /// Observed patch sizes, cells (each in [1, 1e6], at most 100,000 values; e.g. the new patches the calibration
+  /// measured on its fitting interval, metrics/growth_patches.hpp). Non-empty: a new patch's size is drawn from
+  /// these values (uniformly, with replacement) instead of the lognormal. DEFAULT empty.
+  std::vector<int> patch_sizes_cells;
   /// Random seed-cell draws allowed per wanted patch before the rest of the patch share goes to the automaton.
   /// DEFAULT 200.
   int patch_seed_tries = 200;

@@ -346,6 +346,12 @@ class Simulator {
     const std::uint8_t* s = m_suit[static_cast<std::size_t>(cls)];
     return s ? m_suit_lut[s[i]] : 255.0f;
   }
+  // Suitability as given (0..255), without Params::selection_exponent: new patches follow it (the exponent sharpens
+  // the automaton's competition for cells, not where new settlements start).
+  float raw_suit(int cls, std::int64_t i) const noexcept {
+    const std::uint8_t* s = m_suit[static_cast<std::size_t>(cls)];
+    return s ? static_cast<float>(s[i]) : 255.0f;
+  }
 
   // Can cell i turn into the class of bucket b now (patch placement)?
   bool eligible(std::int64_t i, int b) const noexcept {
@@ -455,33 +461,60 @@ class Simulator {
   // ----- new patches ----------------------------------------------------------------------------------------------
   void place_patches(int year) {
     if (m_p.patch_share <= 0.0) return;
+    const std::vector<int>& observed = m_p.patch_sizes_cells;
     const double sigma2 = std::log(1.0 + (m_p.patch_size_sd_cells * m_p.patch_size_sd_cells) /
                                              (m_p.patch_size_mean_cells * m_p.patch_size_mean_cells));
     const double mu = std::log(m_p.patch_size_mean_cells) - 0.5 * sigma2;
     const double sigma = std::sqrt(sigma2);
+    const double mean_size =
+        observed.empty() ? m_p.patch_size_mean_cells
+                         : static_cast<double>(std::accumulate(observed.begin(), observed.end(), std::int64_t{0})) /
+                               static_cast<double>(observed.size());
     const std::uint64_t tag = derive_tag("sim.patch", m_run, year, 0);
+    m_patch_carry.resize(static_cast<std::size_t>(m_buckets), 0.0);
     for (int b = 0; b < m_buckets; ++b) {
-      std::int64_t budget = static_cast<std::int64_t>(
-          std::floor(m_p.patch_share * static_cast<double>(m_deficit[static_cast<std::size_t>(b)])));
-      if (budget <= 0) continue;
+      // This year's share plus what earlier years left over (a fraction) or overran (negative).
+      double& carry = m_patch_carry[static_cast<std::size_t>(b)];
+      const double exact = m_p.patch_share * static_cast<double>(m_deficit[static_cast<std::size_t>(b)]) + carry;
+      const auto budget = static_cast<std::int64_t>(std::floor(exact));
+      carry = exact;
+      if (budget <= 0 || m_deficit[static_cast<std::size_t>(b)] <= 0) continue;
       const int k = b % m_k;
       float max_conv = 0.0f;
       for (int c = 0; c < m_k; ++c) max_conv = std::max(max_conv, m_conv[static_cast<std::size_t>(c * m_k + k)]);
       if (max_conv <= 0.0f) continue;
       RngStream rng(m_seed, tag, static_cast<std::uint64_t>(b));
-      const double wanted_patches = std::ceil(static_cast<double>(budget) / m_p.patch_size_mean_cells);
+      // Seeds are drawn by rejection with probability proportional to suitability x conversion weight among the
+      // cells away from the class. The acceptance scale is the largest such weight among kScaleSamples random cells,
+      // so a landscape whose far cells all have a low potential still gets its patches (cells above the scale are
+      // accepted at probability 1).
+      constexpr int kScaleSamples = 4096;
+      auto seed_weight = [&](std::int64_t i) {
+        if (!eligible(i, b) || class_in_window(i, k)) return 0.0;
+        return raw_suit(k, i) / 255.0 * m_conv[static_cast<std::size_t>(m_state.data()[i] * m_k + k)] / max_conv;
+      };
+      double scale = 0.0;
+      for (int t = 0; t < kScaleSamples; ++t) {
+        scale = std::max(scale, seed_weight(static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(m_cells)))));
+      }
+      if (!(scale > 0.0)) continue;
+      const double wanted_patches = std::ceil(static_cast<double>(budget) / mean_size);
       const auto max_tries = static_cast<std::int64_t>(wanted_patches * m_p.patch_seed_tries);
-      for (std::int64_t t = 0; t < max_tries && budget > 0; ++t) {
+      std::int64_t placed = 0;
+      for (std::int64_t t = 0; t < max_tries && placed < budget; ++t) {
         const auto i = static_cast<std::int64_t>(rng.uniform_int(static_cast<std::uint64_t>(m_cells)));
         const double accept = rng.uniform();
-        const double size_draw = std::exp(mu + sigma * rng.normal());
-        if (!eligible(i, b) || class_in_window(i, k)) continue;
-        const int c = m_state.data()[i];
-        const double p = suit(k, i) / 255.0 * m_conv[static_cast<std::size_t>(c * m_k + k)] / max_conv;
-        if (accept >= p) continue;
-        const auto size = std::min<std::int64_t>(budget, std::max<std::int64_t>(1, std::llround(size_draw)));
-        budget -= grow_patch(i, b, size, rng);
+        const double size_draw =
+            observed.empty() ? std::exp(mu + sigma * rng.normal())
+                             : static_cast<double>(observed[rng.uniform_int(observed.size())]);
+        const double w = seed_weight(i);
+        if (!(w > 0.0) || accept * scale >= w) continue;
+        // the drawn size whole (never cut to the budget: that would bias sizes small); grow_patch stops at the demand
+        placed += grow_patch(i, b, std::max<std::int64_t>(1, std::llround(size_draw)), rng);
       }
+      // an overrun is taken off next year's budget; seeds not found leave only the fraction (the automaton grows
+      // the rest)
+      carry = placed >= budget ? exact - static_cast<double>(placed) : exact - static_cast<double>(budget);
     }
   }
 
@@ -526,11 +559,11 @@ class Simulator {
       std::erase_if(frontier, [&](std::int64_t j) { return !eligible(j, b); });
       if (frontier.empty()) break;
       double total = 0.0;
-      for (std::int64_t j : frontier) total += suit(k, j);
+      for (std::int64_t j : frontier) total += raw_suit(k, j);
       const double r = rng.uniform() * total;
       std::size_t pick = 0;
-      double acc = suit(k, frontier[0]);
-      while (pick + 1 < frontier.size() && acc <= r) acc += suit(k, frontier[++pick]);
+      double acc = raw_suit(k, frontier[0]);
+      while (pick + 1 < frontier.size() && acc <= r) acc += raw_suit(k, frontier[++pick]);
       const std::int64_t cell = frontier[pick];
       frontier.erase(frontier.begin() + static_cast<std::ptrdiff_t>(pick));
       take(cell);
@@ -881,6 +914,7 @@ class Simulator {
   std::vector<std::int64_t> m_allow;  // cells each bucket may still take in the current step
   std::vector<double> m_multiplier;
   std::vector<double> m_last_weight;
+  std::vector<double> m_patch_carry;  // per bucket: patch budget carried to the next year (Params::patch_share)
   bool m_need_measure = true;
   std::vector<int> m_phase_full_year;
   std::vector<std::int64_t> m_phase_developable;

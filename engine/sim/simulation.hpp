@@ -9,7 +9,9 @@
 //     surplus (no target: unlimited). A cell may change only from a donor class to a short class, through an
 //     allowed conversion, outside constraints, in an open phase (or no phase), in the bucket's zone;
 //  3. NEW PATCHES: patch_share of each shortfall is placed as patches: a seed cell drawn with probability
-//     proportional to suitability among cells with no cell of the class in their window, grown to a lognormal size;
+//     proportional to suitability among cells with no cell of the class in their window, grown to a size drawn from
+//     the lognormal or from the observed sizes (Params::patch_sizes_cells); an overrun of the year's patch budget is
+//     taken off the next year's;
 //  4. STEPS and ROUNDS of the automaton (Params::steps_per_year, max_rounds) until every short bucket is met or no
 //     candidate is left; each round is one pass over the grid. A candidate cell i weighs each short class k by
 //       w_ik = suitability_k(i) x neighbourhood_k(i) x multiplier_b x conversion weight(c, k)

@@ -64,8 +64,10 @@ def test_the_result_holds_fits_search_and_validation_next_to_persistence(parksim
     coefficients = cal.coefficients()
     assert list(coefficients.columns) == ["class", "class_id", "driver", "coefficient"]
     assert set(coefficients["class"]) == {"urban"} and len(coefficients) == 3
-    assert list(cal.params) == SEARCHED + ["patch_size_sd_cells"]
-    assert cal.tuned == ["neighbourhood_weight", "patch_share", "patch_size_mean_cells", "selection_exponent"]
+    assert list(cal.params) == SEARCHED + ["patch_size_sd_cells", "patch_sizes_cells"]
+    # DEFAULT patches = "observed": organic growth at the edges, patch share and sizes inferred, not searched.
+    assert cal.tuned == ["selection_exponent"] and cal.params["neighbourhood_weight"] == 1.0
+    assert cal.growth.startswith("  observed 2000-2005: 100 % at the edges of existing patches, no new patch")
     ev = cal.evaluations
     assert list(ev.columns) == SEARCHED + ["objective"] and 1 <= len(ev) <= 10
     assert cal.best_objective == pytest.approx(ev.objective.max())

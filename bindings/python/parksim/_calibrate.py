@@ -34,7 +34,7 @@ SEARCHED = [name for name, _, _ in _parksim.calibration_search_box()]
 def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs_per_evaluation=4, seed=None,
               sample_cells=5000, pattern_weight=0.0, min_step=1.0 / 32.0, params=None, progress=None, learner="auto",
               grid=None, exclusion=None, class_keys=None, assume_crs="", max_distance_m=None,
-              distance_to_class_driver=True):
+              distance_to_class_driver=True, patches="observed"):
     """Calibrates a study on its dated maps, exactly as ``parksim calibrate`` does, into a runnable scenario.
 
     ``study``: a :class:`Study` (``parksim.study(...)``: from arrays or rasters, two or more dated maps, declared
@@ -54,7 +54,9 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
     ``simulate``; DEFAULT the schema's). ``progress(fraction, message)`` is called with the GIL held; returning False
     cancels (CancelledError); True shows a tqdm bar (python3-tqdm). ``learner``: the suitability learner, "logistic",
     "spline" (logistic with hinge terms), "boosted" (XGBoost trees) or "auto" (DEFAULT: the best by out-of-sample AUC
-    on a held-out date, or on spatial blocks with two maps). The GIL is released while the engine works. The same
+    on a held-out date, or on spatial blocks with two maps). ``patches``: "observed" (DEFAULT: growth is organic at
+    the edges plus new patches whose share and sizes are inferred from the fitting interval) or "search" (searched
+    with the other parameters). The GIL is released while the engine works. The same
     inputs and seed give the same result, for any thread count.
 
     FILES. The calibrated scenario names files, so that ``parksim run`` can forecast with it: ``folder`` receives
@@ -84,7 +86,7 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
             raw = _parksim.calibrate_scenario(sc, budget=int(budget), runs_per_evaluation=int(runs_per_evaluation),
                                               seed=None if seed is None else int(seed), sample_cells=int(sample_cells),
                                               pattern_weight=float(pattern_weight), min_step=float(min_step),
-                                              learner=str(learner), progress=callback)
+                                              learner=str(learner), patches=str(patches), progress=callback)
         raw.write(str(folder), bool(overwrite))
         return CalibrationResult(raw, None, folder, temporary)
     else:
@@ -102,7 +104,7 @@ def calibrate(study, drivers=None, folder=None, overwrite=False, budget=40, runs
                                        runs_per_evaluation=int(runs_per_evaluation),
                                        seed=1 if seed is None else int(seed), sample_cells=int(sample_cells),
                                        pattern_weight=float(pattern_weight), min_step=float(min_step),
-                                       learner=str(learner), progress=callback)
+                                       learner=str(learner), patches=str(patches), progress=callback)
     scenario = target.scenario(folder / "inputs", overwrite)
     applied = raw.applied(target.raw, scenario)
     applied.write(str(folder), True)
@@ -229,7 +231,9 @@ class CalibrationResult:
     The calibration: ``years``; ``drivers`` fitted on; ``fits`` (one ClassFit per growing class: class_id,
     changed_cells, training_auc, raw_coefficients {driver: coefficient, 'intercept' first}) and ``coefficients()``
     (the fitted models as a DataFrame); ``params`` (the calibrated [sim] values) and ``tuned`` (the names actually
-    searched; inertia_adaptation is not when only one class grows); ``evaluations`` (the search); ``best_objective``;
+    searched; inertia_adaptation is not when only one class grows; with patches="observed" neither
+    neighbourhood_weight nor the patch parameters are); ``growth`` (organic growth and new patches over the fitting
+    interval, observed and simulated, as text); ``evaluations`` (the search); ``best_objective``;
     ``grid_evaluations`` (what a full grid at the search's final resolution would cost); ``predicted`` (the
     predicted last map, class ids, a read-only view); ``grid``; ``validation`` (the engine's ValidationResult) and
     ``validation_table()`` (model next to persistence); ``validation_in_sample`` (True with two or three maps: the
@@ -254,6 +258,7 @@ class CalibrationResult:
     fits = property(lambda self: list(self.raw.result.fits))
     params = property(lambda self: dict(self.raw.result.params))
     tuned = property(lambda self: list(self.raw.result.tuned))
+    growth = property(lambda self: self.raw.result.growth)
     best_objective = property(lambda self: self.raw.result.best_objective)
     grid_evaluations = property(lambda self: self.raw.result.grid_evaluations)
     predicted = property(lambda self: self.raw.result.predicted)
@@ -351,6 +356,9 @@ class CalibrationResult:
         for key in ["suitability.mode", "suitability.drivers"] + [f"sim.{k}" for k in SEARCHED + [
                 "patch_size_sd_cells"]]:
             sc.set(key, calibrated.get(key))
+        sc.remove("sim.patch_sizes_cells")
+        if calibrated.get("sim.patch_sizes_cells"):
+            sc.set("sim.patch_sizes_cells", calibrated.get("sim.patch_sizes_cells"))
         for cls in calibrated.child_keys("suitability.model_files"):
             # Boosted trees live in files next to calibrated.toml.
             sc.set(f"suitability.model_files.{cls}",

@@ -69,7 +69,8 @@ class SkillResult:
 
 
 def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, threads=None, budget=40,
-          runs_per_evaluation=4, learner="auto", proximity_draws=10, pattern_weight=0.0, progress=None):
+          runs_per_evaluation=4, learner="auto", proximity_draws=10, pattern_weight=0.0, progress=None,
+          patches="observed"):
     """The skill of a study scenario's model on its map of year ``holdout``, exactly as ``parksim skill SCENARIO
     --holdout YEAR --out DIR`` measures it (engine/calibrate/skill.hpp).
 
@@ -78,7 +79,7 @@ def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, t
     (DEFAULT a temporary folder removed when the process exits; ``SkillResult.folder`` says where); OutputExistsError
     when one of them exists and not ``overwrite``. ``runs``: forecast ensemble runs (DEFAULT 10); ``seed`` and
     ``threads`` DEFAULT the scenario's (results do not depend on threads); ``budget``, ``runs_per_evaluation`` and
-    ``learner`` and ``pattern_weight`` as in ``parksim.calibrate``; ``proximity_draws`` of the proximity null (DEFAULT 10).
+    ``learner``, ``pattern_weight`` and ``patches`` as in ``parksim.calibrate``; ``proximity_draws`` of the proximity null (DEFAULT 10).
     ``progress(fraction, message)`` is called with the GIL held; returning False cancels (CancelledError); True
     shows a tqdm bar (python3-tqdm).
 
@@ -98,5 +99,5 @@ def skill(scenario, holdout, folder=None, overwrite=False, runs=10, seed=None, t
                                      threads=None if threads is None else int(threads), budget=int(budget),
                                      runs_per_evaluation=int(runs_per_evaluation), learner=str(learner),
                                      proximity_draws=int(proximity_draws), pattern_weight=float(pattern_weight),
-                                     progress=callback)
+                                     patches=str(patches), progress=callback)
     return SkillResult(raw, folder, temporary)

@@ -19,7 +19,7 @@ TEST(SimParams, info_lists_every_parameter_once_with_the_struct_defaults) {
     EXPECT_GE(p.default_value, p.min) << p.name;
     EXPECT_LE(p.default_value, p.max) << p.name;
   }
-  EXPECT_EQ(info.size(), 14U);
+  EXPECT_EQ(info.size(), 15U);
   const Params d;
   auto find = [&](std::string_view name) {
     for (const ParamInfo& p : info) {
@@ -61,6 +61,20 @@ TEST(SimParams, rejects_a_neighbourhood_weight_above_one_and_a_wrong_class_list)
   } catch (const Error& e) {
     EXPECT_EQ(e.context().key, "sim.class_neighbourhood_weight");
   }
+}
+
+TEST(SimParams, rejects_an_observed_patch_size_below_one_cell) {
+  Params p;
+  p.patch_sizes_cells = {1, 4, 0};
+  try {
+    p.validate(2);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.context().key, "sim.patch_sizes_cells");
+    EXPECT_NE(std::string(e.what()).find("got 0"), std::string::npos) << e.what();
+  }
+  p.patch_sizes_cells = {1, 4, 9};
+  EXPECT_NO_THROW(p.validate(2));
 }
 
 }  // namespace
