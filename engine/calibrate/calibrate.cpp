@@ -233,12 +233,27 @@ struct Prepared {
       in.suitability_update = [self, grows, k_count](int year, const grid::Grid<std::uint8_t>& map) {
         std::vector<grid::Grid<std::uint8_t>> out(static_cast<std::size_t>(k_count));
         model::DriverSet ds = self->series->driver_set(year, map);
+        // The potential is needed only where a cell may still turn into the class: not on the class's own cells,
+        // nor on built or fixed ones (the simulation reads no other; the boosted trees cost per cell predicted).
+        // (built and fixed classes cannot change when the series has conversion rules, see input())
+        const std::vector<bool> none;
+        const std::vector<bool>& built = self->series->fixed.empty() ? none : self->series->built;
+        const std::vector<bool>& fixed = self->series->fixed;
+        grid::Grid<std::uint8_t> mask(map.spec(), 0);
         for (const ClassFit& f : self->fits) {
           if (!grows[static_cast<std::size_t>(f.class_id)]) continue;
+          for (std::int64_t i = 0; i < map.size(); ++i) {
+            const int c = map[i];
+            mask[i] = self->eligible[i] != 0 && c < k_count && c != f.class_id &&
+                              !(static_cast<std::size_t>(c) < built.size() && built[static_cast<std::size_t>(c)]) &&
+                              !(static_cast<std::size_t>(c) < fixed.size() && fixed[static_cast<std::size_t>(c)])
+                          ? 1
+                          : 0;
+          }
           const model::PotentialModel potential = f.potential();
           ds.add_terms(model::terms_of(potential));
           out[static_cast<std::size_t>(f.class_id)] =
-              sim::quantise_suitability(model::potential_map(ds, potential, &self->eligible));
+              sim::quantise_suitability(model::potential_map(ds, potential, &mask));
         }
         return out;
       };
@@ -735,6 +750,7 @@ void fit_patches(const Prepared& p, const CalibrationOptions& options, Calibrati
   }
   result.patch_size_scale = scale;
   result.simulated_growth = simulated(base);
+  result.simulated_growth_runs = options.runs_per_evaluation;
 }
 
 }  // namespace
@@ -1079,20 +1095,23 @@ std::string scenario_fragment_toml(const CalibrationResult& result) {
 }
 
 std::string growth_summary(const CalibrationResult& result) {
-  auto describe = [](const metrics::GrowthPatches& g) {
+  auto describe = [](const metrics::GrowthPatches& g, int runs) {
     const auto& v = g.new_patch_sizes;
     if (v.empty()) return fmt::format("{:.0f} % at the edges of existing patches, no new patch", 100.0);
     auto q = [&](double f) { return v[static_cast<std::size_t>(f * static_cast<double>(v.size() - 1))]; };
-    return fmt::format("{:.0f} % at the edges of existing patches, {:.0f} % in {} new patches (cells: median {}, "
+    return fmt::format("{:.0f} % at the edges of existing patches, {:.0f} % in {} new patches{} (cells: median {}, "
                        "quartiles {}-{}, largest {})",
-                       100.0 * (1.0 - g.new_patch_share()), 100.0 * g.new_patch_share(), v.size(), q(0.5), q(0.25),
-                       q(0.75), v.back());
+                       100.0 * (1.0 - g.new_patch_share()), 100.0 * g.new_patch_share(),
+                       runs > 1 ? fmt::format("{:.0f}", static_cast<double>(v.size()) / runs) : std::to_string(v.size()),
+                       runs > 1 ? fmt::format(" per run ({} runs)", runs) : std::string(), q(0.5), q(0.25), q(0.75),
+                       v.back());
   };
   std::string out = fmt::format("  observed {}-{}: {}\n", result.fitted.first, result.fitted.second,
-                                describe(result.observed_growth));
+                                describe(result.observed_growth, 1));
   if (result.simulated_growth.new_cells > 0) {
     out += fmt::format("  simulated (patch_share {:.3f}, observed sizes x {:.2f}): {}; KS distance of the sizes {:.3f}\n",
-                       result.params.patch_share, result.patch_size_scale, describe(result.simulated_growth),
+                       result.params.patch_share, result.patch_size_scale,
+                       describe(result.simulated_growth, result.simulated_growth_runs),
                        metrics::ks_distance(result.simulated_growth.new_patch_sizes,
                                             result.observed_growth.new_patch_sizes));
   }

@@ -205,6 +205,7 @@ struct CalibrationResult {
   /// CalibrationOptions::patches = observed: the same interval simulated with the calibrated parameters
   /// (runs_per_evaluation runs pooled), and the factor applied to the observed sizes to draw patches (<= 1).
   metrics::GrowthPatches simulated_growth;
+  int simulated_growth_runs = 0;  ///< the runs pooled in simulated_growth
   double patch_size_scale = 1.0;
   sim::Params params;                  ///< base with the tuned values
   std::vector<std::string> tuned;      ///< names of the searched parameters (see Identifiability)
