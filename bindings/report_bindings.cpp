@@ -16,7 +16,9 @@ namespace parksim::python {
 
 namespace {
 
+using report::Answer;
 using report::RunResult;
+using report::answer_sentence;
 
 template <class T>
 py::array_t<T> to_array(const std::vector<T>& v) {
@@ -131,6 +133,28 @@ void bind_report(py::module_& m) {
       .def_readonly("library_versions", &RunResult::library_versions)
       .def_readonly("phase_fillup_year", &RunResult::phase_fillup_year,
                     "phase id -> year it filled up in run 0 (-1 = not by the end)")
+      .def_property_readonly(
+          "answer",
+          [](const RunResult& r) -> py::object {
+            if (!r.answer) return py::none();
+            const Answer& a = *r.answer;
+            py::dict d;
+            d["indicator"] = a.indicator;
+            d["label_en"] = a.label_en;
+            d["unit"] = a.unit;
+            d["year"] = a.year;
+            d["runs"] = a.runs;
+            d["mean"] = a.mean;
+            d["sd"] = a.sd;
+            d["runs_without_value"] = a.runs_without_value;
+            d["baseline"] = a.baseline_name;
+            d["baseline_mean"] = a.baseline_mean;
+            d["baseline_sd"] = a.baseline_sd;
+            d["sentence"] = answer_sentence(a, r.end_year);
+            return d;
+          },
+          "the answering indicator over the runs and against the compared scenario ([answer]), as a dict; None "
+          "without [answer]")
       .def_property_readonly("plan", [](const RunResult& r) { return std::make_shared<plan::Plan>(r.plan); },
                              "a copy of the plan the run used")
       .def_property_readonly("years",

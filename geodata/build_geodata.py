@@ -827,7 +827,7 @@ def zones_features(park, draft_xts):
                           "expansion + parcel A; split along a grid line by judgement (no published zone map)", LICENCE_ODBL),
         "medical_device": ("schematic", 1500, "union of its parcels: eastern part of the phase-3 northern "
                            "expansion + station strip + G6 green belt; split by judgement (no published zone map)", LICENCE_ODBL),
-        "beauty_health": ("schematic", 1500, "3 km2 rectangle (size by judgement) centred on the Xiaotangshan "
+        "beauty_health": ("schematic", 1500, "ASSUMPTION: 3 km2 (no published area found; size by judgement); a rectangle centred on the Xiaotangshan "
                           "town point 116.39361E 40.17583N (en.wikipedia 'Xiaotangshan, Beijing'); the "
                           "Xiaotangshan beauty park's own site was not found", LICENCE_ODBL_WIKI),
     }

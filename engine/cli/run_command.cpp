@@ -156,6 +156,17 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
                          {"value", std::isfinite(i->value) ? nlohmann::ordered_json(i->value) : nullptr}});
     }
     doc["indicators"] = std::move(figures);
+    if (result.answer) {
+      const auto& a = *result.answer;
+      auto num = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
+      doc["answer"] = {{"indicator_id", a.indicator}, {"year", a.year != 0 ? nlohmann::ordered_json(a.year) : nullptr},
+                       {"unit", a.unit}, {"runs", a.runs}, {"mean", num(a.mean)}, {"sd", num(a.sd)},
+                       {"runs_without_value", a.runs_without_value},
+                       {"baseline", a.baseline_name.empty() ? nlohmann::ordered_json(nullptr)
+                                                            : nlohmann::ordered_json(a.baseline_name)},
+                       {"baseline_mean", num(a.baseline_mean)}, {"baseline_sd", num(a.baseline_sd)},
+                       {"sentence", report::answer_sentence(a, result.end_year)}};
+    }
     doc["problems"] = {{"errors", errors}, {"warnings", warnings}, {"total", result.problems.size()}};
     out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
@@ -163,6 +174,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   out << fmt::format("Scenario '{}' ({} to {}, seed {}, {} run(s)) finished in {:.1f} s\n", result.scenario_name,
                      result.start_year, result.end_year, result.seed, result.runs, seconds);
   if (!result.question.empty()) out << fmt::format("Question: {}\n", result.question);
+  if (result.answer) out << fmt::format("Answer: {}\n", report::answer_sentence(*result.answer, result.end_year));
   auto show = [&](const char* id, const char* text, int year = 0) {
     if (const report::Indicator* i = report::find_indicator(result, id, year)) {
       if (std::isnan(i->value)) {

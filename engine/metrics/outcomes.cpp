@@ -100,4 +100,35 @@ double developed_inside_m2(const grid::Grid<std::uint8_t>& map, const grid::Grid
   return static_cast<double>(n) * cell_m2;
 }
 
+std::vector<double> measure_tracked(const std::vector<TrackedArea>& areas,
+                                    const std::vector<const grid::Grid<std::uint8_t>*>& maps, double cell_m2) {
+  std::vector<double> out;
+  out.reserve(areas.size() * maps.size());
+  for (const auto& a : areas) {
+    for (const auto* m : maps) {
+      if (a.class_factor.empty()) {
+        out.push_back(developed_inside_m2(*m, a.inside, a.classes, cell_m2) * a.per_m2);
+        continue;
+      }
+      // Weighted: per class counts first, so the sum is exact and in a fixed order.
+      std::vector<std::int64_t> n(a.classes.size(), 0);
+      for (std::int64_t i = 0; i < m->size(); ++i) {
+        const auto k = (*m)[i];
+        if (a.inside[i] != 0 && k < a.classes.size() && a.classes[k]) ++n[k];
+      }
+      double v = 0.0;
+      for (std::size_t k = 0; k < n.size(); ++k) v += static_cast<double>(n[k]) * a.class_factor.at(k);
+      out.push_back(v * cell_m2 * a.per_m2);
+    }
+  }
+  return out;
+}
+
+int first_year_reaching(const std::vector<int>& years, const std::vector<double>& values, double target) {
+  for (std::size_t t = 0; t < years.size() && t < values.size(); ++t) {
+    if (values[t] >= target) return years[t];
+  }
+  return -1;
+}
+
 }  // namespace parksim::metrics

@@ -45,4 +45,25 @@ std::vector<std::vector<double>> developed_by_zone_m2(const std::vector<std::vec
 double developed_inside_m2(const grid::Grid<std::uint8_t>& map, const grid::Grid<std::uint8_t>& inside,
                            const std::vector<bool>& built, double cell_m2);
 
+/// An area measured on every year's map of every run of an ensemble, so that its spread across runs is known: the
+/// cells of `classes` (indexed by class) inside `inside` (non-zero cells), times `per_m2` (m2 -> `unit`).
+/// Plain value.
+struct TrackedArea {
+  std::string id;  ///< indicator id, e.g. "region_developed_km2.near_line19_north"
+  std::string label_zh, label_en, unit;
+  grid::Grid<std::uint8_t> inside;
+  std::vector<bool> classes;
+  double per_m2 = 1e-6;  ///< DEFAULT km2
+  /// Optional weight per class (indexed by class): the measure per m2 of land, e.g. floor area per m2 of land (empty:
+  /// 1 for every counted class).
+  std::vector<double> class_factor;
+};
+
+/// The tracked areas on a run's maps: out[a * maps.size() + t] for area a on maps[t]. Deterministic, no threads.
+std::vector<double> measure_tracked(const std::vector<TrackedArea>& areas,
+                                    const std::vector<const grid::Grid<std::uint8_t>*>& maps, double cell_m2);
+
+/// The first year (of `years`, parallel to `values`) at which `values` reaches `target`; -1 when none does.
+int first_year_reaching(const std::vector<int>& years, const std::vector<double>& values, double target);
+
 }  // namespace parksim::metrics

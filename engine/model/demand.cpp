@@ -24,6 +24,8 @@ constexpr ParamInfo kEnterpriseInfo[] = {
 };
 constexpr ParamInfo kCapacityInfo[] = {
     {"tolerance_m2", "m2", 1.0, "shortfalls of demand up to this area are not reported", 0.0, 1e9},
+    {"carry_forward", "", 1.0, "demand without room in a year is carried to the next year (0: dropped)", 0.0, 1.0,
+     ParamKind::boolean},
 };
 
 double logistic(double v) noexcept { return 1.0 / (1.0 + std::exp(-v)); }
@@ -334,18 +336,24 @@ DemandTable check_capacity(const DemandTable& demand, const Eigen::MatrixXd& dev
   DemandTable capped = demand;
   for (Eigen::Index c = 0; c < capped.new_area_m2.cols(); ++c) {
     double given = 0.0;
-    for (Eigen::Index r = 0; r < capped.new_area_m2.rows(); ++r) {
-      const double want = demand.new_area_m2(r, c);
+    double carried = 0.0;
+    const Eigen::Index last = capped.new_area_m2.rows() - 1;
+    for (Eigen::Index r = 0; r <= last; ++r) {
+      const double want = demand.new_area_m2(r, c) + carried;
+      carried = 0.0;
       double get = want;
       if (want > 0.0) {
         const double room = std::max(0.0, developable_m2(r, c) - given);
         get = std::min(want, room);
         const double unmet = want - get;
+        if (params.carry_forward && r < last) carried = unmet;
         if (unmet > params.tolerance_m2) {
           const std::string& name = demand.categories[static_cast<std::size_t>(c)];
+          const int year = demand.years[static_cast<std::size_t>(r)];
           problems.report(Severity::warning, "demand.unmet",
-                          fmt::format("unmet demand: {} of {} in {}", format_area(unmet), name,
-                                      demand.years[static_cast<std::size_t>(r)]),
+                          fmt::format("unmet demand: {} of {} in {}{}", format_area(unmet), name, year,
+                                      params.carry_forward && r < last ? fmt::format(" (carried to {})", year + 1)
+                                                                       : std::string()),
                           Context{.key = name});
         }
       }

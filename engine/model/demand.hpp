@@ -163,6 +163,7 @@ DemandTable exogenous_demand(std::vector<int> years, std::vector<std::string> ca
 
 struct CapacityParams {
   double tolerance_m2 = 1.0;  ///< shortfalls up to this are not reported (rounding). DEFAULT 1 m2
+  bool carry_forward = true;  ///< demand without room in a year waits for the next year (false: dropped). DEFAULT true
 
   static std::span<const ParamInfo> info();
 };
@@ -172,8 +173,10 @@ struct CapacityParams {
 /// each year (cumulative: e.g. 0 before phase 3 opens, its developable area after). Walking the years in
 /// order, room = developable(t) - land already given; positive demand beyond the room is cut to it and
 /// the shortfall is reported as a warning Problem with code "demand.unmet", key = category, message
-/// "unmet demand: 0.42 km² of Medical Device in 2031" (km² with two decimals; whole m² below 0.005 km²). The cut
-/// demand is dropped, not carried to the next year. Negative demand is passed through. Never throws for
+/// "unmet demand: 0.42 km² of Medical Device in 2031 (carried to 2032)" (km² with two decimals; whole m² below
+/// 0.005 km²). With carry_forward (DEFAULT) the cut demand is added to the next year's (a phase that opens late
+/// takes the demand that waited for it); without, or in the last year, it is dropped. Negative demand is passed
+/// through. Never throws for
 /// unmet demand; throws Error(internal) on a shape mismatch.
 DemandTable check_capacity(const DemandTable& demand, const Eigen::MatrixXd& developable_m2,
                            ProblemReporter& problems, const CapacityParams& params = {});

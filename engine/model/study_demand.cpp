@@ -315,6 +315,32 @@ StudyDemand class_area_demand(const DemandSpec& spec, const study::Study& study,
 
 }  // namespace
 
+std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::Plan* plan,
+                                           const study::ClassTable& classes) {
+  const auto K = static_cast<std::size_t>(classes.count());
+  std::vector<double> floor(K, 0.0), land(K, 0.0);
+  if (plan != nullptr) {
+    const auto code_index = classes.code_to_index();
+    for (const auto& p : plan->parcels) {
+      if (p.far <= 0.0) continue;
+      if (p.status != plan::DevelopmentStatus::built && p.status != plan::DevelopmentStatus::under_construction) continue;
+      const auto* c = plan->find_class(p.landuse);
+      if (!c || c->sim_class < 0 || c->sim_class > 254) continue;
+      const int k = code_index[static_cast<std::size_t>(c->sim_class)];
+      if (k == study::no_class) continue;
+      floor[static_cast<std::size_t>(k)] += p.far * p.area_m2;
+      land[static_cast<std::size_t>(k)] += p.area_m2;
+    }
+  }
+  std::vector<double> out(K, 0.0);
+  for (std::size_t k = 0; k < K; ++k) {
+    if (!classes[static_cast<int>(k)].built) continue;
+    const double far = land[k] > 0.0 ? floor[k] / land[k] : spec.enterprise.floor_area_ratio;
+    out[k] = spec.enterprise.net_site_share * far;
+  }
+  return out;
+}
+
 std::vector<std::int64_t> bucket_counts(const grid::Grid<std::uint8_t>& classes, const grid::Grid<std::uint8_t>& zone,
                                         int zone_count, int class_count) {
   std::vector<std::int64_t> out(static_cast<std::size_t>(zone_count * class_count), 0);
@@ -406,13 +432,14 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
     throw Error(ErrorCode::config, fmt::format("unknown demand method \"{}\"", spec.method), spec.method_where);
   }
 
-  // Land that cannot take the demand (phase not open, zone full) is reported and dropped.
+  // Land that cannot take the demand (phase not open, zone full) is reported and waits for the next year (or is
+  // dropped).
   Eigen::MatrixXd developable(table.years.size(), table.categories.size());
   for (std::size_t c = 0; c < table.categories.size(); ++c) {
     const int z = study.find_zone(table.categories[c]);
     developable.col(static_cast<Eigen::Index>(c)) = open_m2.col(z);
   }
-  const DemandTable capped = check_capacity(table, developable, problems);
+  const DemandTable capped = check_capacity(table, developable, problems, spec.capacity);
 
   StudyDemand out;
   out.by_zone = spec.by_zone;

@@ -4,7 +4,8 @@
 //
 //  - enterprise / plan_target / table: new land per zone, split across built classes (demand.class_share, DEFAULT
 //    the class mix of the zone's built parcels), capped by the land each zone has open in each year (the cut is
-//    reported as "demand.unmet" and returned per year);
+//    reported as "demand.unmet", returned per year, and carried to the next year unless capacity.carry_forward is
+//    false);
 //  - trend: the Markov chain between the study's two latest maps (or demand.previous_map and the start map),
 //    annualised and projected; every class that may grow and whose projected area grows gets that growth as its
 //    target over the whole grid (built land never reverts).
@@ -33,6 +34,7 @@ struct DemandSpec {
   std::string method = "enterprise";
   Context method_where;
   bool by_zone = true;                ///< targets per zone and class (false: per class over the grid; trend: always)
+  CapacityParams capacity;            ///< carry_forward: demand without open land waits for it (DEFAULT true)
   // enterprise
   double base_enterprises = 1000.0;
   double growth_rate = 0.08;
@@ -91,6 +93,12 @@ struct StudyDemand {
 /// previous_map).
 StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, const plan::Plan* plan,
                          const std::vector<int>& opening, int end_year, ProblemReporter& problems);
+
+/// Floor area per m2 of land of each class (indexed by class): net_site_share x the floor area ratio, which is the
+/// area-weighted mean `far` of the plan's built and under-construction parcels of the class, else (no plan, no parcel
+/// with a far) the scenario's demand.floor_area_ratio. 0 for classes that are not built.
+std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::Plan* plan,
+                                           const study::ClassTable& classes);
 
 /// Cells per [zone * K + class] on a class map (study cells only; zone grid empty = one zone).
 std::vector<std::int64_t> bucket_counts(const grid::Grid<std::uint8_t>& classes, const grid::Grid<std::uint8_t>& zone,

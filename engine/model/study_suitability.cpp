@@ -81,14 +81,82 @@ SuitabilityModels build_suitability(const SuitabilitySpec& spec, const study::St
     }
     return out;
   }
-  // Fit: occurrence of each built class on the initial map against every other study cell (FLUS), balanced sample.
+  const std::string mode = spec.mode == "auto" ? (study.maps.size() >= 2 ? "fit" : "prior") : spec.mode;
+  if (mode == "prior") {
+    if (spec.prior.empty()) {
+      problems.report(Severity::info, "suitability.uniform",
+                      "no prior weight is given ([suitability.prior.<driver>]): every class's suitability is uniform",
+                      Context{.key = "suitability.prior"});
+      return out;
+    }
+    std::vector<std::string> names;
+    Eigen::VectorXd coef(static_cast<Eigen::Index>(spec.prior.size() + 1));
+    Eigen::VectorXd mean(static_cast<Eigen::Index>(spec.prior.size()));
+    Eigen::VectorXd sd(static_cast<Eigen::Index>(spec.prior.size()));
+    coef(0) = spec.prior_intercept;
+    for (std::size_t j = 0; j < spec.prior.size(); ++j) {
+      const auto& w = spec.prior[j];
+      const auto d = drivers.find(w.driver);
+      if (!d) {
+        throw Error(ErrorCode::config,
+                    fmt::format("no driver '{}' (drivers: {}); declare it under [drivers.{}] and list it in "
+                                "suitability.drivers",
+                                w.driver, fmt::join(drivers.names(), ", "), w.driver),
+                    w.where);
+      }
+      if (w.source.empty()) {
+        throw Error(ErrorCode::config,
+                    fmt::format("the prior weight of '{}' has no source: say where it comes from, or write "
+                                "source = \"ASSUMPTION: ...\"",
+                                w.driver),
+                    w.where);
+      }
+      names.push_back(w.driver);
+      const auto jj = static_cast<Eigen::Index>(j);
+      coef(jj + 1) = w.weight;
+      mean(jj) = drivers.mean(*d);
+      // A driver constant over the study area has no effect (as in a fit).
+      sd(jj) = drivers.sd(*d) > 0.0 ? drivers.sd(*d) : 1.0;
+    }
+    LogisticModel model = LogisticModel::from_raw_coefficients(names, std::vector<double>(coef.data(), coef.data() + coef.size()));
+    model.driver_mean = mean;
+    model.driver_sd = sd;
+    for (const auto& c : classes.classes()) {
+      if (c.built) out.models[static_cast<std::size_t>(c.id)] = model;
+    }
+    problems.report(Severity::info, "suitability.prior",
+                    fmt::format("suitability of every built class from the prior weights per sd ({})",
+                                fmt::join([&] {
+                                  std::vector<std::string> parts;
+                                  for (const auto& w : spec.prior) parts.push_back(fmt::format("{} {:+g}", w.driver, w.weight));
+                                  return parts;
+                                }(), ", ")),
+                    Context{.key = "suitability.prior"});
+    return out;
+  }
+  if (mode != "fit") {
+    throw Error(ErrorCode::config, fmt::format("unknown suitability mode \"{}\" (auto, fit, prior, given)", spec.mode),
+                spec.where);
+  }
+  if (study.maps.size() < 2) {
+    throw Error(ErrorCode::config,
+                fmt::format("suitability.mode = \"fit\" needs two or more dated land-use maps to learn where classes "
+                            "appeared, and the study has {}; with one map give a prior (mode = \"prior\" with "
+                            "[suitability.prior.<driver>] weight and source) or coefficients calibrated on a map series "
+                            "(mode = \"given\", see parksim calibrate)",
+                            study.maps.size()),
+                spec.where);
+  }
+  // Fit: where each built class appeared between the two latest maps, against the cells that could have become it
+  // and did not, balanced sample.
   if (drivers.size() == 0) {
     problems.report(Severity::warning, "suitability.no_drivers",
                     "no driver is declared ([drivers.<name>]): every class's suitability is uniform",
                     Context{.key = "drivers"});
     return out;
   }
-  const grid::Grid<std::uint8_t> none(study.spec, 254);
+  const grid::Grid<std::uint8_t>& before = study.maps[study.maps.size() - 2].classes;
+  const grid::Grid<std::uint8_t>& after = study.maps.back().classes;
   TrainingSampleParams sample_params;
   sample_params.cells_per_group = spec.sample_cells;
   sample_params.seed = spec.seed;
@@ -96,12 +164,12 @@ SuitabilityModels build_suitability(const SuitabilitySpec& spec, const study::St
   fit.l2_lambda = spec.l2_lambda;
   for (const auto& c : classes.classes()) {
     if (!c.built) continue;
-    const auto sample = sample_training_cells(none, study.initial, static_cast<std::uint8_t>(c.id), &study.area,
+    const auto sample = sample_training_cells(before, after, static_cast<std::uint8_t>(c.id), &study.area,
                                               sample_params);
     if (sample.changed_available == 0) {
       problems.report(Severity::info, "suitability.uniform",
-                      fmt::format("class '{}' has no cell on the initial map to learn from: its suitability is uniform",
-                                  c.key),
+                      fmt::format("class '{}' did not appear between the maps of {} and {}: its suitability is uniform",
+                                  c.key, study.maps[study.maps.size() - 2].year, study.maps.back().year),
                       Context{.key = spec.where.key});
       continue;
     }

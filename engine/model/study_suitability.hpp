@@ -1,9 +1,12 @@
 #pragma once
-// The suitability of a study's classes: logistic models per class, given as coefficients (a calibration, or a
-// planner's explicit weights) or fitted on the study's start map, and the byte grids the simulation reads.
+// The suitability of a study's classes: logistic models per class, given as coefficients (a calibration), as a
+// planner's explicit prior (a weight per driver, each with its source), or fitted on where classes APPEARED between
+// the study's two latest maps; and the byte grids the simulation reads.
 //
-// Fitting on one map (mode "fit") learns where a class OCCURS (FLUS style): the land-use map's own pattern. It is
-// kept for the park's scenarios; calibrate/ fits where classes APPEARED between two maps.
+// One map and no history cannot be fitted: a fit on where a class OCCURS on one map learns the map's own pattern
+// (distance to built land explains it almost perfectly) and drowns every driver a planner can change, so a what-if
+// could not move the answer. Such a study uses a prior (mode "prior", the DEFAULT of mode "auto" on one map) or
+// coefficients transferred from a calibrated series (mode "given").
 
 #include <cstdint>
 #include <filesystem>
@@ -25,7 +28,9 @@ namespace parksim::model {
 
 /// How a run gets its suitability models. DEFAULTs as in the scenario schema.
 struct SuitabilitySpec {
-  std::string mode = "fit";           ///< "fit" (occurrence on the start map) or "given"
+  /// "auto" (DEFAULT: fit with two or more maps, else prior), "fit" (transitions between the two latest maps),
+  /// "prior" (the weights below) or "given" (coefficients or model files per class)
+  std::string mode = "auto";
   std::int64_t sample_cells = 5000;   ///< fit: training cells per group
   double l2_lambda = 1e-4;            ///< fit: ridge penalty
   std::uint64_t seed = 1;             ///< fit: seed of the training sample
@@ -38,6 +43,17 @@ struct SuitabilitySpec {
     Context where;
   };
   std::vector<Given> given;
+  /// prior: one weight per driver, per standard deviation of the driver over the study area at the start year, the
+  /// same for every built class: logit p = prior_intercept + sum_d weight_d x (x_d - mean_d) / sd_d. `source` says
+  /// where the weight comes from, or starts with "ASSUMPTION".
+  struct Prior {
+    std::string driver;
+    double weight = 0.0;
+    std::string source;
+    Context where;
+  };
+  std::vector<Prior> prior;
+  double prior_intercept = 0.0;  ///< prior: logit at the drivers' means. DEFAULT 0 (p = 0.5)
   Context where;  ///< suitability.mode, for messages
 };
 
@@ -51,9 +67,11 @@ struct SuitabilityModels {
 };
 
 /// Builds the models. mode given: Error(config, given's where) naming an unknown class or a driver not in
-/// `drivers`; classes that may grow without coefficients get an info Problem (uniform). mode fit: every built class
-/// with cells on the start map, balanced sample of occurrence against the other study cells; an unfittable class is
-/// a warning Problem and uniform.
+/// `drivers`; classes that may grow without coefficients get an info Problem (uniform). mode prior: the prior's
+/// model for every built class; Error(config) naming a driver not in `drivers` or a weight without a source; no
+/// weight at all is an info Problem (uniform). mode fit: every built class that appeared between the study's two
+/// latest maps, balanced sample of the cells that became it against those that could have and did not; fewer than
+/// two maps is Error(config) saying so; an unfittable class is a warning Problem and uniform.
 SuitabilityModels build_suitability(const SuitabilitySpec& spec, const study::Study& study, const DriverSet& drivers,
                                     ProblemReporter& problems);
 

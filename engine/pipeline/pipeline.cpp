@@ -14,6 +14,7 @@
 
 #include "alloc/plan_allocation.hpp"
 #include "core/error.hpp"
+#include "core/units.hpp"
 #include "io/versions.hpp"
 #include "metrics/compliance.hpp"
 #include "metrics/outcomes.hpp"
@@ -72,7 +73,120 @@ struct Prepared {
   std::vector<int> opening;
   sim::SimulationInput in;
   int threads = 1;
+  /// Areas measured on every run's maps (the answer's spread), on the years start .. end.
+  std::vector<metrics::TrackedArea> tracked;
+  std::vector<int> years;
+  sim::RunMeasure measure;
 };
+
+// The simulation classes whose land-use codes include a health-industry code of the plan's class table.
+std::vector<bool> health_industry_classes(const plan::Plan& plan, const study::ClassTable& classes) {
+  std::vector<bool> out;
+  for (const auto& c : classes.classes()) {
+    bool health = false;
+    for (const auto& code : c.landuse_codes) {
+      const plan::LandUseClass* lc = plan.find_class(code);
+      health = health || (lc != nullptr && lc->health_industry);
+    }
+    out.push_back(health);
+  }
+  return out;
+}
+
+// 1 where `labels` equals `label`.
+grid::Grid<std::uint8_t> cells_of(const grid::Grid<std::uint8_t>& labels, std::size_t label) {
+  grid::Grid<std::uint8_t> out(labels.spec(), 0);
+  for (std::int64_t i = 0; i < out.size(); ++i) out[i] = labels[i] == label ? 1 : 0;
+  return out;
+}
+
+// The study cells of a declared region: where its driver, built for `end` on the start map, is at most `max`.
+grid::Grid<std::uint8_t> region_mask(const RunSpec::Region& r, const StudyInput& input, int end) {
+  if (!input.drivers->has(r.driver)) {
+    throw Error(ErrorCode::config, fmt::format("no driver '{}'; declare it under [drivers.{}]", r.driver, r.driver),
+                r.where);
+  }
+  const std::vector<std::string> name{r.driver};
+  const auto layers = input.drivers->build(end, input.study.initial, name);
+  grid::Grid<std::uint8_t> inside(input.study.spec, 0);
+  for (std::int64_t i = 0; i < inside.size(); ++i) {
+    inside[i] = input.study.area[i] != 0 && layers.front().values[i] <= r.max ? 1 : 0;
+  }
+  return inside;
+}
+
+// What the run measures on every map of every run: developed land in the study, per zone, per phase, per declared
+// region, and health-industry land developed in the expansion (in total and per zone).
+std::vector<metrics::TrackedArea> tracked_areas(const RunSpec& spec, const StudyInput& input, int end) {
+  const study::Study& study = input.study;
+  const plan::Plan& plan = input.plan;
+  std::vector<bool> built;
+  for (const auto& c : study.classes.classes()) built.push_back(c.built);
+  std::vector<metrics::TrackedArea> out;
+  out.push_back({"developed_km2", "建成用地", "Developed land", "km2", study.area, built, 1e-6});
+  if (input.has_plan) {
+    for (std::size_t z = 0; z < plan.zones.size(); ++z) {
+      grid::Grid<std::uint8_t> inside = cells_of(study.zone, z);
+      out.push_back({"zone_area_km2." + plan.zones[z].id, plan.zones[z].name_zh + "建成用地",
+                     "Developed land in " + plan.zones[z].name_en, "km2", std::move(inside), built, 1e-6});
+    }
+    grid::Grid<std::uint8_t> expansion(study.spec, 0);
+    for (std::size_t p = 0; p < plan.phases.size(); ++p) {
+      grid::Grid<std::uint8_t> inside(study.spec, 0);
+      const bool exp = plan::is_expansion(plan.phases[p].id);
+      for (std::int64_t i = 0; i < inside.size(); ++i) {
+        inside[i] = study.phase[i] == p ? 1 : 0;
+        if (exp && inside[i]) expansion[i] = 1;
+      }
+      out.push_back({"phase_developed_km2." + plan.phases[p].id, "分期建成用地 " + plan.phases[p].id,
+                     "Developed land in phase " + plan.phases[p].id, "km2", std::move(inside), built, 1e-6});
+    }
+    const auto health = health_industry_classes(plan, study.classes);
+    out.push_back({"health_industry_developed_mu", "扩展区已建成医药健康产业用地",
+                   "Health-industry land developed in the expansion", "mu", expansion, health,
+                   1.0 / units::m2_per_mu});
+    for (std::size_t p = 0; p < plan.phases.size(); ++p) {
+      grid::Grid<std::uint8_t> inside = cells_of(study.phase, p);
+      out.push_back({"phase_health_industry_mu." + plan.phases[p].id, "分期医药健康产业用地 " + plan.phases[p].id,
+                     "Health-industry land developed in phase " + plan.phases[p].id, "mu", std::move(inside), health,
+                     1.0 / units::m2_per_mu});
+    }
+    for (std::size_t z = 0; z < plan.zones.size(); ++z) {
+      grid::Grid<std::uint8_t> inside = cells_of(study.zone, z);
+      out.push_back({"zone_health_industry_mu." + plan.zones[z].id, plan.zones[z].name_zh + "医药健康产业用地",
+                     "Health-industry land developed in " + plan.zones[z].name_en, "mu", std::move(inside), health,
+                     1.0 / units::m2_per_mu});
+    }
+  }
+  // Floor area (GFA) and the enterprises it holds: developed land x net site share x the floor area ratio of its class.
+  const auto floor = model::floor_area_per_land_m2(spec.demand, input.has_plan ? &plan : nullptr, study.classes);
+  out.push_back({"floor_area_m2", "建筑面积", "Floor area (GFA) of developed land", "m2", study.area, built, 1.0, floor});
+  out.push_back({"enterprise_capacity", "可容纳企业数", "Enterprises the floor area holds", "enterprises", study.area,
+                 built, 1.0 / spec.demand.enterprise.floor_area_per_enterprise_m2, floor});
+  if (input.has_plan) {
+    for (std::size_t z = 0; z < plan.zones.size(); ++z) {
+      grid::Grid<std::uint8_t> inside = cells_of(study.zone, z);
+      out.push_back({"zone_floor_area_m2." + plan.zones[z].id, plan.zones[z].name_zh + "建筑面积",
+                     "Floor area (GFA) in " + plan.zones[z].name_en, "m2", std::move(inside), built, 1.0, floor});
+    }
+  }
+  for (const auto& r : spec.regions) {
+    grid::Grid<std::uint8_t> inside = region_mask(r, input, end);
+    if (input.has_plan) {
+      // The health-industry target read over the whole corridor: the park's phases and the region together.
+      grid::Grid<std::uint8_t> with_park = inside;
+      for (std::int64_t i = 0; i < with_park.size(); ++i) {
+        if (study.phase[i] != 255) with_park[i] = 1;
+      }
+      out.push_back({"park_and_region_health_industry_mu." + r.name, "园区及区域医药健康产业用地 " + r.name,
+                     "Health-industry land developed in the park (all phases) and " + (r.label.empty() ? r.name : r.label),
+                     "mu", std::move(with_park), health_industry_classes(plan, study.classes), 1.0 / units::m2_per_mu});
+    }
+    out.push_back({"region_developed_km2." + r.name, "区域建成用地 " + r.name,
+                   "Developed land " + (r.label.empty() ? r.name : r.label), "km2", std::move(inside), built, 1e-6});
+  }
+  return out;
+}
 
 // The drivers the suitability uses: spec.drivers (DEFAULT every declared driver), plus every driver given
 // coefficients name.
@@ -87,6 +201,16 @@ std::vector<std::string> used_drivers(const RunSpec& spec, const study::DriverBu
                   fmt::format("no driver '{}'; declare it under [drivers.{}] (declared: {})", n, n, declared),
                   spec.drivers_where);
     }
+  }
+  for (const auto& w : spec.suitability.prior) {
+    if (std::find(names.begin(), names.end(), w.driver) != names.end()) continue;
+    if (!drivers.has(w.driver)) {
+      throw Error(ErrorCode::config,
+                  fmt::format("no driver '{}'; declare it under [drivers.{}] (declared: {})", w.driver, w.driver,
+                              declared),
+                  w.where);
+    }
+    names.push_back(w.driver);
   }
   for (const auto& g : spec.suitability.given) {
     for (const auto& [term, value] : g.coefficients) {
@@ -199,10 +323,51 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
     }
   });
 
+  // Candidate land: outside the zones, only the declared region may develop (land without land-use data elsewhere
+  // never changes).
+  if (!spec.outside_only_in.empty()) {
+    const auto r = std::find_if(spec.regions.begin(), spec.regions.end(),
+                                [&](const RunSpec::Region& x) { return x.name == spec.outside_only_in; });
+    if (r == spec.regions.end()) {
+      throw Error(ErrorCode::config,
+                  fmt::format("no region '{}'; declare it under [regions.{}]", spec.outside_only_in,
+                              spec.outside_only_in),
+                  spec.outside_where);
+    }
+    const grid::Grid<std::uint8_t> candidate = region_mask(*r, input, end);
+    study::Study& st = prepared.input.study;
+    const int none = st.zone.size() > 0 ? st.zone_count() - 1 : 0;
+    std::int64_t closed = 0;
+    for (std::int64_t i = 0; i < st.exclusion.size(); ++i) {
+      const bool outside = st.zone.size() == 0 || st.zone[i] == none;
+      if (st.area[i] != 0 && outside && candidate[i] == 0 && st.exclusion[i] == 0) {
+        st.exclusion[i] = 1;
+        ++closed;
+      }
+    }
+    problems.report(Severity::info, "grid.candidate_land",
+                    fmt::format("outside the zones only the region '{}' may develop: {:.2f} km2 of the study area "
+                                "never change",
+                                r->name, units::m2_to_km2(static_cast<double>(closed) * st.spec.cell_area_m2())),
+                    spec.outside_where);
+  }
+
   // 4. Demand.
   progress.check(0.3, "land demand");
   prepared.demand = model::study_demand(spec.demand, study, input.has_plan ? &plan : nullptr, prepared.opening, end,
                                         problems);
+
+  prepared.tracked = tracked_areas(spec, input, end);
+  for (int y = start; y <= end; ++y) prepared.years.push_back(y);
+  {
+    const Prepared* p = &prepared;
+    const double cell_m2 = study.spec.cell_area_m2();
+    prepared.measure = [p, cell_m2](const sim::SimulationResult& run) {
+      std::vector<const grid::Grid<std::uint8_t>*> maps{&p->input.study.initial};
+      for (const auto& [y, m] : run.year_maps) maps.push_back(&m);
+      return metrics::measure_tracked(p->tracked, maps, cell_m2);
+    };
+  }
 
   // 5. Simulation input.
   in.initial_classes = study.initial;
@@ -274,6 +439,91 @@ report::AllocationSummary allocation_summary(const alloc::PlanAllocation& a) {
   return sum;
 }
 
+// The series of a tracked area in one run's measures.
+std::vector<double> series_of(const Prepared& prepared, const std::vector<double>& measured, const std::string& id) {
+  const std::size_t T = prepared.years.size();
+  for (std::size_t a = 0; a < prepared.tracked.size(); ++a) {
+    if (prepared.tracked[a].id == id && measured.size() >= (a + 1) * T) {
+      return std::vector<double>(measured.begin() + static_cast<std::ptrdiff_t>(a * T),
+                                 measured.begin() + static_cast<std::ptrdiff_t>((a + 1) * T));
+    }
+  }
+  return {};
+}
+
+int delivered_year(const Prepared& prepared, const std::vector<double>& measured, double target_mu) {
+  return metrics::first_year_reaching(prepared.years, series_of(prepared, measured, "health_industry_developed_mu"),
+                                      target_mu);
+}
+
+// The answering indicator over the runs: mean and sample sd of the runs that have a value.
+report::Answer answer_of(const RunSpec& spec, const Prepared& prepared,
+                         const std::vector<std::vector<double>>& measures, const report::RunResult& result) {
+  report::Answer a;
+  a.indicator = spec.answer_indicator;
+  a.runs = static_cast<int>(measures.size());
+  std::vector<double> values;
+  if (a.indicator == "health_industry_delivered_year") {
+    a.label_en = fmt::format("Year by which {:.0f} mu of health-industry land are developed in the expansion",
+                             spec.allocation.min_health_industry_mu);
+    a.unit = "yr";
+    for (const auto& m : measures) {
+      const int y = delivered_year(prepared, m, spec.allocation.min_health_industry_mu);
+      if (y < 0) {
+        ++a.runs_without_value;
+      } else {
+        values.push_back(y);
+      }
+    }
+  } else {
+    const auto at = std::find_if(prepared.tracked.begin(), prepared.tracked.end(),
+                                 [&](const metrics::TrackedArea& t) { return t.id == a.indicator; });
+    if (at == prepared.tracked.end()) {
+      // An indicator of the run as a whole (the allocation's figures): one value, no spread.
+      const report::Indicator* row = report::find_indicator(result, a.indicator, spec.answer_year);
+      if (row == nullptr || (spec.answer_year == 0 && row->year != 0)) {
+        std::vector<std::string> ids{"health_industry_delivered_year"};
+        for (const auto& t : prepared.tracked) ids.push_back(t.id);
+        throw Error(ErrorCode::config,
+                    fmt::format("no indicator '{}'; answer.indicator may be one measured on every run ({}) or one of "
+                                "the run's indicators (indicators.csv)",
+                                a.indicator, fmt::join(ids, ", ")),
+                    spec.answer_where);
+      }
+      a.label_en = row->label_en;
+      a.unit = row->unit;
+      a.year = row->year;
+      a.runs = 1;
+      a.mean = row->value;
+      a.sd = std::numeric_limits<double>::quiet_NaN();
+      return a;
+    }
+    a.label_en = at->label_en;
+    a.unit = at->unit;
+    a.year = spec.answer_year != 0 ? spec.answer_year : result.end_year;
+    if (a.year < result.start_year || a.year > result.end_year) {
+      throw Error(ErrorCode::config,
+                  fmt::format("answer.year {} is outside the run's years {}..{}", a.year, result.start_year,
+                              result.end_year),
+                  spec.answer_where);
+    }
+    for (const auto& m : measures) {
+      const auto v = series_of(prepared, m, a.indicator);
+      values.push_back(v.at(static_cast<std::size_t>(a.year - prepared.years.front())));
+    }
+  }
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  a.mean = values.empty() ? std::numeric_limits<double>::quiet_NaN() : sum / static_cast<double>(values.size());
+  double ss = 0.0;
+  for (double v : values) ss += (v - a.mean) * (v - a.mean);
+  a.sd = values.size() < 2 ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(ss / static_cast<double>(values.size() - 1));
+  return a;
+}
+
+// The answer of the scenario spec.compare_with, run with the same seed, runs, threads and end year.
+std::pair<std::string, report::Answer> compared_answer(const RunSpec& spec, const report::RunResult& result);
+
 }  // namespace
 
 report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progress& progress) {
@@ -300,7 +550,7 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
     run0 = sim::simulate(in, params, result.seed, 0, progress.sub(0.3, result.runs > 1 ? 0.45 : 0.85));
     if (result.runs > 1) {
       ensemble = sim::run_ensemble(in, params, result.seed, 0, static_cast<std::uint64_t>(result.runs), result.threads,
-                                   progress.sub(0.45, 0.85));
+                                   progress.sub(0.45, 0.85), prepared.measure);
     }
   });
   for (const auto& p : run0.problems) problems.report(p);
@@ -491,6 +741,43 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
     result.indicators.push_back({result.scenario_name, row.year, std::move(row.id), std::move(row.label_zh),
                                  std::move(row.label_en), std::move(row.unit), row.value});
   }
+  // Tracked areas of run 0 by year (those plan_compliance does not already give), and the year the health-industry
+  // target is delivered on the ground.
+  std::vector<std::vector<double>> run_measures;
+  if (ensemble) {
+    run_measures = ensemble->measures;
+  } else {
+    run_measures.push_back(prepared.measure(run0));
+  }
+  const std::vector<double> measured0 = prepared.measure(run0);
+  const std::size_t T = prepared.years.size();
+  for (std::size_t a = 0; a < prepared.tracked.size(); ++a) {
+    const auto& t = prepared.tracked[a];
+    if (t.id == "developed_km2" || starts_with(t.id, "zone_area_km2.")) continue;
+    for (std::size_t y = 0; y < T; ++y) {
+      result.indicators.push_back({result.scenario_name, prepared.years[y], t.id, t.label_zh, t.label_en, t.unit,
+                                   measured0[a * T + y]});
+    }
+  }
+  if (has_plan && spec.allocation.min_health_industry_mu > 0.0) {
+    const auto year = delivered_year(prepared, measured0, spec.allocation.min_health_industry_mu);
+    result.indicators.push_back({result.scenario_name, 0, "health_industry_delivered_year",
+                                 "扩展区医药健康产业用地达标年份",
+                                 fmt::format("Year by which {:.0f} mu of health-industry land are developed in the expansion",
+                                             spec.allocation.min_health_industry_mu),
+                                 "yr", year < 0 ? std::numeric_limits<double>::quiet_NaN() : year});
+  }
+  if (!spec.answer_indicator.empty()) {
+    result.answer = answer_of(spec, prepared, run_measures, result);
+    if (!spec.compare_with.empty()) {
+      progress.check(0.98, "the compared scenario");
+      const auto [name, b] = compared_answer(spec, result);
+      result.answer->baseline_name = name;
+      result.answer->baseline_mean = b.mean;
+      result.answer->baseline_sd = b.sd;
+      result.answer->baseline_runs_without_value = b.runs_without_value;
+    }
+  }
 
   result.problems = problems.sorted();
   progress.check(1.0, "done");
@@ -528,6 +815,47 @@ std::pair<scenario::Scenario, StudyInput> load(const scenario::Scenario& scenari
   StudyInput input = load_study(s, options.progress.sub(0.0, 0.2));
   if (!s.has("years.start")) s.set("years.start", static_cast<std::int64_t>(input.study.start_year));
   return {std::move(s), std::move(input)};
+}
+
+std::pair<std::string, report::Answer> compared_answer(const RunSpec& spec, const report::RunResult& result) {
+  const scenario::Scenario other = scenario::Scenario::load(spec.compare_with);
+  RunOptions o;
+  o.seed = result.seed;
+  o.runs = result.runs;
+  o.threads = result.threads;
+  o.end_year = result.end_year;
+  auto [os, input] = load(other, o);
+  RunSpec ospec = run_spec(os);
+  const bool tracked = spec.answer_indicator == "health_industry_delivered_year" ||
+                       std::any_of(result.indicators.begin(), result.indicators.end(), [&](const report::Indicator& i) {
+                         return i.id == spec.answer_indicator && i.year != 0;
+                       });
+  if (!tracked) {
+    // A figure of the whole run (the allocation): the compared scenario is run whole.
+    ospec.answer_indicator = spec.answer_indicator;
+    ospec.answer_year = spec.answer_year;
+    ospec.answer_where = spec.answer_where;
+    ospec.compare_with.clear();
+    const report::RunResult other_result = run_study(std::move(input), ospec);
+    return {ospec.name, *other_result.answer};
+  }
+  // The question's indicator and regions are the what-if's, measured on the compared scenario alike.
+  ospec.answer_indicator = spec.answer_indicator;
+  ospec.answer_year = spec.answer_year;
+  ospec.answer_where = spec.answer_where;
+  ospec.regions = spec.regions;
+  ospec.compare_with.clear();
+  report::RunResult r;
+  ProblemReporter problems;
+  Prepared prepared(std::move(input));
+  prepare(ospec, Progress(), r, problems, prepared);
+  sim::EnsembleResult e;
+  tbb::task_arena arena(r.threads);
+  arena.execute([&] {
+    e = sim::run_ensemble(prepared.in, ospec.params, r.seed, 0, static_cast<std::uint64_t>(r.runs), r.threads,
+                          Progress(), prepared.measure);
+  });
+  return {ospec.name, answer_of(ospec, prepared, e.measures, r)};
 }
 
 }  // namespace
@@ -634,6 +962,22 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
   spec.allocation = scenario::allocation_spec(s);
   for (auto y : s.get_int_list("outputs.key_years")) spec.key_years.push_back(static_cast<int>(y));
   spec.key_years_where = s.context("outputs.key_years");
+  for (const auto& name : s.child_keys("regions")) {
+    const std::string key = "regions." + name;
+    if (!s.has(key + ".driver") || !s.has(key + ".max")) {
+      throw Error(ErrorCode::config, fmt::format("[{}] needs driver = \"<declared driver>\" and max = <value>", key),
+                  s.context(key));
+    }
+    spec.regions.push_back({name, s.get_text(key + ".driver"),
+                            s.has(key + ".label") ? s.get_text(key + ".label") : std::string(), s.get_real(key + ".max"),
+                            s.context(key + ".driver")});
+  }
+  spec.outside_only_in = s.get_text("demand.outside_only_in");
+  spec.outside_where = s.context("demand.outside_only_in");
+  spec.answer_indicator = s.get_text("answer.indicator");
+  spec.answer_year = static_cast<int>(s.get_int("answer.year"));
+  spec.answer_where = s.context("answer.indicator");
+  spec.compare_with = s.get_path("answer.compare_with");
   return spec;
 }
 

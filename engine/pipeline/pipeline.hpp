@@ -9,6 +9,7 @@
 // short by alloc.time_limit_s is the one exception, and the report shows its gap).
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,6 +81,24 @@ struct RunSpec {
   alloc::PlanAllocationSpec allocation;
   std::vector<int> key_years;               ///< years shown as maps (empty: start, middle, end)
   Context key_years_where;
+  /// A region measured each year: the study cells where a declared driver, built for the run's end year on the start
+  /// map, is at most `max` (e.g. within 1 km of the Line 19 north-extension stations). Indicator
+  /// region_developed_km2.<name>.
+  struct Region {
+    std::string name, driver, label;
+    double max = 0.0;
+    Context where;
+  };
+  std::vector<Region> regions;
+  /// Candidate land: the region in which land in no zone may develop ("" = anywhere in the study area).
+  std::string outside_only_in;
+  Context outside_where;
+  /// The answering indicator of the scenario's question ("" = none) in answer_year (0 = the end year), compared with
+  /// the scenario compare_with (a file; "" = none) run with the same seed, runs, threads and end year.
+  std::string answer_indicator;
+  int answer_year = 0;
+  Context answer_where;
+  std::filesystem::path compare_with;
 };
 
 /// The run spec of a scenario with the options' overrides (seed, runs, threads, end year). Throws Error(config)

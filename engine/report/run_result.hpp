@@ -87,6 +87,24 @@ struct ValidationRow {
   double model = 0.0, persistence = 0.0;
 };
 
+/// The scenario's answer to its question: its answering indicator in its year, over the runs of the ensemble, next
+/// to the scenario it is compared with (answer.compare_with, same seed and runs). Plain value.
+struct Answer {
+  std::string indicator;            ///< indicator id, e.g. "zone_area_km2.beauty_health"
+  std::string label_en, unit;
+  int year = 0;                     ///< year of the value (0 = not tied to a year)
+  int runs = 1;
+  double mean = 0.0;                ///< over the runs (NaN when no run reached a value, e.g. a year never delivered)
+  double sd = 0.0;                  ///< sample sd over the runs (NaN for one run)
+  int runs_without_value = 0;       ///< runs with no value (a target not reached by the end)
+  std::string baseline_name;        ///< "" = not compared
+  double baseline_mean = 0.0, baseline_sd = 0.0;
+  int baseline_runs_without_value = 0;
+};
+
+/// One sentence that answers the question: the number, its spread, the difference from the baseline.
+std::string answer_sentence(const Answer& answer, int end_year);
+
 struct RunResult {
   // What was run.
   std::string scenario_name, question, description;
@@ -120,6 +138,7 @@ struct RunResult {
   std::optional<AllocationSummary> allocation;
   std::vector<ValidationRow> validation;  ///< empty unless calibrated
   std::vector<Indicator> indicators;
+  std::optional<Answer> answer;          ///< when the scenario names its answering indicator ([answer])
   std::vector<Problem> problems;         ///< everything reported on the way, sorted
   std::vector<std::pair<std::string, std::string>> library_versions;  ///< ("GDAL", "3.6.2"), ...
 };

@@ -148,6 +148,17 @@ model::SuitabilitySpec suitability_spec(const Scenario& s, std::uint64_t seed) {
   spec.l2_lambda = s.get_real("suitability.l2_lambda");
   spec.seed = seed;
   spec.where = s.context("suitability.mode");
+  spec.prior_intercept = s.get_real("suitability.prior_intercept");
+  for (const auto& d : s.child_keys("suitability.prior")) {
+    const std::string full = "suitability.prior." + d;
+    if (!s.has(full + ".weight")) {
+      throw Error(ErrorCode::config, fmt::format("[{}] needs weight = <per sd> and source = \"...\"", full),
+                  s.context(full));
+    }
+    spec.prior.push_back({d, s.get_real(full + ".weight"),
+                          s.has(full + ".source") ? s.get_text(full + ".source") : std::string(),
+                          s.context(full + ".weight")});
+  }
   if (spec.mode == "given") {
     for (const auto& key : s.child_keys("suitability.coefficients")) {
       model::SuitabilitySpec::Given g;
@@ -188,6 +199,7 @@ model::DemandSpec demand_spec(const Scenario& s) {
   d.method = s.get_text("demand.method");
   d.method_where = s.context("demand.method");
   d.by_zone = s.get_bool("demand.by_zone");
+  d.capacity.carry_forward = s.get_bool("demand.carry_forward");
   d.base_enterprises = s.get_real("demand.base_enterprises");
   d.growth_rate = s.get_real("demand.enterprise_growth_rate");
   d.enterprise.floor_area_per_enterprise_m2 = s.get_real("demand.floor_area_per_enterprise_m2");

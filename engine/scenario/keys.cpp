@@ -102,10 +102,19 @@ void add_pipeline_sections(Schema& schema) {
   schema.add(no_default(boolean("classes.codes.*.fixed", false, "never changes and never grows (water, roads)")));
 
   // suitability
-  schema.add(text("suitability.mode", "fit",
-                  "fit: logistic regression of each class's occurrence on the initial map (balanced sample); "
-                  "given: the coefficients below",
-                  "fit,given"));
+  schema.add(text("suitability.mode", "auto",
+                  "auto: fit when the study has two or more land-use maps, else prior; fit: logistic regression of "
+                  "where each class appeared between the two latest maps (balanced sample; one map is a config "
+                  "error); prior: the weights of [suitability.prior.<driver>]; given: the coefficients below",
+                  "auto,fit,prior,given"));
+  schema.add(no_default(real("suitability.prior.*.weight", 0, -100, 100, "per sd",
+                             "mode prior: weight of a driver per standard deviation over the study area at the start "
+                             "year, the same for every built class (negative: nearer / smaller is more suitable)")));
+  schema.add(no_default(text("suitability.prior.*.source", "",
+                             "mode prior: where the weight comes from (a publication, a calibration), or "
+                             "\"ASSUMPTION: why\"; required with each weight")));
+  schema.add(real("suitability.prior_intercept", 0, -100, 100, "logit",
+                  "mode prior: the logit of suitability at the drivers' study-area means"));
   schema.add(integer("suitability.sample_cells", 5000, 10, 1000000, "cells",
                      "training cells drawn from the class and from the other cells each (mode fit)"));
   schema.add(real("suitability.l2_lambda", 1e-4, 0, 1000, "", "ridge penalty of the logistic fit"));
@@ -170,6 +179,12 @@ void add_pipeline_sections(Schema& schema) {
                   "enterprise,plan_target,table,trend,linear,exponential,logistic,markov,auto,class_areas"));
   schema.add(boolean("demand.by_zone", true,
                      "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
+  schema.add(text("demand.outside_only_in", "",
+                  "candidate land: the declared region (regions.<name>) in which land in no zone may develop, e.g. "
+                  "the corridor bases; the rest of the land in no zone never changes (empty: all of it may)"));
+  schema.add(boolean("demand.carry_forward", true,
+                     "demand that finds no open land in a year (phase not open, zone full) waits for the next year; "
+                     "false: it is dropped. Either way it is reported as unmet demand of that year"));
   schema.add(real("demand.base_enterprises", 1000, 1, 1.0e7, "enterprises",
                   "enterprises in the park at years.start (published: 1,000+ in 2025)"));
   schema.add(real("demand.enterprise_growth_rate", 0.08, -0.5, 2, "1/yr",
@@ -314,6 +329,21 @@ Schema build() {
   schema.add(no_default(text("infrastructure[].name", "", "label in the report")));
 
   add_pipeline_sections(schema);
+
+  // the question's answer
+  schema.add(text("answer.indicator", "",
+                  "the indicator that answers the question, measured on every run (the report opens with it): "
+                  "developed_km2, zone_area_km2.<zone>, phase_developed_km2.<phase>, health_industry_developed_mu, "
+                  "zone_health_industry_mu.<zone>, region_developed_km2.<region>, health_industry_delivered_year"));
+  schema.add(integer("answer.year", 0, 0, 3000, "yr", "year of the answering indicator (0: years.end)"));
+  schema.add(path("answer.compare_with", "",
+                  "scenario file the answer is compared with (run with the same seed, runs, threads and end year; "
+                  "empty: none)"));
+  schema.add(no_default(text("regions.*.driver", "",
+                             "a declared driver; the region is the study cells where it is at most max, measured for "
+                             "the run's end year (indicator region_developed_km2.<region>)")));
+  schema.add(no_default(real("regions.*.max", 0, -1.0e12, 1.0e12, "", "largest driver value inside the region")));
+  schema.add(no_default(text("regions.*.label", "", "label of the region in the report, e.g. \"within 1 km of ...\"")));
 
   KeySpec formats{"outputs.formats", ValueKind::text_list, {}};
   formats.info.description = "vector formats written besides results.gpkg";

@@ -39,7 +39,8 @@ std::vector<std::uint64_t> EnsembleResult::phase_full_histogram(int phase) const
 }
 
 EnsembleResult run_ensemble(const SimulationInput& input, const Params& params, std::uint64_t seed,
-                            std::uint64_t first_run, std::uint64_t n_runs, int threads, const Progress& progress) {
+                            std::uint64_t first_run, std::uint64_t n_runs, int threads, const Progress& progress,
+                            const RunMeasure& measure) {
   if (n_runs == 0 || n_runs > kMaxRuns) {
     throw Error(ErrorCode::config, fmt::format("an ensemble needs 1 to {} runs, got {}", kMaxRuns, n_runs),
                 Context{.key = "runs"});
@@ -62,6 +63,7 @@ EnsembleResult run_ensemble(const SimulationInput& input, const Params& params, 
   result.class_counts.assign(static_cast<std::size_t>(cells * input.class_count), 0);
   result.phase_full_year.assign(n_runs, {});
   result.unmet_cells.assign(n_runs, 0);
+  result.measures.assign(n_runs, {});
   std::vector<std::vector<Problem>> run_problems(n_runs);
 
   std::mutex counts_mutex;
@@ -72,6 +74,7 @@ EnsembleResult run_ensemble(const SimulationInput& input, const Params& params, 
       progress.throw_if_cancelled();
       SimulationResult one = simulate(input, params, seed, first_run + r);
       result.phase_full_year[r] = one.phase_full_year;
+      if (measure) result.measures[r] = measure(one);
       for (const YearRecord& y : one.years) {
         for (std::int64_t u : y.unmet_cells) result.unmet_cells[r] += u;
       }
@@ -118,6 +121,7 @@ void merge(EnsembleResult& into, const EnsembleResult& next) {
   }
   into.phase_full_year.insert(into.phase_full_year.end(), next.phase_full_year.begin(), next.phase_full_year.end());
   into.unmet_cells.insert(into.unmet_cells.end(), next.unmet_cells.begin(), next.unmet_cells.end());
+  into.measures.insert(into.measures.end(), next.measures.begin(), next.measures.end());
   into.problems.insert(into.problems.end(), next.problems.begin(), next.problems.end());
   into.runs += next.runs;
 }

@@ -4,6 +4,7 @@
 // result is byte-identical for a seed at any thread count and for any split of the runs (merge()).
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/problem.hpp"
@@ -29,6 +30,8 @@ struct EnsembleResult {
   std::vector<std::vector<int>> phase_full_year;
   /// [run - first_run]: total unmet demand of the run, cells summed over years and buckets.
   std::vector<std::int64_t> unmet_cells;
+  /// [run - first_run]: what RunMeasure returned for the run (empty without a measure).
+  std::vector<std::vector<double>> measures;
   /// Problems of every run, in run order; each message starts with "run N: ".
   std::vector<Problem> problems;
 
@@ -41,12 +44,17 @@ struct EnsembleResult {
   std::vector<std::uint64_t> phase_full_histogram(int phase) const;
 };
 
+/// Measures one run while its maps are at hand (indicators per year whose spread the ensemble reports). Called
+/// from worker threads, once per run: must be thread-safe and depend only on the run's result.
+using RunMeasure = std::function<std::vector<double>(const SimulationResult&)>;
+
 /// Runs `n_runs` simulations (runs first_run .. first_run + n_runs - 1 of `seed`) on `threads` threads (>= 1; a
-/// oneTBB task_arena of that size). Progress is reported per finished run; cancellation throws Error(cancelled).
+/// oneTBB task_arena of that size), measuring each with `measure` when given (EnsembleResult::measures, in run
+/// order). Progress is reported per finished run; cancellation throws Error(cancelled).
 /// Throws Error(config) when n_runs is 0 or above 65 535, or on invalid input or parameters.
 EnsembleResult run_ensemble(const SimulationInput& input, const Params& params, std::uint64_t seed,
                             std::uint64_t first_run, std::uint64_t n_runs, int threads,
-                            const Progress& progress = Progress());
+                            const Progress& progress = Progress(), const RunMeasure& measure = {});
 
 /// Runs 0 .. runs - 1.
 inline EnsembleResult run_ensemble(const SimulationInput& input, const Params& params, std::uint64_t runs,

@@ -246,7 +246,8 @@ def test_out_of_range_seed_is_echoed_as_given(run, tmp_path):
 # ---- 6. validate and run agree ------------------------------------------------------------------------------------
 
 DISAGREEMENTS = {
-    "zone shares summing to 1.2": ('[demand.zone_share]\nfrontier_tech = 0.7\nmedical_device = 0.5\n',
+    # with the baseline's beauty_health = 0.1 and outside = 0.1
+    "zone shares summing to 1.2": ('[demand.zone_share]\nfrontier_tech = 0.5\nmedical_device = 0.5\n',
                                    "zone shares must sum to 1, they sum to 1.2"),
     "an unknown zone id": ('[demand.zone_share]\nmoon_base = 1.0\n', "no zone 'moon_base' in the plan"),
     "a negative enterprise growth rate inside the documented range": (

@@ -65,6 +65,9 @@ def test_run_json_is_one_document_with_the_headline_figures_and_the_paths(run, t
     assert figures[("plan_total_km2", None)]["value"] == pytest.approx(7.2, rel=1e-3)
     assert figures[("developed_km2", doc["end_year"])]["unit"] == "km2"
     assert doc["problems"]["errors"] == 0
+    # The answer to the scenario's question: the year the 3,000 mu are developed, with the sentence the report opens with.
+    assert doc["answer"]["indicator_id"] == "health_industry_delivered_year" and doc["answer"]["unit"] == "yr"
+    assert doc["answer"]["sentence"].startswith("Year by which 3000 mu of health-industry land")
     # Same run again without --overwrite: a JSON error document, exit code 9.
     again = run("run", SOURCE_DIR / "scenarios" / "baseline.toml", "--out", out, "--json", "--quiet")
     assert again.returncode == EXIT_OUTPUT_EXISTS

@@ -287,7 +287,7 @@ def test_apply_moves_the_calibration_into_the_scenario_that_made_the_maps(parksi
             assert f"[suitability.coefficients.{key}]" in cal.scenario
         assert f"dist_class_{key}_m" in f.contributions
     applied = cal.apply(sc)
-    assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "fit"
+    assert applied["suitability.mode"] == "given" and sc["suitability.mode"] == "prior"  # the park's
     for name in SEARCHED:
         assert applied[f"sim.{name}"] == pytest.approx(cal.params[name])
     assert applied["drivers.dist_class_r_d_m.kind"] == "distance"

@@ -98,3 +98,13 @@ def test_progress_true_shows_a_tqdm_bar(parksim, small_scenario, capsys):
 def test_progress_of_another_kind_is_a_type_error(parksim, small_scenario):
     with pytest.raises(TypeError, match="progress must be None, True"):
         parksim.run(small_scenario, progress="yes")
+
+
+def test_the_answer_of_an_ensemble_has_its_mean_spread_and_sentence(parksim, small_scenario):
+    small_scenario["runs"] = 3
+    small_scenario.set("answer.indicator", "developed_km2")
+    res = parksim.run(small_scenario, seed=4, threads=2)
+    a = res.answer
+    assert a["indicator"] == "developed_km2" and a["year"] == res.end_year and a["runs"] == 3
+    assert a["mean"] > 0 and a["sd"] >= 0 and a["baseline"] == ""
+    assert a["sentence"].startswith(f"Developed land in {res.end_year}: ")

@@ -131,7 +131,7 @@ def test_results_gpkg_parcels_match_the_in_memory_frame(small_result, tmp_path):
 
 def test_drivers_are_zero_copy_views_of_the_start_year_drivers(small_result):
     drivers = small_result.drivers()
-    assert list(drivers) == ["dist_g6_m", "dist_g7_m", "dist_station_m", "dist_beiqing_m", "dist_built_m",
+    assert list(drivers) == ["dist_g6_m", "dist_g7_m", "station_access", "beiqing_access", "dist_built_m",
                              "corridor_tier"]
     for name, grid in drivers.items():
         assert grid.dtype == np.float32 and grid.shape == small_result.grid.shape, name

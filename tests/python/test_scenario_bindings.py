@@ -102,7 +102,7 @@ def test_the_schema_says_which_keys_are_file_paths(parksim, tmp_path):
     schema = parksim.scenario_schema()
     assert set(schema[schema.path].key) == {"geodata.path", "geodata.mapping", "demand.previous_map", "study.maps.*",
                                             "study.mask", "study.exclusion", "classes.file", "drivers.*.source",
-                                            "drivers.*.source.*", "suitability.model_files.*"}
+                                            "drivers.*.source.*", "suitability.model_files.*", "answer.compare_with"}
     # A dict scenario's relative mapping file resolves against base_dir, like its geodata.
     (tmp_path / "map.toml").write_text("", encoding="utf-8")
     from conftest import SMALL

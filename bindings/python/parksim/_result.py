@@ -34,8 +34,9 @@ class Result:
     Attributes: ``years`` (years with a map: the start year and every simulated year), ``start_year``, ``end_year``,
     ``seed``, ``runs``, ``grid`` (GridSpec), ``classes`` (list of dicts: id, key, name_en, name_zh, colour, built,
     fixed, code = the class's value in the land-use rasters of the bundle),
-    ``phase_fillup_year`` (phase id -> year it filled up in run 0; -1 = not by the end), ``raw`` (the engine's
-    RunResult).
+    ``phase_fillup_year`` (phase id -> year it filled up in run 0; -1 = not by the end), ``answer`` (the scenario's
+    answering indicator: mean and sd over the runs, the compared scenario's, and the sentence the report opens with;
+    None without [answer]), ``raw`` (the engine's RunResult).
     """
 
     def __init__(self, raw):
@@ -84,6 +85,7 @@ class Result:
     scenario_name = property(lambda self: self.raw.scenario_name)
     effective_scenario_toml = property(lambda self: self.raw.effective_scenario_toml)
     phase_fillup_year = property(lambda self: dict(self.raw.phase_fillup_year))
+    answer = property(lambda self: self.raw.answer)
 
     # -- maps
     def landuse(self, year=None):

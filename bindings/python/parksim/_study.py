@@ -304,7 +304,8 @@ def simulate(study, demand="trend", params=None, runs=1, seed=1, *, end_year, th
     ``params``: [sim] and [suitability] settings - bare [sim] names (``{"neighbourhood_weight": 0.6,
     "patch_share": 0.1}``), bare [suitability] names (``"mode"``, ``"drivers"``, ``"coefficients"``,
     ``"sample_cells"``), or ``{"sim": {...}, "suitability": {...}}``; DEFAULT the schema's. Suitability DEFAULT:
-    mode "fit" on every declared driver.
+    mode "auto": "fit" on every declared driver (where classes appeared between the two latest maps) when the study
+    has two or more maps, else "prior" (the ``"prior"`` weights; none: uniform). "fit" on one map is a ConfigError.
     ``runs > 1`` runs the engine's Monte Carlo ensemble (``Result.probability()``). The same study, settings and
     seed give the same result, byte for byte, whatever ``threads`` (DEFAULT all cores). ``key_years``: years shown
     as maps in the report (DEFAULT start, middle, end). ``progress(fraction, message)`` as in run(); the GIL is

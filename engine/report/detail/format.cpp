@@ -104,6 +104,7 @@ std::optional<FillupYears> ensemble_fillup(const RunResult& result, const std::s
 
 std::vector<std::string> answer_lines(const RunResult& result) {
   std::vector<std::string> lines;
+  if (result.answer) lines.push_back(answer_sentence(*result.answer, result.end_year));
   const bool ensemble = result.ensemble && result.ensemble->runs > 1;
   for (const auto& phase : result.plan.phases) {
     if (!plan::is_expansion(phase.id)) continue;
@@ -152,13 +153,35 @@ std::vector<std::string> answer_lines(const RunResult& result) {
     }
     lines.push_back(line + ".");
   }
-  double unmet_km2 = 0.0;
-  for (const auto& i : result.indicators) {
-    if (i.id == "unmet_demand_km2" && i.year != 0 && std::isfinite(i.value)) unmet_km2 += i.value;
+  if (const Indicator* delivered = find_indicator(result, "health_industry_delivered_year")) {
+    const Indicator* end = find_indicator(result, "health_industry_developed_mu", result.end_year);
+    std::string line = std::isfinite(delivered->value)
+                           ? fmt::format("{} on the ground: {:.0f}{}", delivered->label_en, delivered->value,
+                                         ensemble ? " (run 0)" : "")
+                           : fmt::format("{} on the ground: not by {}{}", delivered->label_en, result.end_year,
+                                         ensemble ? " (run 0)" : "");
+    if (end != nullptr && std::isfinite(end->value)) {
+      line += fmt::format("; {} mu are developed by {} (health-industry land = cells of classes with a health-industry "
+                          "land-use code, in the expansion phases; the allocation's figure above says what the "
+                          "parcels can hold)",
+                          format_value(end->value, "mu"), result.end_year);
+    }
+    lines.push_back(line + ".");
   }
-  if (unmet_km2 > 0.0) {
-    lines.push_back(fmt::format("Land demand that could not be placed: {} km² over the years of the run.",
-                                format_value(unmet_km2, "km2")));
+  for (const auto& i : result.indicators) {
+    // The health-industry target read over the whole corridor (the district's >= 3,000 mu across the corridor in the
+    // 14th Five-Year Plan), next to the expansion's figure above.
+    if (i.year != result.end_year || i.id.rfind("park_and_region_health_industry_mu.", 0) != 0 || !std::isfinite(i.value)) continue;
+    lines.push_back(fmt::format("{} by {}: {} mu (read this way, the ≥ 3,000 mu target counts the corridor's bases "
+                                "too; the expansion-only figure is docs/decisions.md D7).",
+                                i.label_en, result.end_year, format_value(i.value, "mu")));
+  }
+  // Unmet demand is a stock: demand that found no land and waits (demand.carry_forward) is counted in each year it
+  // waits, so the end year's figure is what is still unplaced.
+  const Indicator* unmet = find_indicator(result, "unmet_demand_km2", result.end_year);
+  if (unmet != nullptr && std::isfinite(unmet->value) && unmet->value > 0.0) {
+    lines.push_back(fmt::format("Land demand still unplaced at the end of {}: {} km² (per year in the indicator table).",
+                                result.end_year, format_value(unmet->value, "km2")));
   }
   return lines;
 }

@@ -169,11 +169,15 @@ TEST(DemandModel, reports_unmet_demand_instead_of_throwing) {
   const Problem p = problems.problems().front();
   EXPECT_EQ(p.code, "demand.unmet");
   EXPECT_EQ(p.severity, Severity::warning);
-  EXPECT_EQ(p.message, "unmet demand: 0.42 km² of Medical Device in 2031");
+  EXPECT_EQ(p.message, "unmet demand: 0.42 km² of Medical Device in 2031 (carried to 2032)");
   EXPECT_EQ(p.where.key, "Medical Device");
   EXPECT_NEAR(capped.at(2031, "Medical Device"), 0.58e6, 1e-6);
-  EXPECT_NEAR(capped.at(2032, "Medical Device"), 0.20e6, 1e-6);  // the shortfall is not carried over
+  EXPECT_NEAR(capped.at(2032, "Medical Device"), 0.20e6 + 0.42e6, 1e-6);  // the shortfall waits for room
   EXPECT_EQ(capped.at(2031, "Beauty & Health"), 0.1e6);
+  ProblemReporter dropped_problems;
+  const DemandTable dropped = check_capacity(d, developable, dropped_problems, {.carry_forward = false});
+  EXPECT_EQ(dropped_problems.problems().front().message, "unmet demand: 0.42 km² of Medical Device in 2031");
+  EXPECT_NEAR(dropped.at(2032, "Medical Device"), 0.20e6, 1e-6);  // dropped: not carried over
 }
 
 TEST(DemandModel, small_shortfalls_are_reported_in_square_metres_and_tolerance_is_respected) {
@@ -200,6 +204,7 @@ TEST(DemandParams, parameter_tables_match_the_defaults) {
   EXPECT_DOUBLE_EQ(ei[2].default_value, e.net_site_share);
   EXPECT_DOUBLE_EQ(PlanTargetParams::info()[1].default_value, PlanTargetParams{}.logistic_steepness);
   EXPECT_DOUBLE_EQ(CapacityParams::info()[0].default_value, CapacityParams{}.tolerance_m2);
+  EXPECT_EQ(CapacityParams::info()[1].default_value != 0.0, CapacityParams{}.carry_forward);
   EXPECT_NEAR(land_per_enterprise_m2(e), 2000.0 / 1.5 / 0.6, 1e-9);
 }
 

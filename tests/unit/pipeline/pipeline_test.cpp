@@ -224,6 +224,25 @@ TEST_F(Pipeline, same_seed_gives_identical_maps_at_any_thread_count) {
       << "another seed should place growth differently";
 }
 
+TEST_F(Pipeline, an_answer_over_an_ensemble_is_identical_at_any_thread_count) {
+  const std::string answer = kAllYears + "[answer]\nindicator = \"developed_km2\"\nyear = 2028\n";
+  RunOptions one{.runs = 3, .threads = 1};
+  RunOptions two{.runs = 3, .threads = 2};
+  const auto a = run(answer, one);
+  const auto b = run(answer, two);
+  ASSERT_TRUE(a.answer && b.answer);
+  EXPECT_EQ(a.answer->runs, 3);
+  EXPECT_EQ(a.answer->mean, b.answer->mean);  // exact: per-run integer counts, summed in run order
+  EXPECT_EQ(a.answer->sd, b.answer->sd);
+  ASSERT_EQ(a.indicators.size(), b.indicators.size());
+  for (std::size_t i = 0; i < a.indicators.size(); ++i) {
+    EXPECT_EQ(a.indicators[i].id, b.indicators[i].id);
+    if (!std::isnan(a.indicators[i].value)) {
+      EXPECT_EQ(a.indicators[i].value, b.indicators[i].value) << a.indicators[i].id;
+    }
+  }
+}
+
 TEST_F(Pipeline, ensembles_give_probabilities_and_fill_up_years_per_run) {
   RunOptions options;
   options.runs = 3;
@@ -320,6 +339,47 @@ TEST_F(Pipeline, scenario_values_the_data_contradicts_are_config_errors_naming_t
   EXPECT_NE(std::string(e.what()).find("needs two dated land-use maps"), std::string::npos) << e.what();
   e = error_of("[phases.open_year]\n\"9\" = 2027\n");
   EXPECT_EQ(e.context().key, "phases.open_year.9");
+}
+
+TEST_F(Pipeline, a_fit_on_one_map_is_a_config_error_that_says_two_maps_are_needed) {
+  const Error e = error_of("[suitability]\nmode = \"fit\"\n");
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "suitability.mode");
+  EXPECT_NE(std::string(e.what()).find("needs two or more dated land-use maps"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("mode = \"prior\""), std::string::npos) << e.what();
+}
+
+TEST_F(Pipeline, a_prior_weight_needs_a_source_and_a_declared_driver) {
+  Error e = error_of("[suitability]\nmode = \"prior\"\n[suitability.prior.dist_station_m]\nweight = -1.0\n");
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "suitability.prior.dist_station_m.weight");
+  EXPECT_NE(std::string(e.what()).find("ASSUMPTION"), std::string::npos) << e.what();
+  e = error_of("[suitability]\nmode = \"prior\"\n[suitability.prior.dist_nope_m]\nweight = -1.0\nsource = \"x\"\n");
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_NE(std::string(e.what()).find("declare it under [drivers.dist_nope_m]"), std::string::npos) << e.what();
+}
+
+TEST_F(Pipeline, a_one_map_study_uses_the_prior_and_says_which_weights) {
+  // mode auto on one map: the prior (the park's lever tests check that it lets each lever move its answer).
+  const auto r = run("[suitability.prior.dist_station_m]\nweight = -2.0\nsource = \"ASSUMPTION: test\"\n");
+  const auto prior = std::find_if(r.problems.begin(), r.problems.end(),
+                                  [](const Problem& p) { return p.code == "suitability.prior"; });
+  ASSERT_NE(prior, r.problems.end());
+  EXPECT_NE(prior->message.find("dist_station_m -2"), std::string::npos) << prior->message;
+  const auto none = run();
+  EXPECT_TRUE(std::any_of(none.problems.begin(), none.problems.end(), [](const Problem& p) {
+    return p.code == "suitability.uniform" && p.message.find("no prior weight") != std::string::npos;
+  }));
+}
+
+TEST_F(Pipeline, demand_waiting_for_a_late_phase_is_carried_forward_unless_dropped) {
+  const std::string late = kAllYears + "[phases.open_year]\n\"3\" = 2028\n";
+  const auto carried = run(late);
+  const auto dropped = run(late + "[demand]\ncarry_forward = false\n");
+  const double carried_end = report::find_indicator(carried, "developed_km2", 2030)->value;
+  const double dropped_end = report::find_indicator(dropped, "developed_km2", 2030)->value;
+  EXPECT_GT(carried_end, dropped_end);
+  EXPECT_GT(report::find_indicator(carried, "unmet_demand_km2", 2027)->value, 0.0);
 }
 
 // A previous map of 2020: the start map with `moved` R&D cells of phases 1-2 still non-built.

@@ -189,7 +189,7 @@ TEST(ScenarioSchema, declares_which_keys_are_file_paths) {
   }
   EXPECT_EQ(paths, (std::vector<std::string>{"geodata.path", "geodata.mapping", "study.maps.*", "study.mask", "study.exclusion",
                                             "classes.file", "suitability.model_files.*", "drivers.*.source",
-                                            "drivers.*.source.*", "demand.previous_map"}));
+                                            "drivers.*.source.*", "demand.previous_map", "answer.compare_with"}));
   const auto s = Scenario::parse("name = \"n\"\n", "/tmp/x.toml");
   try {
     (void)s.get_path("name");
