@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -148,6 +149,14 @@ class VectorDataset {
   std::vector<LayerInfo> layers(bool include_non_spatial = false) const;
   /// As read_layer(path, layer_name, options).
   Layer read(std::string_view layer_name, const ReadOptions& options = {}) const;
+  /// As read(), but each feature is handed to `each` as soon as it is read and not kept (the returned Layer has no
+  /// features), so a reader that turns features into its own values never holds the whole layer twice. `start`
+  /// (may be empty) is called once before the first feature with the layer's name, type, CRS and fields and the
+  /// number of features when GDAL knows it without a scan (else -1). Exceptions of `start` and `each` propagate and
+  /// stop the reading; errors as read().
+  Layer read_each(std::string_view layer_name, const ReadOptions& options,
+                  const std::function<void(const Layer& header, std::int64_t feature_count)>& start,
+                  const std::function<void(Feature&&)>& each) const;
 
  private:
   struct Impl;

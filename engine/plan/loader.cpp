@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -252,6 +253,14 @@ class Reader {
 
   // Reads our layer `ours` if the source (or, for reference tables, the reference dataset) has it.
   std::optional<SourceLayer> read(const std::string& ours, bool spatial, bool from_reference = false) {
+    return read_each(ours, spatial, from_reference, nullptr, nullptr);
+  }
+
+  // As read(), but hands each feature to `each` as it is read instead of keeping it in SourceLayer::layer; `start`
+  // sees the layer (fields, CRS) and its feature count (-1 when unknown) first. Both null: the features are kept.
+  std::optional<SourceLayer> read_each(const std::string& ours, bool spatial, bool from_reference,
+                                       const std::function<void(const SourceLayer&, std::int64_t)>& start,
+                                       const std::function<void(const SourceLayer&, io::Feature&&)>& each) {
     const auto it = m_mapping.layers.find(ours);
     const LayerMapping* lm = it != m_mapping.layers.end() ? &it->second : nullptr;
     const std::string name = lm && !lm->layer.empty() ? lm->layer : ours;
@@ -277,15 +286,28 @@ class Reader {
     read_options.source_encoding = m_mapping.source_encoding;
     SourceLayer src;
     src.ours = ours;
-    src.layer = source->read(name, read_options);
     src.mapping = lm;
     src.base = Context{.path = path.string(), .layer = name};
-    if (spatial) {
-      const geom::Crs crs = crs_of(src.layer.crs, m_mapping, src.base, m_problems);
-      if (!crs.is_equivalent_to(m_working)) src.to_working.emplace(crs, m_working);
-      src.plausible = geom::area_of_use_bounds(crs, kAreaOfUseMarginDeg);
-      src.crs = crs;
+    auto prepare = [&](const io::Layer& header) {
+      src.layer = header;
+      if (spatial) {
+        const geom::Crs crs = crs_of(src.layer.crs, m_mapping, src.base, m_problems);
+        if (!crs.is_equivalent_to(m_working)) src.to_working.emplace(crs, m_working);
+        src.plausible = geom::area_of_use_bounds(crs, kAreaOfUseMarginDeg);
+        src.crs = crs;
+      }
+    };
+    if (!each) {
+      prepare(source->read(name, read_options));
+      return src;
     }
+    source->read_each(
+        name, read_options,
+        [&](const io::Layer& header, std::int64_t count) {
+          prepare(header);
+          if (start) start(src, count);
+        },
+        [&](io::Feature&& f) { each(src, std::move(f)); });
     return src;
   }
 
@@ -333,38 +355,34 @@ std::vector<Feature> read_features(Reader& reader, const std::string& ours, Fami
 }
 
 void read_parcels(Reader& reader, Plan& plan, const FieldMapping& mapping) {
-  auto src = reader.read("parcels", true);
-  if (!src) {
-    throw Error(ErrorCode::data,
-                "no parcels layer (name it in the mapping file: [layers.parcels] layer = \"...\")",
-                Context{.path = plan.source, .layer = "parcels"});
-  }
-  src->require("parcel_id");
-  src->require("phase");
-  src->require("landuse");
-  const bool has_status = src->has("status");
-  // The bundled data keeps the data-quality flag of parcels in `data_status` (`status` is the development status).
-  const std::string quality_field = src->has("data_status") ? "data_status" : "quality";
+  bool has_status = false;
+  std::string quality_field;
   std::vector<Provenance> provenance;
-  plan.parcels.reserve(src->layer.features.size());
-  provenance.reserve(src->layer.features.size());
-  for (auto& f : src->layer.features) {
-    // Each feature's bytes are freed once it is a parcel, so a large layer is not held twice.
-    struct Release {
-      io::Feature& feature;
-      ~Release() { feature = io::Feature{}; }
-    } release{f};
+  auto start = [&](const SourceLayer& src, std::int64_t count) {
+    src.require("parcel_id");
+    src.require("phase");
+    src.require("landuse");
+    has_status = src.has("status");
+    // The bundled data keeps the data-quality flag of parcels in `data_status` (`status` is the development status).
+    quality_field = src.has("data_status") ? "data_status" : "quality";
+    if (count > 0) {
+      plan.parcels.reserve(static_cast<std::size_t>(count));
+      provenance.reserve(static_cast<std::size_t>(count));
+    }
+  };
+  // Each feature becomes a parcel as it is read, so a large layer is never held both as features and as parcels.
+  auto each = [&](const SourceLayer& src, io::Feature&& f) {
     Parcel p;
     p.fid = f.fid;
-    p.id = src->text(f, "parcel_id");
-    p.phase = src->text(f, "phase");
-    p.zone = src->text(f, "zone");
-    p.landuse = src->text(f, "landuse");
-    p.far = src->number(f, "far").value_or(0.0);
-    p.name_zh = src->text(f, "name_zh");
-    p.provenance = provenance_of(*src, f, quality_field);
+    p.id = src.text(f, "parcel_id");
+    p.phase = src.text(f, "phase");
+    p.zone = src.text(f, "zone");
+    p.landuse = src.text(f, "landuse");
+    p.far = src.number(f, "far").value_or(0.0);
+    p.name_zh = src.text(f, "name_zh");
+    p.provenance = provenance_of(src, f, quality_field);
     if (has_status) {
-      std::string raw = src->text(f, "status");
+      std::string raw = src.text(f, "status");
       if (auto mapped = mapping.status_values.find(raw); mapped != mapping.status_values.end()) raw = mapped->second;
       if (auto s = development_status_from(raw)) {
         p.status = *s;
@@ -373,15 +391,20 @@ void read_parcels(Reader& reader, Plan& plan, const FieldMapping& mapping) {
                                  fmt::format("development status '{}' is not built / under construction / vacant / "
                                              "planned; taken as planned (map it with [status_values])",
                                              raw),
-                                 src->at(f, p.id));
+                                 src.at(f, p.id));
       }
     }
-    auto g = reader.geometry(*src, f, p.id, Family::polygonal);
-    if (!g) continue;
+    auto g = reader.geometry(src, f, p.id, Family::polygonal);
+    if (!g) return;
     p.geometry = std::move(*g);
     p.area_m2 = geom::area(p.geometry);
     provenance.push_back(p.provenance);
     plan.parcels.push_back(std::move(p));
+  };
+  if (!reader.read_each("parcels", true, false, start, each)) {
+    throw Error(ErrorCode::data,
+                "no parcels layer (name it in the mapping file: [layers.parcels] layer = \"...\")",
+                Context{.path = plan.source, .layer = "parcels"});
   }
   plan.layers.push_back(summarise("parcels", provenance));
 }
@@ -484,22 +507,26 @@ Plan load_plan(const fs::path& dataset, const FieldMapping& mapping, ProblemRepo
                const LoadOptions& options, const Progress& progress) {
   Plan plan;
   plan.source = dataset.string();
-  Reader reader(dataset, mapping, problems, options);
-  plan.crs = reader.working().epsg() ? fmt::format("EPSG:{}", *reader.working().epsg()) : reader.working().definition();
-  progress.check(0.0, "reading parcels");
-  read_parcels(reader, plan, mapping);
-  progress.check(0.4, "reading phases and zones");
-  read_phases(reader, plan);
-  read_zones(reader, plan);
-  progress.check(0.5, "reading corridor, stations and constraints");
-  plan.corridor = read_features(reader, "corridor", Family::lineal, "name", "name", plan.layers);
-  plan.corridor_band = read_features(reader, "corridor_band", Family::polygonal, "name", "tier", plan.layers);
-  plan.bases = read_features(reader, "bases", Family::any, "name_en", "tier", plan.layers);
-  plan.stations = read_features(reader, "stations", Family::puntal, "name_en", "line", plan.layers);
-  plan.roads = read_features(reader, "roads", Family::lineal, "name", "class", plan.layers);
-  plan.constraints = read_features(reader, "constraints", Family::polygonal, "name", "kind", plan.layers);
-  plan.ftz = read_features(reader, "ftz", Family::polygonal, "name", "name", plan.layers);
-  read_tables(reader, plan);
+  {
+    // The dataset is closed (GDAL's and SQLite's caches freed) before the validation, the peak of a large plan.
+    Reader reader(dataset, mapping, problems, options);
+    plan.crs =
+        reader.working().epsg() ? fmt::format("EPSG:{}", *reader.working().epsg()) : reader.working().definition();
+    progress.check(0.0, "reading parcels");
+    read_parcels(reader, plan, mapping);
+    progress.check(0.4, "reading phases and zones");
+    read_phases(reader, plan);
+    read_zones(reader, plan);
+    progress.check(0.5, "reading corridor, stations and constraints");
+    plan.corridor = read_features(reader, "corridor", Family::lineal, "name", "name", plan.layers);
+    plan.corridor_band = read_features(reader, "corridor_band", Family::polygonal, "name", "tier", plan.layers);
+    plan.bases = read_features(reader, "bases", Family::any, "name_en", "tier", plan.layers);
+    plan.stations = read_features(reader, "stations", Family::puntal, "name_en", "line", plan.layers);
+    plan.roads = read_features(reader, "roads", Family::lineal, "name", "class", plan.layers);
+    plan.constraints = read_features(reader, "constraints", Family::polygonal, "name", "kind", plan.layers);
+    plan.ftz = read_features(reader, "ftz", Family::polygonal, "name", "name", plan.layers);
+    read_tables(reader, plan);
+  }
   progress.check(0.7, "validating");
   validate(plan, problems, options);
   progress.check(1.0, "plan loaded");
@@ -515,22 +542,24 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
     return where;
   };
 
-  // Ids and codes.
-  std::map<std::string, const Parcel*> seen;
-  for (const auto& p : plan.parcels) {
-    if (p.id.empty()) {
-      problems.report(Severity::error, "parcel.missing_id", "parcel has no parcel_id", at(p));
-    } else if (auto [it, inserted] = seen.emplace(p.id, &p); !inserted) {
-      problems.report(Severity::error, "parcel.duplicate_id",
-                      fmt::format("parcel_id '{}' is also used by feature {}", p.id, it->second->fid), at(p));
-    }
-    if (!plan.classes.empty() && !plan.find_class(p.landuse)) {
-      problems.report(Severity::error, "parcel.unknown_landuse",
-                      fmt::format("land-use code '{}' is not in landuse_classes", p.landuse), at(p));
-    }
-    if (!plan.zones.empty() && !p.zone.empty() && !plan.find_zone(p.zone)) {
-      problems.report(Severity::warning, "parcel.unknown_zone", fmt::format("zone '{}' is not in zones", p.zone),
-                      at(p));
+  // Ids and codes. (A block: the map of ids is gone before the coverage check, the peak of a large plan's load.)
+  {
+    std::map<std::string, const Parcel*> seen;
+    for (const auto& p : plan.parcels) {
+      if (p.id.empty()) {
+        problems.report(Severity::error, "parcel.missing_id", "parcel has no parcel_id", at(p));
+      } else if (auto [it, inserted] = seen.emplace(p.id, &p); !inserted) {
+        problems.report(Severity::error, "parcel.duplicate_id",
+                        fmt::format("parcel_id '{}' is also used by feature {}", p.id, it->second->fid), at(p));
+      }
+      if (!plan.classes.empty() && !plan.find_class(p.landuse)) {
+        problems.report(Severity::error, "parcel.unknown_landuse",
+                        fmt::format("land-use code '{}' is not in landuse_classes", p.landuse), at(p));
+      }
+      if (!plan.zones.empty() && !p.zone.empty() && !plan.find_zone(p.zone)) {
+        problems.report(Severity::warning, "parcel.unknown_zone", fmt::format("zone '{}' is not in zones", p.zone),
+                        at(p));
+      }
     }
   }
   if (plan.classes.empty()) {

@@ -67,6 +67,10 @@ Context with_key(Context where, const std::string& key) {
   return where;
 }
 
+// Drivers are float grids: a number beyond float's range would become an infinity.
+constexpr double kLargestValue = std::numeric_limits<float>::max();
+bool is_driver_value(double v) { return std::isfinite(v) && std::abs(v) <= kLargestValue; }
+
 }  // namespace
 
 std::string_view to_string(DriverKind kind) noexcept {
@@ -175,10 +179,11 @@ struct DriverBuilder::Impl {
       if (!s.field.empty()) {
         const auto text = layer.value(f, s.field);
         const auto v = text ? number(*text) : std::nullopt;
-        if (!v) {
+        if (!v || !is_driver_value(*v)) {
           problems.report(Severity::warning, "drivers.not_a_number",
-                          fmt::format("driver '{}': {} = '{}' is not a number; the feature is left out", s.name,
-                                      s.field, text.value_or("")),
+                          fmt::format("driver '{}': {} = '{}' is not a number{}; the feature is left out", s.name,
+                                      s.field, text.value_or(""),
+                                      v ? fmt::format(" of a driver's range (up to {:g} in size)", kLargestValue) : ""),
                           Context{.path = layer.source, .feature_id = f.fid, .key = s.field});
           continue;
         }
@@ -369,6 +374,21 @@ struct DriverBuilder::Impl {
       const double length = s.length_m;
       for (std::int64_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(std::exp(-out[i] / length));
     }
+    // Sums (densities of heavy weights in a small radius) and huge source values can leave float's range; an
+    // infinity would reach the fit, so it is an error naming the driver and a cell.
+    for (std::int64_t i = 0; i < out.size(); ++i) {
+      if (area[i] != 0 && !std::isfinite(out[i])) {
+        const grid::Cell c = spec.cell_of_index(i);
+        Context at = with_key(s.where_declared, s.name);
+        at.coordinate = Coordinate{spec.col_centre_x(c.col), spec.row_centre_y(c.row)};
+        throw Error(ErrorCode::data,
+                    fmt::format("driver '{}' is {} at row {}, column {} in {}: its values exceed a driver's range (up "
+                                "to {:g} in size); scale its source values{}",
+                                s.name, out[i], c.row, c.col, year, kLargestValue,
+                                s.kind == DriverKind::density ? " or weights, or widen radius_m" : " or set a cap"),
+                    at);
+      }
+    }
     return out;
   }
 };
@@ -427,6 +447,14 @@ DriverBuilder::DriverBuilder(std::vector<DriverSpec> specs, const Study& study, 
     }
     if (d.transform == DriverTransform::decay && !(d.length_m > 0.0)) {
       throw Error(ErrorCode::config, fmt::format("driver '{}': length_m must be > 0", d.name), where);
+    }
+    for (const auto& [value, key] : {std::pair{d.cap, "cap"}, std::pair{d.outside, "outside"}}) {
+      if (value && !is_driver_value(*value)) {
+        throw Error(ErrorCode::config,
+                    fmt::format("driver '{}': {} = {} is beyond a driver's range (up to {:g} in size)", d.name, key,
+                                *value, kLargestValue),
+                    with_key(d.where_declared, d.name + "." + key));
+      }
     }
     p.cap = d.cap ? *d.cap : (d.kind == DriverKind::distance ? default_cap_m : std::numeric_limits<double>::quiet_NaN());
     if (!by_class) {

@@ -63,7 +63,9 @@ struct DriverSpec {
   std::vector<std::string> classes;   ///< kinds distance and share: the cells of these classes (keys)
   bool built_classes = false;         ///< kinds distance and share: the cells of every built class
   bool every_year = true;             ///< class distance / share: measured on each simulated year's map (false: start map)
-  std::string field;                  ///< category: the numeric attribute; density: optional weight field
+  std::string field;                  ///< category: the numeric attribute; density: optional weight field (a
+                                      ///< feature whose value is not a number within float's range is left out,
+                                      ///< with a warning)
   std::string opens_field;            ///< file vector sources: a feature counts from the year in this field
   std::optional<double> outside;      ///< category: value outside every polygon. DEFAULT largest value + 1
   bool smallest_wins = true;          ///< category: where polygons overlap. DEFAULT the smallest value
@@ -85,7 +87,7 @@ struct DriverLayer {
 class DriverBuilder {
  public:
   /// Throws Error(config, where_declared) for an inconsistent declaration (no source, unknown class or field, a
-  /// where on a raster, a name used twice), Error(input) for unreadable sources, Error(data) for rasters on another
+  /// where on a raster, a name used twice, a cap or outside beyond float's range), Error(input) for unreadable sources, Error(data) for rasters on another
   /// grid (with the gdalwarp command that aligns them) or a category attribute that is not a number.
   /// `plan` may be null (then declarations may not use plan layers). `default_cap_m` caps distances.
   DriverBuilder(std::vector<DriverSpec> specs, const Study& study, const plan::Plan* plan, double default_cap_m,
@@ -104,7 +106,8 @@ class DriverBuilder {
 
   /// The drivers `names` (all when empty, in declaration order) in `year`, class distances measured on `map`
   /// (class indices of the study; those with every_year = false on the study's start map).
-  /// Error(config) naming an unknown driver.
+  /// Error(config) naming an unknown driver; Error(data) naming the driver and a cell when a value inside the study
+  /// area leaves float's range (a density of huge weights, a source value near FLT_MAX), so every layer is finite.
   std::vector<DriverLayer> build(int year, const grid::Grid<std::uint8_t>& map,
                                  std::span<const std::string> names = {}) const;
 

@@ -2,8 +2,6 @@
 // part before it is written as base.toml in a private folder and the part after it is the scenario (which may say
 // extends = "base.toml"), parsed as if it were that folder's scenario.toml; otherwise the whole input is the
 // scenario. A parsed scenario is also written back as TOML and JSON and parsed again.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -11,25 +9,12 @@
 #include "fuzz_support.hpp"
 #include "scenario/scenario.hpp"
 
-namespace {
-
-std::filesystem::path folder() {
-  static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() / ("parksim-fuzz-scenario-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parksim;
   return fuzz::run_one([&] {
     std::string_view text = fuzz::as_text(data, size);
     const auto split = text.find("\n#---\n");
-    const auto dir = folder();
+    static const std::filesystem::path dir = fuzz::private_folder("fuzz-scenario");
     {
       std::ofstream base(dir / "base.toml", std::ios::binary | std::ios::trunc);
       if (split != std::string_view::npos) base << text.substr(0, split);

@@ -51,16 +51,19 @@ std::vector<RasterCategory> read_attribute_table(GDALRasterAttributeTableH rat) 
     return t;
   };
   for (int c = 0; c < columns; ++c) {
-    const GDALRATFieldUsage usage = GDALRATGetUsageOfCol(rat, c);
+    // GDAL keeps a column's usage as the file states it (a sidecar may say <Usage>999999999999990</Usage>), and
+    // such a value held in the enum type is undefined behaviour: it is compared as a number.
+    const int usage = static_cast<int>(GDALRATGetUsageOfCol(rat, c));
+    auto is = [usage](GDALRATFieldUsage u) { return usage == static_cast<int>(u); };
     const std::string col = lower(GDALRATGetNameOfCol(rat, c));
-    if (value < 0 && (usage == GFU_MinMax || usage == GFU_Min || col == "value")) value = c;
-    if (name < 0 && (usage == GFU_Name || col == "name" || col == "class" || col == "label" || col == "category" ||
+    if (value < 0 && (is(GFU_MinMax) || is(GFU_Min) || col == "value")) value = c;
+    if (name < 0 && (is(GFU_Name) || col == "name" || col == "class" || col == "label" || col == "category" ||
                      col == "class_name")) {
       name = c;
     }
-    if (red < 0 && (usage == GFU_Red || col == "red")) red = c;
-    if (green < 0 && (usage == GFU_Green || col == "green")) green = c;
-    if (blue < 0 && (usage == GFU_Blue || col == "blue")) blue = c;
+    if (red < 0 && (is(GFU_Red) || col == "red")) red = c;
+    if (green < 0 && (is(GFU_Green) || col == "green")) green = c;
+    if (blue < 0 && (is(GFU_Blue) || col == "blue")) blue = c;
   }
   std::vector<RasterCategory> out;
   if (value < 0) return out;

@@ -163,6 +163,15 @@ Layer read_layer(const fs::path& path, std::string_view layer_name, const ReadOp
 }
 
 Layer VectorDataset::read(std::string_view layer_name, const ReadOptions& options) const {
+  std::vector<Feature> features;
+  Layer out = read_each(layer_name, options, {}, [&](Feature&& f) { features.push_back(std::move(f)); });
+  out.features = std::move(features);
+  return out;
+}
+
+Layer VectorDataset::read_each(std::string_view layer_name, const ReadOptions& options,
+                               const std::function<void(const Layer& header, std::int64_t feature_count)>& start,
+                               const std::function<void(Feature&&)>& each) const {
   const fs::path& path = m_impl->path;
   GDALDatasetH opened = m_impl->ds.get();
   OGRLayerH layer = require_layer(opened, path, layer_name);
@@ -219,6 +228,11 @@ Layer VectorDataset::read(std::string_view layer_name, const ReadOptions& option
   }
   std::vector<OGRFieldType> ogr_types;
   for (int i = 0; i < field_count; ++i) ogr_types.push_back(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)));
+  // Messages name a field as the file does (a Shapefile's short name), also when a field map gives the full name.
+  std::vector<std::string> file_field_names;
+  for (const auto& def : out.fields) file_field_names.push_back(def.name);
+  if (is_shapefile && options.apply_field_map) apply_field_map(path, out);
+  if (start) start(out, OGR_L_GetFeatureCount(layer, FALSE));
 
   ErrorScope errors;
   OGR_L_ResetReading(layer);
@@ -283,7 +297,7 @@ Layer VectorDataset::read(std::string_view layer_name, const ReadOptions& option
         default: {
           std::string text = OGR_F_GetFieldAsString(feature.get(), i);
           if (!is_valid_utf8(text)) {
-            at.key = out.fields[static_cast<std::size_t>(i)].name;
+            at.key = file_field_names[static_cast<std::size_t>(i)];
             throw Error(ErrorCode::data,
                         raw_bytes ? "string is not valid UTF-8 and the Shapefile has no .cpg saying its encoding; "
                                     "add a .cpg file beside it holding the encoding (e.g. CP936 for GBK), or set "
@@ -299,9 +313,8 @@ Layer VectorDataset::read(std::string_view layer_name, const ReadOptions& option
         }
       }
     }
-    out.features.push_back(std::move(f));
+    each(std::move(f));
   }
-  if (is_shapefile && options.apply_field_map) apply_field_map(path, out);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,23 @@ TEST(ClassCog, carries_the_class_colours_and_chinese_category_names_in_its_sidec
   EXPECT_EQ(info.category_names[2], "");
   // Only the two outputs appear: no temporary left behind.
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"classes.tif", "classes.tif.aux.xml"}));
+}
+
+TEST(ClassCog, a_sidecar_with_a_column_usage_beyond_gdals_enum_still_reads_its_attribute_table) {
+  // Found by fuzz_study_tables: GDAL keeps any <Usage> number, and holding it in the enum type was undefined behaviour
+  // (caught by the UndefinedBehaviorSanitizer of the asan preset). The value column is still found by its name.
+  TempDir dir;
+  const auto g = small_geometry();
+  write_class_cog(dir / "classes.tif", g, class_values(g.cols, g.rows), classes());
+  std::string aux = read_bytes(dir / "classes.tif.aux.xml");
+  const std::string minmax = "<Usage>5</Usage>";
+  ASSERT_NE(aux.find(minmax), std::string::npos) << aux;
+  aux.replace(aux.find(minmax), minmax.size(), "<Usage>999999999999990</Usage>");
+  std::ofstream(dir / "classes.tif.aux.xml", std::ios::binary | std::ios::trunc) << aux;
+  const RasterInfo info = read_raster(dir / "classes.tif");
+  ASSERT_EQ(info.attribute_table.size(), 3u);
+  EXPECT_EQ(info.attribute_table[2].value, 3);
+  EXPECT_EQ(info.attribute_table[2].name, "研发 R&D");
 }
 
 TEST(ClassCog, two_writes_give_identical_bytes) {

@@ -89,6 +89,37 @@ TEST(GeoPackage, round_trips_types_values_chinese_text_crs_and_geometry) {
   EXPECT_EQ(read.geometry_type, GeometryType::multi_polygon);
 }
 
+TEST(GeoPackage, read_each_hands_over_the_header_first_then_each_feature_and_keeps_none) {
+  TempDir dir;
+  const Layer parcels = sample_parcels();
+  write_gpkg(dir / "results.gpkg", std::span(&parcels, 1));
+  const Layer whole = read_layer(dir / "results.gpkg", "parcels");
+  const VectorDataset dataset(dir / "results.gpkg");
+  std::vector<std::string> events;
+  std::vector<Feature> features;
+  const Layer header = dataset.read_each(
+      "parcels", {},
+      [&](const Layer& h, std::int64_t count) {
+        events.push_back("start " + std::to_string(count));
+        EXPECT_EQ(h.fields, whole.fields);
+        EXPECT_EQ(h.crs, whole.crs);
+        EXPECT_TRUE(h.features.empty());
+      },
+      [&](Feature&& f) {
+        events.push_back("feature " + std::to_string(f.fid));
+        features.push_back(std::move(f));
+      });
+  ASSERT_EQ(whole.features.size(), 3u);
+  EXPECT_EQ(events, (std::vector<std::string>{"start 3", "feature 1", "feature 2", "feature 3"}));
+  EXPECT_TRUE(header.features.empty());
+  EXPECT_EQ(header.name, "parcels");
+  ASSERT_EQ(features.size(), whole.features.size());
+  for (std::size_t k = 0; k < features.size(); ++k) {
+    EXPECT_EQ(features[k].wkb, whole.features[k].wkb);
+    EXPECT_EQ(features[k].values, whole.features[k].values);
+  }
+}
+
 TEST(GeoPackage, layer_without_crs_reads_back_without_crs) {
   // GeoPackage stores "no CRS" as an "Undefined ... SRS" row; it must not come back as a CRS.
   TempDir dir;

@@ -120,24 +120,32 @@ TEST_F(Drivers, values_fill_nodata_with_the_mean_and_sources_change_by_year) {
   EXPECT_FLOAT_EQ(one(b, 2012)(1, 3), 9.0F);
 }
 
-TEST_F(Drivers, a_category_takes_the_smallest_value_where_polygons_overlap_and_skips_words) {
+// A category driver of tier bands (text field `tier`): the whole grid, its three western columns and its north-west
+// cell, with the tiers `all`, `west` and `corner`.
+DriverSpec tier_bands(const std::filesystem::path& path, const std::string& all, const std::string& west,
+                      const std::string& corner) {
   io::Layer l;
   l.name = "bands";
   l.crs = io::CrsRef::from_epsg(32650);
   l.geometry_type = io::GeometryType::polygon;
   l.fields = {{"tier", io::FieldType::string}};
   l.features.push_back({1, wkb("POLYGON ((500000 4400000, 500800 4400000, 500800 4399400, 500000 4399400, 500000 4400000))"),
-                        {std::string("3")}});
+                        {all}});
   l.features.push_back({2, wkb("POLYGON ((500000 4400000, 500300 4400000, 500300 4399400, 500000 4399400, 500000 4400000))"),
-                        {std::string("1")}});
+                        {west}});
   l.features.push_back({3, wkb("POLYGON ((500000 4400000, 500100 4400000, 500100 4399900, 500000 4399900, 500000 4400000))"),
-                        {std::string("inner")}});
-  io::write_gpkg(m_dir / "bands.gpkg", std::vector<io::Layer>{l});
+                        {corner}});
+  io::write_gpkg(path, std::vector<io::Layer>{l});
   DriverSpec d;
   d.name = "tier";
   d.kind = DriverKind::category;
-  d.sources = {DriverSource{.path = m_dir / "bands.gpkg"}};
+  d.sources = {DriverSource{.path = path}};
   d.field = "tier";
+  return d;
+}
+
+TEST_F(Drivers, a_category_takes_the_smallest_value_where_polygons_overlap_and_skips_words) {
+  DriverSpec d = tier_bands(m_dir / "bands.gpkg", "3", "1", "inner");
   const auto t = one(builder({d}), 2000);
   EXPECT_FLOAT_EQ(t(0, 0), 1.0F);
   EXPECT_FLOAT_EQ(t(0, 5), 3.0F);
@@ -194,6 +202,56 @@ TEST_F(Drivers, transforms_apply_after_the_cap) {
   d.transform = DriverTransform::log1p;
   d.cap = 300.0;
   EXPECT_NEAR(one(builder({d}), 2000)(0, 7), std::log1p(300.0F), 1e-5F);
+}
+
+TEST_F(Drivers, values_beyond_float_range_are_refused_or_left_out_never_infinite) {
+  // A cap or outside value that a float cannot hold is refused by key; it made every cell -inf.
+  DriverSpec capped = distance("near_built");
+  capped.classes = {"built"};
+  capped.cap = -1e300;
+  Error e = error_of({capped});
+  EXPECT_EQ(e.code(), ErrorCode::config);
+  EXPECT_EQ(e.context().key, "near_built.cap");
+  EXPECT_NE(std::string(e.what()).find("cap = -1e+300 is beyond a driver's range"), std::string::npos) << e.what();
+
+  // A category value beyond float's range is left out like a word, not burnt as +inf (here it would win).
+  DriverSpec tier = tier_bands(m_dir / "bands.gpkg", "2", "1e300", "2");
+  tier.smallest_wins = false;
+  const auto t = one(builder({tier}), 2000);
+  EXPECT_FLOAT_EQ(t(0, 2), 2.0F);
+  EXPECT_FLOAT_EQ(t(0, 7), 2.0F);
+  bool warned = false;
+  for (const auto& p : m_problems.sorted()) {
+    warned = warned || (p.code == "drivers.not_a_number" && p.message.find("'1e300'") != std::string::npos);
+  }
+  EXPECT_TRUE(warned);
+
+  // A density whose sum leaves float's range: an error naming the driver and its first such cell (row 0 lies within
+  // the 250 m radius of the point in row 2), not an infinite layer.
+  io::Layer firms;
+  firms.name = "firms";
+  firms.crs = io::CrsRef::from_epsg(32650);
+  firms.geometry_type = io::GeometryType::point;
+  firms.fields = {{"weight", io::FieldType::real}};
+  firms.features.push_back({1, wkb("POINT (500350 4399750)"), {3.0e38}});
+  io::write_gpkg(m_dir / "firms.gpkg", std::vector<io::Layer>{firms});
+  DriverSpec dense;
+  dense.name = "firms_per_km2";
+  dense.kind = DriverKind::density;
+  dense.sources = {DriverSource{.path = m_dir / "firms.gpkg"}};
+  dense.field = "weight";
+  dense.radius_m = 250.0;
+  const DriverBuilder b = builder({dense});
+  try {
+    b.build(2000, m_study.initial);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.code(), ErrorCode::data);
+    EXPECT_NE(std::string(err.what()).find("driver 'firms_per_km2' is inf at row 0, column 3 in 2000"),
+              std::string::npos)
+        << err.what();
+    EXPECT_TRUE(err.context().coordinate.has_value());
+  }
 }
 
 TEST_F(Drivers, declarations_that_cannot_work_are_errors_naming_the_driver) {
