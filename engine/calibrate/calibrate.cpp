@@ -747,15 +747,15 @@ void fit_patches(const Prepared& p, const CalibrationOptions& options, Calibrati
   if (scale < 0.95) {
     for (int& v : base.patch_sizes_cells) v = std::max(1, static_cast<int>(std::lround(v * scale)));
     bisect_share(std::max(0.0, base.patch_share - 0.2), std::min(1.0, base.patch_share + 0.2), 5);
+    result.patch_size_scale = scale;
+    result.simulated_growth = simulated(base);
+  } else {
+    result.patch_size_scale = 1.0;  // sizes drawn as observed: `first` is the calibrated simulation already
+    result.simulated_growth = first;
   }
-  result.patch_size_scale = scale;
-  result.simulated_growth = simulated(base);
   result.simulated_growth_runs = options.runs_per_evaluation;
 }
 
-}  // namespace
-
-namespace {
 
 // A class that does not grow over the fitting interval gets no transition potential: the Problem names it, what the
 // maps show (its gross gains and net change) and the fallback.
