@@ -145,6 +145,23 @@ TEST_F(Pipeline, parcels_developed_years_agree_with_the_class_maps) {
   EXPECT_EQ(r.parcels[0].developed_year, 2025);  // a built core parcel
 }
 
+TEST_F(Pipeline, parcels_floor_area_is_their_developed_area_times_their_far) {
+  constexpr double kTolM2 = 1e-6;
+  const auto r = run();
+  ASSERT_EQ(r.parcels.size(), r.plan.parcels.size());
+  // A built core parcel of 500 m x 500 m at far 2.0 (gross), developed at the end: 500,000 m2 of floor area.
+  ASSERT_EQ(r.plan.parcels[0].far, 2.0);
+  ASSERT_EQ(r.parcels[0].developed_share_end, 1.0);
+  EXPECT_NEAR(r.parcels[0].gfa_m2, 250000.0 * 2.0, kTolM2);
+  int developed_in_phase3 = 0;
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
+    const auto& p = r.plan.parcels[i];
+    EXPECT_NEAR(r.parcels[i].gfa_m2, p.area_m2 * r.parcels[i].developed_share_end * p.far, kTolM2) << p.id;
+    if (p.phase == "3" && r.parcels[i].gfa_m2 > 0.0) ++developed_in_phase3;
+  }
+  EXPECT_GT(developed_in_phase3, 0);
+}
+
 TEST_F(Pipeline, allocation_meets_the_health_target_and_links_to_simulated_years) {
   const auto r = run();
   ASSERT_TRUE(r.allocation.has_value());
