@@ -185,6 +185,48 @@ TEST_F(Pipeline, allocation_meets_the_health_target_and_links_to_simulated_years
   EXPECT_GT(allocated, 0);
 }
 
+TEST_F(Pipeline, a_zone_in_no_phase_is_allocated_to_its_own_parcels_only) {
+  using testing::kX0;
+  using testing::kY0;
+  using testing::rect;
+  using testing::wkb;
+  // A site in no phase (phase ""), zone "remote": two 200 m parcels of farmland east of phase 3, touching its
+  // Medical Device parcels, so that only the rule - not distance - keeps the zones apart.
+  auto layers = testing::synthetic_layers();
+  auto& parcels = layers[0];
+  auto& zones = layers[2];
+  ASSERT_EQ(parcels.name, "parcels");
+  ASSERT_EQ(zones.name, "zones");
+  std::int64_t fid = parcels.features.back().fid + 1;
+  for (int j = 0; j < 2; ++j) {
+    const double y = kY0 + 1000 + 200.0 * j;
+    parcels.features.push_back({fid, wkb(rect(kX0 + 1000, y, kX0 + 1200, y + 200)),
+                                {"R" + std::to_string(fid), std::string(), std::string("remote"), std::string("0103"),
+                                 std::string("planned"), 1.5}});
+    ++fid;
+  }
+  zones.features.push_back({4, wkb(rect(kX0 + 1000, kY0 + 1000, kX0 + 1200, kY0 + 1400)),
+                            {std::string("remote"), std::string("Remote site")}});
+  const auto gpkg = m_dir / "with_site.gpkg";
+  io::write_gpkg(gpkg, layers);
+  const auto r = run_scenario(scenario::Scenario::load(write("site.toml", testing::synthetic_scenario(gpkg))));
+  ASSERT_TRUE(r.allocation.has_value());
+  EXPECT_EQ(r.allocation->status, "optimal");
+  int remote = 0;
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
+    const auto& p = r.plan.parcels[i];
+    if (p.zone == "remote") {
+      ++remote;
+      EXPECT_EQ(p.phase, "");
+      EXPECT_EQ(r.parcels[i].alloc_zone, "remote") << p.id;  // allocated, and to its own zone
+    } else {
+      EXPECT_NE(r.parcels[i].alloc_zone, "remote") << p.id;  // never a phase's parcel
+    }
+  }
+  EXPECT_EQ(remote, 2);
+  for (const auto& pr : r.problems) EXPECT_NE(pr.code, "parcel.outside_phases");
+}
+
 TEST_F(Pipeline, reports_every_fixed_indicator_with_labels_and_the_plan_areas) {
   const auto r = run();
   for (const char* id : {"plan_total_km2", "phase12_km2", "phase3_km2", "health_industry_land_mu", "fillup_year_phase3",
