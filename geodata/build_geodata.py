@@ -49,6 +49,13 @@ PARCEL_A_M2 = 379300.0          # 37.93 ha
 FTZ_M2 = 10.26e6
 M2_PER_MU = 2000.0 / 3.0
 BEAUTY_HEALTH_M2 = 3.0e6        # schematic size ("a few km2"), not a published figure
+ZHUXINZHUANG_BLOCKS_KM2 = 6.627           # 662.7 ha (Beijing Youth Daily 2022-12-21)
+MEDICAL_DEVICE_CITY_WEST_KM2 = 0.886      # 88.6 ha (Changping international medical device city, west area)
+SCHEMATIC_BASE_KM2 = 1.0        # ASSUMPTION: 100 ha per schematic corridor base (no published area)
+BEAUTY_HEALTH_WIDTH_M = 2000.0  # the zone is a north-up 2 km x 1.5 km rectangle (judgement)
+# ASSUMPTION (scenarios/baseline.toml [demand.class_share.beauty_health]): the planned use of Beauty & Health land,
+# 40 % R&D, 30 % production, 30 % commercial / services - no published mix.
+BEAUTY_HEALTH_PLANNED_USES = [("0802", 40), ("100101", 30), ("0901", 30)]
 
 # Schematic construction parameters (metres in EPSG:4548). Documented in PROVENANCE.md.
 BEIQING_SETBACK_M = 30.0        # park south edge north of the Beiqing Rd centreline (as in the draft)
@@ -263,6 +270,18 @@ def cumulative(start, widths, stop):
     return lines
 
 
+def stretched(start, widths, stop):
+    """Grid line positions from start to exactly stop: as many widths of the cycle as fit best, scaled to fit."""
+    n = max(1, round((stop - start) / (sum(widths) / len(widths))))
+    cycle = [widths[i % len(widths)] for i in range(n)]
+    scale = (stop - start) / sum(cycle)
+    lines = [start]
+    for w in cycle:
+        lines.append(lines[-1] + w * scale)
+    lines[-1] = float(stop)
+    return lines
+
+
 def bisect(f, lo, hi, target, iterations=80):
     """Parameter t in [lo, hi] with f(t) == target, f increasing."""
     for _ in range(iterations):
@@ -474,7 +493,7 @@ class Park:
     pass
 
 
-def build_park(draft, termini):
+def build_park(draft, termini, xts):
     park = Park()
     beiqing = draft_line(draft, "BEIQING_RD")
     g6 = draft_line(draft, "G6")
@@ -535,13 +554,8 @@ def build_park(draft, termini):
                           frame.pt(x_w, vt)])
 
     # The schematic local road grid (block edges). P12 columns are stretched to end exactly at x_e.
-    n12 = max(1, round((x_e - x_w) / (sum(COLUMN_WIDTHS_M) / len(COLUMN_WIDTHS_M))))
-    widths = [COLUMN_WIDTHS_M[i % len(COLUMN_WIDTHS_M)] for i in range(n12)]
-    scale = (x_e - x_w) / sum(widths)
-    xs = [x_w]
-    for w in widths:
-        xs.append(xs[-1] + w * scale)
-    xs[-1] = float(x_e)
+    xs = stretched(x_w, COLUMN_WIDTHS_M, x_e)
+    n12 = len(xs) - 1
     x_far = max(edge.at(frame, v0, False)[0], edge.at(frame, vt, False)[0]) + 1.0
     k = n12 % len(COLUMN_WIDTHS_M)                  # east of x_e the width cycle continues where P12 stopped
     xs = xs + cumulative(x_e, COLUMN_WIDTHS_M[k:] + COLUMN_WIDTHS_M[:k], x_far)[1:]
@@ -567,14 +581,59 @@ def build_park(draft, termini):
                            (ph3e_belt, "belt", frame, wide, vs12, MIN_STRIP_PARCEL_M2)]),
         ("3A", "3", ph3a, [(ph3a, "dev", a_frame, a_xs, a_vs, MIN_PARCEL_M2)]),
     ]
+    # Beauty & Health (Xiaotangshan): a zone in no phase, away from the park. A north-up 2 km x 1.5 km rectangle
+    # centred on the town point, cut into blocks like the phases (grid stretched to end at its edges).
+    tx, ty = (mm(c) for c in to_work(*xts))
+    half_w, half_h = BEAUTY_HEALTH_WIDTH_M / 2.0, BEAUTY_HEALTH_M2 / BEAUTY_HEALTH_WIDTH_M / 2.0
+    bh_frame = Frame(tx, ty, 0.0)
+    bh = polygon([bh_frame.pt(tx - half_w, -half_h), bh_frame.pt(tx + half_w, -half_h),
+                  bh_frame.pt(tx + half_w, half_h), bh_frame.pt(tx - half_w, half_h)])
+    park.bh_frame = bh_frame
+    park.bh_xs = stretched(tx - half_w, COLUMN_WIDTHS_M, tx + half_w)
+    park.bh_vs = stretched(-half_h, P3_ROW_HEIGHTS_M, half_h)
+    park.bh = bh
+    # Sites in no phase, laid out like park.subareas: (site id, phase None, polygon, regions).
+    park.sites = [("BH", None, bh, [(bh, "site", bh_frame, park.bh_xs, park.bh_vs, MIN_PARCEL_M2)])]
     park.edge = edge
     park.termini = [(r["name_zh"], r["osm_way"], to_work(float(r["lon"]), float(r["lat"]))) for r in termini]
     return park
 
 
-PARCEL_PREFIX = {"1-2": "P12", "3N": "P3", "3E": "P3E", "3A": "P3A"}
+PARCEL_PREFIX = {"1-2": "P12", "3N": "P3", "3E": "P3E", "3A": "P3A", "BH": "PBH"}
 SRC_PARCEL = ("schematic blocks of build_geodata.py: the phase polygons cut by a schematic road grid; "
               "attributes assigned by rule (see PROVENANCE.md)")
+SRC_SITE_PARCEL = ("SCHEMATIC: blocks of build_geodata.py cutting the schematic Beauty & Health rectangle (Xiaotangshan; "
+                   "in no phase: phase NULL) by a regular grid; ASSUMPTION: all planned, current use farmland / rural "
+                   "homesteads / orchards by rule, planned_landuse 40 % R&D (0802) / 30 % production (100101) / 30 % "
+                   "commercial (0901) as in scenarios/baseline.toml, far = planned FAR of that use by rule - no "
+                   "published plan, parcel or land-use map of the zone (see PROVENANCE.md)")
+# Current use of land earmarked but not yet cleared: farmland, rural homesteads, orchards (shares by judgement).
+PLANNED_CURRENT_USES = [("0103", 60), ("0703", 25), ("0201", 15)]
+
+
+def planned_use(zone):
+    """The use a vacant or planned phase-3 parcel's far is planned for (ASSUMPTION): the zone's main use, R&D in
+    frontier_tech, manufacturing in medical_device. (Beauty & Health: see assign_by_area_share.)"""
+    return "0802" if zone == "frontier_tech" else "100101"
+
+
+def assign_by_area_share(parcels, shares):
+    """Planned uses of parcels by area share: the parcels in hash order (SHA-256 of the id) each take the use in whose
+    cumulative share the middle of their area falls, so each use's area share is met to within about one parcel."""
+    ordered = sorted(parcels, key=lambda p: (unit_hash("planned:" + p["parcel_id"]), p["parcel_id"]))
+    total_area = sum(p["area_m2"] for p in ordered)
+    total_weight = float(sum(w for _, w in shares))
+    done = 0.0
+    for p in ordered:
+        middle = (done + p["area_m2"] / 2.0) / total_area
+        done += p["area_m2"]
+        acc = 0.0
+        for use, w in shares:
+            acc += w / total_weight
+            if middle < acc:
+                break
+        p["planned_landuse"] = use
+        p["far"] = far_for(use, p["parcel_id"])
 
 
 def parcel_attributes(pid, subarea, kind, row, zone):
@@ -584,6 +643,8 @@ def parcel_attributes(pid, subarea, kind, row, zone):
         return "1402", "built"
     if kind == "river":
         return "1401", "built"
+    if kind == "site":
+        return pick("landuse:" + pid, PLANNED_CURRENT_USES), "planned"
     if kind == "core":
         status = "under construction" if u < 0.08 else "built"
         landuse = pick("landuse:" + pid, [("0802", 50), ("100101", 20), ("0902", 6), ("0901", 4),
@@ -608,12 +669,12 @@ def parcel_attributes(pid, subarea, kind, row, zone):
         return pick("landuse:" + pid, uses), "under construction"
     if u < p_uc + p_vacant:
         return "2301", "vacant"
-    return pick("landuse:" + pid, [("0103", 60), ("0703", 25), ("0201", 15)]), "planned"
+    return pick("landuse:" + pid, PLANNED_CURRENT_USES), "planned"
 
 
 def build_parcels(park):
     parcels = []
-    for subarea, phase, _, regions in park.subareas:
+    for subarea, phase, _, regions in park.subareas + park.sites:
         prefix = PARCEL_PREFIX[subarea]
         n = 0
         for region, kind, frame, xs, vs, min_m2 in regions:
@@ -625,7 +686,9 @@ def build_parcels(park):
                     raise RuntimeError("%s is not one polygon after rounding" % pid)
                 geom = geom.GetGeometryRef(0).Clone()
                 centroid = piece.Centroid()
-                if subarea == "1-2":
+                if kind == "site":
+                    zone = "beauty_health"
+                elif subarea == "1-2":
                     zone = "core"
                 elif subarea == "3A":
                     zone = "frontier_tech"
@@ -635,35 +698,35 @@ def build_parcels(park):
                     zone = "frontier_tech" if centroid.GetX() < park.x_split else "medical_device"
                 landuse, status = parcel_attributes(pid, subarea, kind, row, zone)
                 name_zh = None
-                source = SRC_PARCEL
+                source = SRC_SITE_PARCEL if kind == "site" else SRC_PARCEL
                 for t_name, t_way, (tx, ty) in park.termini:
                     if piece.Contains(point(tx, ty)):
                         landuse, status, name_zh = "1208", "built", t_name
                         source += "; name and use from OSM way %s (bus terminus area; centroid inside)" % t_way
-                if status in ("vacant", "planned"):
-                    # planned FAR for land still to be developed: R&D in frontier_tech, manufacturing otherwise
-                    far = far_for("0802" if zone == "frontier_tech" else "100101", pid)
-                else:
-                    far = far_for(landuse, pid)
+                # land still to be developed: the planned FAR of its planned use; else the FAR of its use
+                # (Beauty & Health: both set below, by area share)
+                planned = planned_use(zone) if status in ("vacant", "planned") else None
+                far = far_for(planned or landuse, pid)
                 if subarea == "3A" and kind == "dev":
                     far = round(468100.0 / PARCEL_A_M2, 2)   # published floor area of parcel A / its area
                     source += "; far from the published floor area of parcel A (468,100 m2 / 37.93 ha)"
                 parcels.append({
-                    "geom": geom, "kind": kind, "parcel_id": pid, "phase": phase, "subarea": subarea,
-                    "zone": zone, "landuse": landuse, "status": status, "far": far, "name_zh": name_zh,
-                    "data_status": "schematic", "accuracy_m": 1500 if subarea == "3A" else 700,
-                    "source": source, "licence": LICENCE_ODBL,
+                    "geom": geom, "kind": kind, "parcel_id": pid, "phase": phase,
+                    "subarea": subarea if phase else None, "zone": zone, "landuse": landuse,
+                    "planned_landuse": planned, "status": status, "far": far, "name_zh": name_zh,
+                    "data_status": "schematic", "accuracy_m": 1500 if subarea in ("3A", "BH") else 700,
+                    "source": source, "licence": LICENCE_ODBL_WIKI if kind == "site" else LICENCE_ODBL,
                 })
     for p, geom in zip(parcels, node_polygons([p["geom"] for p in parcels])):
         if not geom.IsValid():
             raise RuntimeError("%s is invalid after noding" % p["parcel_id"])
         area = geom.GetArea()
         p.update({"geom": geom, "area_m2": round(area, 3), "area_mu": round(area / M2_PER_MU, 4)})
+    assign_by_area_share([p for p in parcels if p["kind"] == "site"], BEAUTY_HEALTH_PLANNED_USES)
     # The phase sub-areas and zones are the unions of their blocks, so that blocks tile them exactly.
     park.subarea_geoms = {sa: union_all([p["geom"] for p in parcels if p["subarea"] == sa], sa)
                           for sa, _, _, _ in park.subareas}
-    park.zone_geoms = {z: union_all([p["geom"] for p in parcels if p["zone"] == z], z)
-                       for z in ZONE_IDS if z != "beauty_health"}
+    park.zone_geoms = {z: union_all([p["geom"] for p in parcels if p["zone"] == z], z) for z in ZONE_IDS}
     park.belt_geom = union_all([p["geom"] for p in parcels if p["kind"] == "belt"], "green belt")
     return parcels
 
@@ -814,22 +877,18 @@ def phases_features(park):
     return out
 
 
-def zones_features(park, draft_xts):
-    geoms = dict(park.zone_geoms)
-    # Beauty & Health: a 2 km x 1.5 km rectangle centred on the Xiaotangshan town point (Wikipedia).
-    tx, ty = (mm(c) for c in to_work(*draft_xts))
-    half_w, half_h = 1000.0, BEAUTY_HEALTH_M2 / 2000.0 / 2.0
-    geoms["beauty_health"] = polygon([(tx - half_w, ty - half_h), (tx + half_w, ty - half_h),
-                                      (tx + half_w, ty + half_h), (tx - half_w, ty + half_h)])
+def zones_features(park):
+    geoms = park.zone_geoms
     sources = {
         "core": ("schematic", 700, "union of the phase 1-2 parcels (= phases 1-2)", LICENCE_ODBL),
         "frontier_tech": ("schematic", 1500, "union of its parcels: western part of the phase-3 northern "
                           "expansion + parcel A; split along a grid line by judgement (no published zone map)", LICENCE_ODBL),
         "medical_device": ("schematic", 1500, "union of its parcels: eastern part of the phase-3 northern "
                            "expansion + station strip + G6 green belt; split by judgement (no published zone map)", LICENCE_ODBL),
-        "beauty_health": ("schematic", 1500, "ASSUMPTION: 3 km2 (no published area found; size by judgement); a rectangle centred on the Xiaotangshan "
-                          "town point 116.39361E 40.17583N (en.wikipedia 'Xiaotangshan, Beijing'); the "
-                          "Xiaotangshan beauty park's own site was not found", LICENCE_ODBL_WIKI),
+        "beauty_health": ("schematic", 1500, "ASSUMPTION: 3 km2 (no published area found; size by judgement); a 2 km x "
+                          "1.5 km rectangle centred on the Xiaotangshan town point 116.39361E 40.17583N "
+                          "(en.wikipedia 'Xiaotangshan, Beijing'), = the union of its schematic parcels (in no "
+                          "phase); the Xiaotangshan beauty park's own site was not found", LICENCE_ODBL_WIKI),
     }
     out = []
     for zone_id, name_zh, name_en, focus in ZONES:
@@ -912,31 +971,60 @@ def bases_features(draft, subway, rail):
     src_walk = ("schematic site: %s m along the schematic %s from its Beiqing Rd crossing, %s m to its %s; "
                 "tier by judgement")
     # base_id, tier, axis, name_zh, name_en, position, accuracy, source
+    assumed = (SCHEMATIC_BASE_KM2, "ASSUMPTION: %g ha, no published area of this schematic base" %
+               (SCHEMATIC_BASE_KM2 * 100))
     sites = [
         ("B-G6-D1", "demonstration", "G6", "朱辛庄街区(CP01-0701/0801)", "Zhuxinzhuang blocks (east of G6)",
          to_work(float(zhuxinzhuang["lon"]), float(zhuxinzhuang["lat"])), 1000,
          "662.7 ha blocks east of G6 next to the park, north of Beiqing Rd (Beijing Youth Daily 2022-12-21); "
-         "point = OSM Zhuxinzhuang station as a proxy; tier by judgement"),
+         "point = OSM Zhuxinzhuang station as a proxy; tier by judgement",
+         (ZHUXINZHUANG_BLOCKS_KM2, "published: 662.7 ha, blocks CP01-0701/0801 (Beijing Youth Daily 2022-12-21)")),
         ("B-G7-D1", "demonstration", "G7", None, "G7 demonstration base (schematic)",
-         walk(g7, 3, 3000.0, 500.0), 2000, src_walk % (3000, "G7", 500, "east")),
+         walk(g7, 3, 3000.0, 500.0), 2000, src_walk % (3000, "G7", 500, "east"), assumed),
         ("B-G6-A1", "acceleration", "G6", None, "G6 acceleration base (schematic)",
-         walk(g6, 1, 7000.0, -500.0), 2000, src_walk % (7000, "G6", 500, "west")),
+         walk(g6, 1, 7000.0, -500.0), 2000, src_walk % (7000, "G6", 500, "west"), assumed),
         ("B-G7-A1", "acceleration", "G7", None, "G7 acceleration base (schematic)",
-         walk(g7, 3, 8000.0, 500.0), 2000, src_walk % (8000, "G7", 500, "east")),
+         walk(g7, 3, 8000.0, 500.0), 2000, src_walk % (8000, "G7", 500, "east"), assumed),
         ("B-G6-T1", "transformation", "G6", None, "G6 transformation base (schematic)",
-         walk(g6, 1, 13000.0, 600.0), 2000, src_walk % (13000, "G6", 600, "east")),
+         walk(g6, 1, 13000.0, 600.0), 2000, src_walk % (13000, "G6", 600, "east"), assumed),
         ("B-G7-T1", "transformation", "G7", None, "G7 transformation base (schematic)",
-         walk(g7, 3, 12000.0, 500.0), 2000, src_walk % (12000, "G7", 500, "east")),
+         walk(g7, 3, 12000.0, 500.0), 2000, src_walk % (12000, "G7", 500, "east"), assumed),
         ("B-G6-T2", "transformation", "G6", "昌平国际医疗器械城(西区)", "Changping medical device city, west area",
          to_work(float(changping["lon"]), float(changping["lat"])), 1000,
          "88.6 ha at Machikou near Changping railway station (former steel works site); point = OSM Changping "
-         "railway station as a proxy; tier by judgement"),
+         "railway station as a proxy; tier by judgement",
+         (MEDICAL_DEVICE_CITY_WEST_KM2, "published: 88.6 ha, west area of the Changping international medical "
+          "device city at Machikou")),
     ]
     out = []
-    for base_id, tier, axis, name_zh, name_en, (x, y), acc, source in sites:
+    for base_id, tier, axis, name_zh, name_en, (x, y), acc, source, (capacity_km2, capacity_basis) in sites:
         values = {"geom": point(mm(x), mm(y)), "base_id": base_id, "tier": tier, "axis": axis,
-                  "name_zh": name_zh, "name_en": name_en}
+                  "name_zh": name_zh, "name_en": name_en,
+                  "capacity_km2": capacity_km2, "capacity_basis": capacity_basis}   # for base_areas only
         values.update(prov("schematic", acc, source))
+        out.append(values)
+    return out
+
+
+def base_areas_features(bases):
+    """One polygon per base: a north-up square centred on its point (bases layer) with area = its capacity."""
+    out = []
+    for b in bases:
+        x, y = b["geom"].GetX(), b["geom"].GetY()
+
+        def square(half, rounded, x=x, y=y):
+            f = Frame(x, y, 0.0)
+            return polygon([f.pt(x - half, -half, rounded), f.pt(x + half, -half, rounded),
+                            f.pt(x + half, half, rounded), f.pt(x - half, half, rounded)])
+        target_m2 = b["capacity_km2"] * 1e6
+        geom = square(fit_rounded(square, 1.0, 5000.0, target_m2), True)
+        published = b["capacity_basis"].startswith("published")
+        values = {"geom": geom, "base_id": b["base_id"], "tier": b["tier"], "axis": b["axis"],
+                  "name_zh": b["name_zh"], "name_en": b["name_en"], "capacity_km2": b["capacity_km2"],
+                  "capacity_basis": b["capacity_basis"], "area_km2": round(geom.GetArea() / 1e6, 6)}
+        values.update(prov("schematic", 1500 if published else 2000,
+                           "SCHEMATIC: a north-up square centred on the base's point (bases layer: " + b["source"] +
+                           ") with area = capacity_km2; the site's real shape and extent are not published"))
         out.append(values)
     return out
 
@@ -994,6 +1082,18 @@ def station_features(draft, subway, rail):
     return out
 
 
+def block_grid_lines(prefix, frame, xs, vs, area):
+    """(road_id, line, area to clip to) of a rectangular block grid: north-south lines, then east-west lines."""
+    lines = []
+    for i, x in enumerate(xs):
+        lines.append(("%s-NS-%02d" % (prefix, i), linestring([frame.pt(x, vs[0] - 1.0, False),
+                                                              frame.pt(x, vs[-1] + 1.0, False)]), area))
+    for j, v in enumerate(vs):
+        lines.append(("%s-EW-%02d" % (prefix, j), linestring([frame.pt(xs[0] - 1.0, v, False),
+                                                              frame.pt(xs[-1] + 1.0, v, False)]), area))
+    return lines
+
+
 def roads_features(draft, park):
     out = []
     beiqing = linestring(draft_line(draft, "BEIQING_RD"))
@@ -1011,13 +1111,8 @@ def roads_features(draft, park):
     for j, v in enumerate(sorted(set(park.vs12 + park.vs3 + [park.vt - RIVER_STRIP_M, park.vt]))):
         lines.append(("EW-%02d" % j, linestring([frame.pt(park.x_w - 1.0, v, False),
                                                   frame.pt(park.xs[-1], v, False)]), north))
-    a = park.a_frame
-    for i, x in enumerate(park.a_xs):
-        lines.append(("A-NS-%02d" % i, linestring([a.pt(x, park.a_vs[0] - 1.0, False),
-                                                    a.pt(x, park.a_vs[-1] + 1.0, False)]), park.subareas[3][2]))
-    for j, v in enumerate(park.a_vs):
-        lines.append(("A-EW-%02d" % j, linestring([a.pt(park.a_xs[0] - 1.0, v, False),
-                                                    a.pt(park.a_xs[-1] + 1.0, v, False)]), park.subareas[3][2]))
+    lines += block_grid_lines("A", park.a_frame, park.a_xs, park.a_vs, park.subareas[3][2])
+    lines += block_grid_lines("BH", park.bh_frame, park.bh_xs, park.bh_vs, park.bh)
     for road_id, line, area in lines:
         clipped = line.Intersection(area)
         if clipped.IsEmpty() or clipped.Length() < 1.0:
@@ -1151,7 +1246,7 @@ def build(out_path):
     xts = next(f for f in anchors["features"] if f["properties"]["id"] == "XIAOTANGSHAN_TOWN")
     xts = tuple(xts["geometry"]["coordinates"])
 
-    park = build_park(draft, termini)
+    park = build_park(draft, termini, xts)
     parcels = build_parcels(park)
     box = changping_box(draft)
     corridor, axes = corridor_features(draft, box)
@@ -1161,7 +1256,7 @@ def build(out_path):
     if os.path.exists(tmp):
         os.remove(tmp)
     try:
-        write_layers(tmp, park, parcels, draft, subway, rail, xts, corridor, axes, box)
+        write_layers(tmp, park, parcels, draft, subway, rail, corridor, axes, box)
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):
@@ -1169,7 +1264,7 @@ def build(out_path):
     return parcels
 
 
-def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, box):
+def write_layers(path, park, parcels, draft, subway, rail, corridor, axes, box):
     w = Writer(path)
     w.layer("phases", ogr.wkbMultiPolygon,
             [("phase", S), ("name_zh", S), ("name_en", S), ("area_m2", R), ("area_km2", R), ("area_mu", R),
@@ -1180,23 +1275,29 @@ def write_layers(path, park, parcels, draft, subway, rail, xts, corridor, axes, 
              ("area_mu", R), ("built", I), ("note", S)] + PROV_FIELDS,
             subarea_features(park), "Sub-areas of the phases (3N, 3E, 3A = parcel A); schematic")
     w.layer("parcels", ogr.wkbMultiPolygon,
-            [("parcel_id", S), ("phase", S), ("subarea", S), ("zone", S), ("landuse", S), ("status", S),
-             ("area_m2", R), ("area_mu", R), ("far", R), ("name_zh", S), ("data_status", S), ("accuracy_m", R),
+            [("parcel_id", S), ("phase", S), ("subarea", S), ("zone", S), ("landuse", S), ("planned_landuse", S),
+             ("status", S), ("area_m2", R), ("area_mu", R), ("far", R), ("name_zh", S), ("data_status", S), ("accuracy_m", R),
              ("source", S), ("licence", S)],
-            parcels, "Blocks tiling the phases; status = development status, data_status = data quality")
+            parcels, "Blocks tiling the phases and the Beauty & Health zone (phase NULL); status = development "
+            "status, data_status = data quality")
     w.layer("zones", ogr.wkbMultiPolygon,
             [("zone_id", S), ("name_zh", S), ("name_en", S), ("focus", S), ("name_basis", S), ("in_phases", I),
              ("area_m2", R), ("area_mu", R)] + PROV_FIELDS,
-            zones_features(park, xts), "Built core and the three new industry zones; schematic")
+            zones_features(park), "Built core and the three new industry zones; schematic")
     w.layer("corridor", ogr.wkbMultiLineString,
             [("name", S), ("name_zh", S), ("name_en", S), ("length_m", R), ("vertex_basis", S)] + PROV_FIELDS,
             corridor, "G6 and G7 axes of the innovation corridor through Changping; schematic")
     w.layer("corridor_band", ogr.wkbMultiPolygon,
             [("tier", I), ("name", S), ("inner_m", R), ("outer_m", R), ("area_km2", R)] + PROV_FIELDS,
             corridor_band_features(axes, box), "Corridor distance tiers around G6/G7; schematic")
+    bases = bases_features(draft, subway, rail)
     w.layer("bases", ogr.wkbPoint,
             [("base_id", S), ("tier", S), ("axis", S), ("name_zh", S), ("name_en", S)] + PROV_FIELDS,
-            bases_features(draft, subway, rail), "Demonstration/acceleration/transformation bases; schematic")
+            bases, "Demonstration/acceleration/transformation bases; schematic")
+    w.layer("base_areas", ogr.wkbMultiPolygon,
+            [("base_id", S), ("tier", S), ("axis", S), ("name_zh", S), ("name_en", S), ("capacity_km2", R),
+             ("capacity_basis", S), ("area_km2", R)] + PROV_FIELDS,
+            base_areas_features(bases), "Corridor bases as areas: a square per base, area = capacity; schematic")
     w.layer("stations", ogr.wkbPoint,
             [("station_id", S), ("name_zh", S), ("name_en", S), ("line", S), ("osm_id", S), ("opens", I),
              ("lon_wgs84", R), ("lat_wgs84", R), ("interstation_m", R), ("confidence", S), ("note", S)]

@@ -258,16 +258,29 @@ def corridor_band_qml():
     return _serialise(root, POLYGON)
 
 
+# Base tiers: (tier, legend label, colour), the same hues for the points and the areas.
+BASE_TIERS = [("demonstration", "Demonstration base", "#D7301F"), ("acceleration", "Acceleration base", "#FC8D59"),
+              ("transformation", "Transformation base", "#FDCC8A")]
+BASE_MARKERS = {"demonstration": ("star", 4.0), "acceleration": ("diamond", 3.4), "transformation": ("square", 3.0)}
+BASE_AREA_FILL_ALPHA = 70   # of 255: see-through, the land under a base stays readable
+
+
 def bases_qml():
     root = _document()
     categorized_renderer(root, "tier", [
-        ("demonstration", "Demonstration base", [simple_marker("#D7301F", "star", 4.0, outline="#000000",
-                                                               outline_width_mm=0.2)]),
-        ("acceleration", "Acceleration base", [simple_marker("#FC8D59", "diamond", 3.4, outline="#000000",
-                                                             outline_width_mm=0.2)]),
-        ("transformation", "Transformation base", [simple_marker("#FDCC8A", "square", 3.0, outline="#000000",
-                                                                 outline_width_mm=0.2)])])
+        (tier, label, [simple_marker(colour, BASE_MARKERS[tier][0], BASE_MARKERS[tier][1], outline="#000000",
+                                     outline_width_mm=0.2)])
+        for tier, label, colour in BASE_TIERS])
     return _serialise(root, POINT)
+
+
+def base_areas_qml():
+    root = _document()
+    categorized_renderer(root, "tier", [
+        (tier, label + " area (schematic square, area = capacity)",
+         [simple_fill(colour, alpha=BASE_AREA_FILL_ALPHA, outline=colour, outline_width_mm=0.5, outline_style="dash")])
+        for tier, label, colour in BASE_TIERS])
+    return _serialise(root, POLYGON)
 
 
 def stations_qml():
@@ -316,6 +329,7 @@ def layer_styles(landuse_classes):
         ("corridor", "G6/G7 corridor axes", corridor_qml()),
         ("corridor_band", "Corridor tiers, graduated", corridor_band_qml()),
         ("bases", "Corridor bases by tier", bases_qml()),
+        ("base_areas", "Corridor base areas by tier, see-through", base_areas_qml()),
         ("stations", "Stations: OSM vs schematic", stations_qml()),
         ("roads", "Beiqing Road and local grid", roads_qml()),
         ("ftz", "Free-trade area, dashed outline", ftz_qml()),

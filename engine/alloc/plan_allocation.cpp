@@ -1,6 +1,7 @@
 #include "alloc/plan_allocation.hpp"
 
 #include <limits>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -88,6 +89,11 @@ PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& p
   PlanAllocation out;
   AllocationProblem problem;
   const std::set<std::string> new_zones = expansion_zones(plan);
+  // The zones each phase's parcels may be given ("" = parcels in no phase).
+  std::map<std::string, std::set<std::string>> zones_of_phase;
+  for (const auto& p : plan.parcels) {
+    if (plan::is_expansion(p.phase) && plan.find_zone(p.zone)) zones_of_phase[p.phase].insert(p.zone);
+  }
   std::set<std::string> codes;
   for (const auto& p : plan.parcels) {
     const int k = class_of(plan, classes, p.landuse);
@@ -135,7 +141,10 @@ PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& p
     }
     in.score.assign(problem.options.size(), -std::numeric_limits<double>::infinity());
     if (expansion && developable) {
+      // A phase without zoned parcels may be given any new zone, as before zones were tied to phases.
+      const auto own = zones_of_phase.find(p.phase);
       for (std::size_t u = 0; u < problem.options.size(); ++u) {
+        if (own != zones_of_phase.end() && !own->second.count(problem.options[u].zone)) continue;  // -inf: not allowed
         if (spec.score_by_simulation) {
           in.score[u] = development_probability[i];
           continue;

@@ -4,9 +4,13 @@
 // areas), with shared-boundary bonuses between neighbouring parcels of one zone - set up from a plan and a study and
 // solved by allocate().
 //
-// Options: every (new zone, land use) pair. New zones: zones with a parcel in the expansion. Land uses: the
-// health-industry codes and the built codes in use by built or under-construction parcels. Parcels of the expansion
-// whose land use is developable are free; built and under-construction parcels keep their use.
+// Options: every (new zone, land use) pair. New zones: zones with a parcel in the expansion (every phase but 1-2, and
+// parcels in no phase). Land uses: the health-industry codes and the built codes in use by built or
+// under-construction parcels. Parcels of the expansion whose land use is developable are free; built and
+// under-construction parcels keep their use. A parcel may be given the zones with expansion parcels in its own phase
+// only: the allocation may move a phase's parcels between that phase's zones, but never gives a zone away from the
+// phases (its parcels in no phase, such as Beauty & Health at Xiaotangshan) to a phase's parcel, or the reverse. (The
+// parcels of a phase without zoned parcels may be given any new zone.)
 
 #include <optional>
 #include <set>

@@ -341,6 +341,11 @@ std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::P
   return out;
 }
 
+double parcel_floor_area_m2(const plan::Parcel& parcel, double developed_share, double floor_per_land_m2) {
+  const double per_land_m2 = parcel.far > 0.0 ? parcel.far : floor_per_land_m2;
+  return parcel.area_m2 * developed_share * per_land_m2;
+}
+
 std::vector<std::int64_t> bucket_counts(const grid::Grid<std::uint8_t>& classes, const grid::Grid<std::uint8_t>& zone,
                                         int zone_count, int class_count) {
   std::vector<std::int64_t> out(static_cast<std::size_t>(zone_count * class_count), 0);

@@ -100,6 +100,14 @@ StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, cons
 std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::Plan* plan,
                                            const study::ClassTable& classes);
 
+/// Floor area (GFA) on a parcel at the end of a run, m2: parcel.area_m2 x `developed_share` (the share of its cells
+/// developed at the end, 0..1; an ensemble's mean) x its floor area per m2 of land. That is the parcel's own `far`
+/// when the dataset gives one (> 0): a gross ratio, floor area / parcel area (the bundled parcels' far is gross, e.g.
+/// parcel A's published 468,100 m2 / 37.93 ha), so no net site share applies to it. Without one it is
+/// `floor_per_land_m2`, the scenario's figure for the parcel's class at the end (floor_area_per_land_m2: net_site_share
+/// x a plot ratio). 0 when nothing is developed. Pure function.
+double parcel_floor_area_m2(const plan::Parcel& parcel, double developed_share, double floor_per_land_m2);
+
 /// Cells per [zone * K + class] on a class map (study cells only; zone grid empty = one zone).
 std::vector<std::int64_t> bucket_counts(const grid::Grid<std::uint8_t>& classes, const grid::Grid<std::uint8_t>& zone,
                                         int zone_count, int class_count);

@@ -745,6 +745,7 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
     const auto development = metrics::parcel_development(cells, built_at_start, built, start, study.initial,
                                                          run0.year_maps, run0.final_classes, built_probability);
     std::vector<double> development_probability;
+    const auto floor = model::floor_area_per_land_m2(spec.demand, &plan, study.classes);
     result.parcels.resize(plan.parcels.size());
     for (std::size_t i = 0; i < plan.parcels.size(); ++i) {
       auto& r = result.parcels[i];
@@ -752,6 +753,8 @@ report::RunResult run_study(StudyInput input, const RunSpec& spec, const Progres
       r.developed_share_end = development[i].developed_share_end;
       r.development_probability = development[i].development_probability;
       r.sim_class_end = development[i].sim_class_end;
+      r.gfa_m2 = model::parcel_floor_area_m2(plan.parcels[i], r.developed_share_end,
+                                             r.sim_class_end >= 0 ? floor[static_cast<std::size_t>(r.sim_class_end)] : 0.0);
       development_probability.push_back(r.development_probability);
     }
 

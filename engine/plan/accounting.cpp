@@ -13,6 +13,7 @@ double AreaRow::area_mu() const noexcept { return units::m2_to_mu(area_m2); }
 namespace {
 
 constexpr double kAreaTargetTolerance = 0.001;  // 0.1 %: the bundled phases are built to the published areas
+constexpr const char* kNoPhaseLabel = "in no phase";
 
 std::vector<AreaRow> rows(const std::map<std::string, AreaRow>& by_key) {
   std::vector<AreaRow> out;
@@ -52,7 +53,7 @@ Accounting account(const Plan& plan) {
   for (const auto& p : plan.parcels) {
     a.parcels_m2 += p.area_m2;
     const Phase* phase = plan.find_phase(p.phase);
-    add(phase_rows, p.phase, phase ? phase->name_en : std::string(), p.area_m2);
+    add(phase_rows, p.phase, phase ? phase->name_en : std::string(p.phase.empty() ? kNoPhaseLabel : ""), p.area_m2);
     const Zone* zone = plan.find_zone(p.zone);
     add(zone_rows, p.zone, zone ? zone->name_en : std::string(), p.area_m2);
     const LandUseClass* cls = plan.find_class(p.landuse);

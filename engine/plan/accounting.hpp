@@ -40,11 +40,13 @@ struct Accounting {
   double health_industry_expansion_m2 = 0.0;  ///< of those, in the expansion (every phase but the built 1-2)
   double health_industry_built_m2 = 0.0;      ///< of the expansion's, built or under construction
   double developable_m2 = 0.0;              ///< vacant or planned parcels of developable classes
+  /// by_phase has a row with key "" (label "in no phase") for parcels in no phase; phases_m2 does not count them.
   std::vector<AreaRow> by_phase, by_zone, by_landuse, by_status;
   std::vector<TargetCheck> targets;
 };
 
-/// True for the phases of the expansion: every phase but the built "1-2" (or "1" and "2").
+/// True for the phases of the expansion: every phase but the built "1-2" (or "1" and "2"), and "" (parcels in no
+/// phase: new land away from the phases, such as the Beauty & Health site).
 bool is_expansion(std::string_view phase) noexcept;
 
 /// Sums the plan (rows sorted by key; deterministic). Targets that the plan does not carry are not checked.

@@ -582,7 +582,9 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
     problems.report(std::move(problem));
   }
 
-  // Containment: every parcel inside the phases (true by construction of phases made from the parcels).
+  // Containment: every parcel with a phase inside the phases (true by construction of phases made from the parcels).
+  // A parcel in no phase (empty phase: a zone away from the phases, such as the bundled Beauty & Health site) is
+  // outside them by declaration.
   const bool phases_from_parcels =
       std::all_of(plan.phases.begin(), plan.phases.end(),
                   [](const Phase& ph) { return ph.provenance.source == kPhaseFromParcels; });
@@ -591,7 +593,7 @@ void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& op
     for (const auto& ph : plan.phases) phase_geometries.push_back(ph.geometry);
     const geom::PreparedGeometry all_phases(geom::unary_union(phase_geometries));
     for (const auto& p : plan.parcels) {
-      if (all_phases.covers(p.geometry)) continue;
+      if (p.phase.empty() || all_phases.covers(p.geometry)) continue;
       const double outside_m2 = geom::area(geom::difference(p.geometry, all_phases.geometry()));
       if (outside_m2 > options.outside_share * p.area_m2 && outside_m2 > options.overlap_tolerance_m2) {
         Context where = at(p);

@@ -68,7 +68,8 @@ Plan load_plan(const std::filesystem::path& dataset, const FieldMapping& mapping
 /// alone).
 std::map<int, SimClassName> read_sim_class_names(const std::filesystem::path& dataset, const FieldMapping& mapping);
 
-/// The checks load_plan() runs after reading (coverage, containment in phases, codes, ids), on any Plan.
+/// The checks load_plan() runs after reading (coverage, containment in phases, codes, ids), on any Plan. Parcels with
+/// an empty phase (in no phase: a zone away from the phases) are not checked for containment.
 void validate(const Plan& plan, ProblemReporter& problems, const LoadOptions& options = {});
 
 }  // namespace parksim::plan

@@ -39,7 +39,7 @@ struct Provenance {
 struct Parcel {
   std::int64_t fid = -1;        ///< feature id in the source layer
   std::string id;               ///< parcel_id, e.g. "P3-045"
-  std::string phase;            ///< "1-2", "3", ...
+  std::string phase;            ///< "1-2", "3", ...; "" = in no phase (a site away from the phases; loader.hpp)
   std::string zone;             ///< zone_id, e.g. "medical_device"
   std::string landuse;          ///< land-use class code, e.g. "0802"
   DevelopmentStatus status = DevelopmentStatus::planned;

@@ -64,6 +64,10 @@ const std::map<std::string, FieldDef>& catalogue() {
     add("alloc_kept", I, "保持现状", "kept as built", "0/1");
     add("alloc_year", I, "配置开发年份", "year the allocated use is developed", "year");
     add("alloc_fit", R, "适宜性得分", "suitability of the allocated use", "0-1");
+    add("gfa_m2", R, "末年建筑面积",
+        "floor area (GFA) at the end: area x dev_share x far (gross; without far the scenario's net site share x "
+        "plot ratio); planned capacity = area_m2 x far",
+        "m2");
     add("fill_year", I, "填满年份", "year filled up (simulated, run 0)", "year");
     add("axis", S, "轴线", "corridor axis", "");
     add("tier", S, "圈层", "corridor tier", "");
@@ -130,7 +134,7 @@ io::Layer parcels_layer(const RunResult& result, const io::CrsRef& crs) {
   layer.fields = fields_of({"parcel_id", "phase", "zone", "landuse", "landuse_en", "status", "area_m2", "area_mu", "far",
                             "name_zh", "data_status", "accuracy_m", "source", "dev_year", "dev_share", "dev_prob",
                             "sim_class", "class_key", "alloc_zone", "alloc_lu", "alloc_kept", "alloc_year",
-                            "alloc_fit"});
+                            "alloc_fit", "gfa_m2"});
   const bool with_results = !result.parcels.empty();
   for (std::size_t i = 0; i < result.plan.parcels.size(); ++i) {
     const plan::Parcel& parcel = result.plan.parcels[i];
@@ -161,6 +165,7 @@ io::Layer parcels_layer(const RunResult& result, const io::CrsRef& crs) {
       v.push_back(integer(r.alloc_kept ? 1 : 0));
       v.push_back(optional_integer(r.alloc_year));
       v.push_back(r.alloc_landuse.empty() ? Value{} : real(r.alloc_score));
+      v.push_back(real(r.gfa_m2));
     } else {
       v.resize(layer.fields.size());
     }

@@ -15,7 +15,7 @@
 // name_en, name_zh, colour, built, lu_codes: the classes of the land-use rasters), validation (when calibrated).
 // parcels carry, per plan parcel, the plan attributes and the results: dev_year, dev_share, dev_prob, sim_class and
 // class_key (at the end), alloc_zone, alloc_lu, alloc_kept, alloc_year, alloc_fit (-1 years and classes are written
-// as null). corridor / corridor_band / bases / stations: name_en, name_zh, then axis / tier / base_tier / line
+// as null), gfa_m2 (floor area at the end: area x dev_share x far, see ParcelResult::gfa_m2). corridor / corridor_band / bases / stations: name_en, name_zh, then axis / tier / base_tier / line
 // (stations also opens_year). Every field has labels (zh/en) and a unit for the Shapefile map.
 // Thread-safety: pure function.
 

@@ -55,6 +55,9 @@ struct ParcelResult {
   bool alloc_kept = false;            ///< built/fixed parcel kept as it is
   int alloc_year = -1;                ///< year by which the allocated use is developed (follows developed_year)
   double alloc_score = 0.0;           ///< suitability score of the allocated option (0..1)
+  /// Floor area (GFA) on the parcel at the end, m2: area x developed_share_end x its far (gross), or without a far
+  /// the scenario's floor area per m2 of land of its class at the end (model::parcel_floor_area_m2).
+  double gfa_m2 = 0.0;
 };
 
 /// One allocation target as solved (rows of the report's "price of each promise" table).

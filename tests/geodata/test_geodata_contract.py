@@ -34,12 +34,14 @@ PROVENANCE = [("status", ogr.OFTString), ("accuracy_m", ogr.OFTReal), ("source",
 LAYERS = {
     "phases": (ogr.wkbMultiPolygon, ["phase", "name_zh", "name_en", "area_m2", "area_km2", "built", "target_km2"]),
     "phase_subareas": (ogr.wkbMultiPolygon, ["phase", "subarea", "name_zh", "name_en", "area_m2", "built"]),
-    "parcels": (ogr.wkbMultiPolygon, ["parcel_id", "phase", "zone", "landuse", "status", "area_m2", "area_mu",
-                                      "far", "name_zh", "data_status", "accuracy_m", "source", "licence"]),
+    "parcels": (ogr.wkbMultiPolygon, ["parcel_id", "phase", "zone", "landuse", "planned_landuse", "status", "area_m2",
+                                      "area_mu", "far", "name_zh", "data_status", "accuracy_m", "source", "licence"]),
     "zones": (ogr.wkbMultiPolygon, ["zone_id", "name_zh", "name_en", "focus"]),
     "corridor": (ogr.wkbMultiLineString, ["name", "name_zh"]),
     "corridor_band": (ogr.wkbMultiPolygon, ["tier", "name"]),
     "bases": (ogr.wkbPoint, ["tier", "name_en", "axis"]),
+    "base_areas": (ogr.wkbMultiPolygon, ["base_id", "tier", "axis", "name_zh", "name_en", "capacity_km2",
+                                         "capacity_basis"]),
     "stations": (ogr.wkbPoint, ["name_zh", "line", "osm_id", "opens"]),
     "roads": (ogr.wkbMultiLineString, ["name", "class"]),
     "ftz": (ogr.wkbMultiPolygon, ["name", "name_en", "area_km2"]),
@@ -49,7 +51,8 @@ LAYERS = {
     "plan_targets": (ogr.wkbNone, ["target_id", "label_zh", "label_en", "value", "unit", "source"]),
 }
 DATA_STATUS = {"surveyed-osm", "derived", "schematic"}
-SCHEMATIC_LAYERS = ["phases", "phase_subareas", "zones", "corridor", "corridor_band", "bases", "roads", "ftz", "constraints"]
+SCHEMATIC_LAYERS = ["phases", "phase_subareas", "zones", "corridor", "corridor_band", "bases", "base_areas", "roads", "ftz",
+                    "constraints"]
 
 
 def sha256(path):
@@ -235,7 +238,7 @@ def test_parcels_are_numerous_and_mostly_blocks_of_1_to_10_ha(ds):
     assert min(sizes_ha) > 0.5 and max(sizes_ha) < 15.0
     ids = [f["parcel_id"] for f in parcels]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"P(12|3|3E|3A)-\d{3}", i) for i in ids)
+    assert all(re.fullmatch(r"P(12|3|3E|3A|BH)-\d{3}", i) for i in ids)
     for f in parcels:
         area = f.geom.GetArea()
         assert f["area_m2"] == pytest.approx(area, abs=0.01)
@@ -281,6 +284,43 @@ def test_parcel_attributes_use_known_zones_codes_and_statuses(ds):
     assert {f["zone"] for f in by_phase["3"]} == {"frontier_tech", "medical_device"}
     rd = [f["far"] for f in features(ds, "parcels") if f["landuse"] in ("0802", "100101")]
     assert all(1.0 <= far <= 2.5 for far in rd)
+
+
+def test_beauty_health_parcels_tile_its_zone_in_no_phase_with_the_assumed_mix_of_planned_uses(ds):
+    zone = next(f for f in features(ds, "zones") if f["zone_id"] == "beauty_health")
+    assert zone["in_phases"] == 0
+    assert zone.geom.GetArea() == pytest.approx(3.0e6, abs=AREA_TOLERANCE_M2)
+    parcels = features(ds, "parcels")
+    mine = [f for f in parcels if f["zone"] == "beauty_health"]
+    assert len(mine) >= 50 and all(f["parcel_id"].startswith("PBH-") for f in mine)
+    assert union([geom(f) for f in mine]).SymDifference(zone.geom).GetArea() < TILING_TOLERANCE_M2
+    # In no phase: the phases keep 2.5 + 4.7 km2 of parcels, and no other parcel lacks a phase.
+    assert all(f["phase"] is None and f["subarea"] is None for f in mine)
+    assert all(f["phase"] is not None for f in parcels if f["zone"] != "beauty_health")
+    # All still to be developed: planned, current use farmland / homesteads / orchards, so the simulation starts
+    # them as non-built land; the planned use and far are the labelled ASSUMPTION.
+    assert {f["status"] for f in mine} == {"planned"}
+    assert {f["landuse"] for f in mine} <= {"0103", "0703", "0201"}
+    assert all("ASSUMPTION" in f["source"] and "SCHEMATIC" in f["source"] for f in mine)
+    area = {}
+    for f in mine:
+        area[f["planned_landuse"]] = area.get(f["planned_landuse"], 0.0) + f.geom.GetArea()
+    largest_parcel_m2 = max(f.geom.GetArea() for f in mine)
+    for code, share in (("0802", 0.4), ("100101", 0.3), ("0901", 0.3)):
+        assert area[code] == pytest.approx(share * 3.0e6, abs=largest_parcel_m2), code
+    assert set(area) == {"0802", "100101", "0901"}
+    ranges = {"0802": (1.6, 2.5), "100101": (1.2, 2.0), "0901": (2.5, 3.5)}
+    for f in mine:
+        lo, hi = ranges[f["planned_landuse"]]
+        assert lo <= f["far"] <= hi, f["parcel_id"]
+
+
+def test_planned_landuse_is_given_exactly_for_land_still_to_be_developed(ds):
+    for f in features(ds, "parcels"):
+        if f["status"] in ("vacant", "planned"):
+            assert f["planned_landuse"] in ("0802", "100101", "0901"), f["parcel_id"]
+        else:
+            assert f["planned_landuse"] is None, f["parcel_id"]
 
 
 def test_named_parcels_are_the_osm_bus_termini_only(ds):
@@ -372,6 +412,26 @@ def test_corridor_has_the_g6_and_g7_axes_and_a_tiered_band(ds):
     bases = features(ds, "bases")
     assert {f["tier"] for f in bases} == {"demonstration", "acceleration", "transformation"}
     assert {f["axis"] for f in bases} == {"G6", "G7"}
+
+
+def test_base_areas_are_one_square_per_base_sized_to_its_capacity(ds):
+    bases = {f["base_id"]: f for f in features(ds, "bases")}
+    areas = {f["base_id"]: f for f in features(ds, "base_areas")}
+    assert set(areas) == set(bases)
+    for base_id, f in areas.items():
+        point = bases[base_id]
+        assert (f["tier"], f["axis"], f["name_en"]) == (point["tier"], point["axis"], point["name_en"]), base_id
+        assert f.geom.GetArea() == pytest.approx(f["capacity_km2"] * 1e6, abs=AREA_TOLERANCE_M2), base_id
+        assert f["area_km2"] == pytest.approx(f["capacity_km2"], abs=1e-5), base_id
+        assert f.geom.Contains(point.geom), base_id
+        assert f["capacity_basis"].startswith(("published: ", "ASSUMPTION: ")), base_id
+        assert "SCHEMATIC" in f["source"], base_id
+    # The two real places carry their published areas; the five schematic sites an assumed 100 ha.
+    assert areas["B-G6-D1"]["capacity_km2"] == pytest.approx(6.627)
+    assert areas["B-G6-T2"]["capacity_km2"] == pytest.approx(0.886)
+    published = {b for b, f in areas.items() if f["capacity_basis"].startswith("published")}
+    assert published == {"B-G6-D1", "B-G6-T2"}
+    assert all(f["capacity_km2"] == pytest.approx(1.0) for b, f in areas.items() if b not in published)
 
 
 def test_ftz_is_10_26_km2_around_the_park(ds):

@@ -21,8 +21,8 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GEODATA = os.path.join(REPO, "geodata")
 DATASET = os.path.join(GEODATA, "zgc_life_science_park.gpkg")
 
-STYLED_LAYERS = ["parcels", "phases", "phase_subareas", "zones", "corridor", "corridor_band", "bases", "stations",
-                 "roads", "ftz", "constraints"]
+STYLED_LAYERS = ["parcels", "phases", "phase_subareas", "zones", "corridor", "corridor_band", "bases", "base_areas",
+                 "stations", "roads", "ftz", "constraints"]
 QGIS_COLUMNS = ["id", "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName",
                 "styleQML", "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time"]
 FIXED_UPDATE_TIME = "2000-01-01T00:00:00.000Z"
@@ -128,6 +128,7 @@ def test_every_parcel_land_use_has_a_category(db, ds):
 
 
 @pytest.mark.parametrize("layer,field", [("zones", "zone_id"), ("corridor", "name"), ("bases", "tier"),
+                                         ("base_areas", "tier"),
                                          ("stations", "status"), ("roads", "class"), ("constraints", "kind")])
 def test_categorised_layers_give_every_feature_a_symbol(db, ds, layer, field):
     renderer = default_qml(db, layer).find("renderer-v2")
@@ -162,8 +163,9 @@ def test_outline_layers_have_no_fill_and_constraints_are_hatched(db):
     assert ftz["style"] == "no" and ftz["outline_style"] == "dash"
     hatches = {p["style"] for p in symbol_props(default_qml(db, "constraints").find("renderer-v2")).values()}
     assert hatches <= {"b_diagonal", "f_diagonal", "cross", "diagonal_x", "horizontal", "vertical"} and hatches
-    zones = symbol_props(default_qml(db, "zones").find("renderer-v2"))
-    assert all(0 < int(p["color"].split(",")[3]) < 255 for p in zones.values()), "zone fills must be see-through"
+    for layer in ("zones", "base_areas"):
+        fills = symbol_props(default_qml(db, layer).find("renderer-v2"))
+        assert all(0 < int(p["color"].split(",")[3]) < 255 for p in fills.values()), layer + " fills must be see-through"
 
 
 def test_phases_are_labelled_by_phase(db):

@@ -24,7 +24,7 @@ def test_validate_json_of_a_scenario_names_it_and_its_dataset(run):
     assert doc["scenario"]["name"] == "line19_2032"
     names = [Path(f).name for f in doc["scenario"]["files"]]
     assert names[-1] == "line19_2029.toml" and "baseline.toml" in names, names  # the extends chain
-    assert doc["dataset"]["parcels"] == 236
+    assert doc["dataset"]["parcels"] == 316  # 236 in the phases, 80 in Beauty & Health
     assert "parcels" in doc["dataset"]["schematic_layers"]
     # The findings of run's own preparation (the plan's among them), as `parksim validate` prints them.
     assert doc["scenario"]["errors"] == 0

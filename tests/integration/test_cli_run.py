@@ -58,6 +58,26 @@ def test_baseline_run_writes_the_bundle_and_says_where_the_report_is(baseline_ru
     assert manifest["seed"] == 20250101
 
 
+def test_baseline_parcels_carry_their_floor_area_and_beauty_health_gets_its_own_parcels(baseline_run):
+    import sqlite3
+    r, out = baseline_run
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(f"file:{out / 'results.gpkg'}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT parcel_id, phase, zone, area_m2, far, dev_share, gfa_m2, alloc_zone "
+                          "FROM parcels").fetchall()
+    tolerance_m2 = 1e-6
+    for parcel_id, _, _, area_m2, far, dev_share, gfa_m2, _ in rows:
+        if far:  # every bundled parcel of a built class gives its (gross) far
+            assert gfa_m2 == pytest.approx(area_m2 * dev_share * far, abs=tolerance_m2), parcel_id
+    assert sum(row[6] for row in rows) > 0.0
+    # Beauty & Health (Xiaotangshan) parcels are in no phase; the allocation gives them their own zone only, and
+    # never gives it to a phase's parcel.
+    bh = [row for row in rows if row[2] == "beauty_health"]
+    assert bh and all(row[1] in (None, "") for row in bh)
+    assert {row[7] for row in bh} - {None} == {"beauty_health"}
+    assert all(row[7] != "beauty_health" for row in rows if row[2] != "beauty_health")
+
+
 def test_non_terminal_progress_is_plain_lines_on_stderr(baseline_run):
     r, _ = baseline_run
     assert "\r" not in r.stderr

@@ -7,7 +7,7 @@ import pytest
 PARCEL_COLUMNS = ["parcel_id", "phase", "zone", "landuse", "landuse_en", "status", "area_m2", "area_mu", "far",
                   "name_zh", "data_status", "accuracy_m", "source", "dev_year", "dev_share",
                   "dev_prob", "sim_class", "class_key", "alloc_zone", "alloc_lu", "alloc_kept",
-                  "alloc_year", "alloc_fit", "geometry"]
+                  "alloc_year", "alloc_fit", "gfa_m2", "geometry"]
 
 
 def test_landuse_is_a_view_of_engine_memory(small_result):

@@ -165,11 +165,14 @@ def test_all_styled_layers_render_together_without_errors(qgis_app, render_dir):
     assert all(0.0 < c.alphaF() < 1.0 for c in zone_colour.values()), "zone fills must be see-through"
     landuse_colour = {code: QColor(colour) for code, colour in ogr_rows("landuse_classes", ["code", "colour"])}
     # Zones lie over the parcels and are see-through: the centre of a parcel shows its land-use colour
-    # alpha-blended with its zone's colour. Probe the centre of every parcel (a few may sit under a label).
+    # alpha-blended with its zone's colour. Probe the centre of every parcel in the rendered extent, the phases (a
+    # few may sit under a label); the Beauty & Health parcels, in no phase, lie 10 km away, outside the image.
     to_pixel = settings.mapToPixel()
     probes = matches = 0
     ds = ogr.Open(DATASET)
     for f in ds.GetLayerByName("parcels"):
+        if f["phase"] is None:
+            continue
         centre = f.GetGeometryRef().Centroid()
         px = to_pixel.transform(centre.GetX(), centre.GetY())
         got = QColor(image.pixel(int(px.x()), int(px.y())))
@@ -179,5 +182,5 @@ def test_all_styled_layers_render_together_without_errors(qgis_app, render_dir):
                                                         (zone.blue(), base.blue()))]
         probes += 1
         matches += all(abs(g - e) <= 3.0 for g, e in zip((got.red(), got.green(), got.blue()), expected))
-    assert probes == parcels_count()
+    assert probes == sum(1 for (phase,) in ogr_rows("parcels", ["phase"]) if phase is not None)
     assert matches >= 0.9 * probes, "%d of %d parcel centres show land use + zone tint" % (matches, probes)

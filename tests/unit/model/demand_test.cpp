@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "model/study_demand.hpp"
 
 namespace parksim::model {
 namespace {
@@ -206,6 +207,20 @@ TEST(DemandParams, parameter_tables_match_the_defaults) {
   EXPECT_DOUBLE_EQ(CapacityParams::info()[0].default_value, CapacityParams{}.tolerance_m2);
   EXPECT_EQ(CapacityParams::info()[1].default_value != 0.0, CapacityParams{}.carry_forward);
   EXPECT_NEAR(land_per_enterprise_m2(e), 2000.0 / 1.5 / 0.6, 1e-9);
+}
+
+TEST(ParcelFloorArea, is_developed_area_times_the_parcels_own_far_else_the_scenarios_floor_per_land) {
+  constexpr double kTolM2 = 1e-6;
+  plan::Parcel parcel;
+  parcel.area_m2 = 379300.0;  // parcel A: 37.93 ha, published floor area 468,100 m2
+  parcel.far = 468100.0 / 379300.0;
+  // The dataset's far is gross (floor area / parcel area): no net site share on it.
+  EXPECT_NEAR(parcel_floor_area_m2(parcel, 1.0, 0.9), 468100.0, kTolM2);
+  EXPECT_NEAR(parcel_floor_area_m2(parcel, 0.25, 0.9), 0.25 * 468100.0, kTolM2);
+  EXPECT_EQ(parcel_floor_area_m2(parcel, 0.0, 0.9), 0.0);
+  // No far: the scenario's floor area per m2 of land (net_site_share 0.6 x plot ratio 1.5 = 0.9).
+  parcel.far = 0.0;
+  EXPECT_NEAR(parcel_floor_area_m2(parcel, 1.0, 0.6 * 1.5), 379300.0 * 0.9, kTolM2);
 }
 
 }  // namespace

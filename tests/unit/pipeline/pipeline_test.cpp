@@ -145,6 +145,23 @@ TEST_F(Pipeline, parcels_developed_years_agree_with_the_class_maps) {
   EXPECT_EQ(r.parcels[0].developed_year, 2025);  // a built core parcel
 }
 
+TEST_F(Pipeline, parcels_floor_area_is_their_developed_area_times_their_far) {
+  constexpr double kTolM2 = 1e-6;
+  const auto r = run();
+  ASSERT_EQ(r.parcels.size(), r.plan.parcels.size());
+  // A built core parcel of 500 m x 500 m at far 2.0 (gross), developed at the end: 500,000 m2 of floor area.
+  ASSERT_EQ(r.plan.parcels[0].far, 2.0);
+  ASSERT_EQ(r.parcels[0].developed_share_end, 1.0);
+  EXPECT_NEAR(r.parcels[0].gfa_m2, 250000.0 * 2.0, kTolM2);
+  int developed_in_phase3 = 0;
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
+    const auto& p = r.plan.parcels[i];
+    EXPECT_NEAR(r.parcels[i].gfa_m2, p.area_m2 * r.parcels[i].developed_share_end * p.far, kTolM2) << p.id;
+    if (p.phase == "3" && r.parcels[i].gfa_m2 > 0.0) ++developed_in_phase3;
+  }
+  EXPECT_GT(developed_in_phase3, 0);
+}
+
 TEST_F(Pipeline, allocation_meets_the_health_target_and_links_to_simulated_years) {
   const auto r = run();
   ASSERT_TRUE(r.allocation.has_value());
@@ -166,6 +183,48 @@ TEST_F(Pipeline, allocation_meets_the_health_target_and_links_to_simulated_years
     EXPECT_NE(r.plan.parcels[i].landuse, "1401");  // nor the protected green
   }
   EXPECT_GT(allocated, 0);
+}
+
+TEST_F(Pipeline, a_zone_in_no_phase_is_allocated_to_its_own_parcels_only) {
+  using testing::kX0;
+  using testing::kY0;
+  using testing::rect;
+  using testing::wkb;
+  // A site in no phase (phase ""), zone "remote": two 200 m parcels of farmland east of phase 3, touching its
+  // Medical Device parcels, so that only the rule - not distance - keeps the zones apart.
+  auto layers = testing::synthetic_layers();
+  auto& parcels = layers[0];
+  auto& zones = layers[2];
+  ASSERT_EQ(parcels.name, "parcels");
+  ASSERT_EQ(zones.name, "zones");
+  std::int64_t fid = parcels.features.back().fid + 1;
+  for (int j = 0; j < 2; ++j) {
+    const double y = kY0 + 1000 + 200.0 * j;
+    parcels.features.push_back({fid, wkb(rect(kX0 + 1000, y, kX0 + 1200, y + 200)),
+                                {"R" + std::to_string(fid), std::string(), std::string("remote"), std::string("0103"),
+                                 std::string("planned"), 1.5}});
+    ++fid;
+  }
+  zones.features.push_back({4, wkb(rect(kX0 + 1000, kY0 + 1000, kX0 + 1200, kY0 + 1400)),
+                            {std::string("remote"), std::string("Remote site")}});
+  const auto gpkg = m_dir / "with_site.gpkg";
+  io::write_gpkg(gpkg, layers);
+  const auto r = run_scenario(scenario::Scenario::load(write("site.toml", testing::synthetic_scenario(gpkg))));
+  ASSERT_TRUE(r.allocation.has_value());
+  EXPECT_EQ(r.allocation->status, "optimal");
+  int remote = 0;
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
+    const auto& p = r.plan.parcels[i];
+    if (p.zone == "remote") {
+      ++remote;
+      EXPECT_EQ(p.phase, "");
+      EXPECT_EQ(r.parcels[i].alloc_zone, "remote") << p.id;  // allocated, and to its own zone
+    } else {
+      EXPECT_NE(r.parcels[i].alloc_zone, "remote") << p.id;  // never a phase's parcel
+    }
+  }
+  EXPECT_EQ(remote, 2);
+  for (const auto& pr : r.problems) EXPECT_NE(pr.code, "parcel.outside_phases");
 }
 
 TEST_F(Pipeline, reports_every_fixed_indicator_with_labels_and_the_plan_areas) {

@@ -55,7 +55,9 @@ TEST_F(BundledPlan, phases_add_up_to_the_seven_point_two_square_kilometre_plan) 
 TEST_F(BundledPlan, parcels_tile_the_phases) {
   EXPECT_GE(s_plan->parcels.size(), 150u);
   const Accounting a = account(*s_plan);
-  EXPECT_NEAR(a.parcels_m2, a.phases_m2, 10.0);  // tiling within 10 m2 over 7.2 km2
+  double in_phases_m2 = 0.0;
+  for (const auto& row : a.by_phase) in_phases_m2 += row.key.empty() ? 0.0 : row.area_m2;
+  EXPECT_NEAR(in_phases_m2, a.phases_m2, 10.0);  // tiling within 10 m2 over 7.2 km2
   EXPECT_EQ(s_problems->count("coverage.overlap"), 0u);
   EXPECT_EQ(s_problems->count("parcel.outside_phases"), 0u);
 }
@@ -88,6 +90,26 @@ TEST_F(BundledPlan, has_the_three_new_zones_and_the_corridor_axes) {
   for (const auto& f : s_plan->corridor) axes.insert(f.kind);
   EXPECT_TRUE(axes.count("G6"));
   EXPECT_TRUE(axes.count("G7"));
+}
+
+TEST_F(BundledPlan, beauty_health_parcels_are_in_no_phase_and_leave_the_phase_areas_as_published) {
+  constexpr double kTilingM2 = 10.0;
+  const Zone* zone = s_plan->find_zone("beauty_health");
+  ASSERT_NE(zone, nullptr);
+  double zone_parcels_m2 = 0.0;
+  for (const auto& p : s_plan->parcels) {
+    if (p.zone != "beauty_health") continue;
+    EXPECT_EQ(p.phase, "") << p.id;
+    EXPECT_EQ(p.status, DevelopmentStatus::planned) << p.id;
+    zone_parcels_m2 += p.area_m2;
+  }
+  EXPECT_NEAR(zone_parcels_m2, zone->area_m2, kTilingM2);
+  const Accounting a = account(*s_plan);
+  const auto none = std::find_if(a.by_phase.begin(), a.by_phase.end(), [](const AreaRow& r) { return r.key.empty(); });
+  ASSERT_NE(none, a.by_phase.end());
+  EXPECT_EQ(none->label, "in no phase");
+  EXPECT_NEAR(none->area_m2, zone_parcels_m2, kTilingM2);
+  EXPECT_EQ(s_problems->count("parcel.outside_phases"), 0u);
 }
 
 TEST_F(BundledPlan, health_industry_target_is_three_thousand_mu_and_there_is_room_for_it) {

@@ -120,6 +120,20 @@ TEST_F(PlanLoader, parcel_outside_every_phase_is_an_error_naming_it) {
   EXPECT_NE(outside->message.find("100.0 %"), std::string::npos) << outside->message;
 }
 
+TEST_F(PlanLoader, parcel_in_no_phase_may_lie_outside_the_phases_and_is_accounted_apart) {
+  auto rows = testing::tiling_parcels();
+  rows.push_back({"S1", "", "core", "1401", "planned", square(kX0 + 2000, kY0, 300)});
+  ProblemReporter problems;
+  const Plan plan = load_plan(write_plan(rows), {}, problems);
+  EXPECT_EQ(find_problem(problems, "parcel.outside_phases"), nullptr);
+  const Accounting a = account(plan);
+  ASSERT_FALSE(a.by_phase.empty());
+  EXPECT_EQ(a.by_phase.front().key, "");  // rows sorted by key: "" first
+  EXPECT_EQ(a.by_phase.front().label, "in no phase");
+  EXPECT_NEAR(a.by_phase.front().area_m2, 300.0 * 300.0, 1e-6);
+  EXPECT_TRUE(is_expansion(""));
+}
+
 TEST_F(PlanLoader, unknown_landuse_code_is_an_error_naming_the_code) {
   auto rows = testing::tiling_parcels();
   rows[2].landuse = "M4";

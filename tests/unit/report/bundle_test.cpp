@@ -115,6 +115,8 @@ TEST_F(Bundle, geopackage_has_the_layers_default_styles_chinese_values_and_schem
   EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "data_status")), "derived");
   EXPECT_EQ(io::as_integer(parcels.value(parcels.features[0], "sim_class")), 2);  // the class value at the end
   EXPECT_EQ(io::as_text(parcels.value(parcels.features[0], "class_key")), "rd");
+  EXPECT_EQ(io::as_real(parcels.value(parcels.features[2], "gfa_m2")), 30000.0);  // floor area at the end
+  EXPECT_EQ(io::as_real(parcels.value(parcels.features[7], "gfa_m2")), 0.0);
   const io::Layer phases = io::read_layer(gpkg, "phases");
   EXPECT_EQ(io::as_text(phases.value(phases.features[1], "data_status")), "schematic");
   EXPECT_EQ(io::as_text(phases.value(phases.features[1], "name_zh")), "三期");

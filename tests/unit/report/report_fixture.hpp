@@ -169,6 +169,7 @@ inline RunResult fixture_result() {
     pr.alloc_kept = built;
     pr.alloc_year = i == 7 ? -1 : pr.developed_year;
     pr.alloc_score = 0.5 + 0.05 * static_cast<double>(i);
+    pr.gfa_m2 = built ? 10000.0 * static_cast<double>(i + 1) : 0.0;
     r.parcels.push_back(pr);
   }
   r.parcels[7].alloc_zone = "";
