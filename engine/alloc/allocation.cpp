@@ -381,7 +381,7 @@ Model build(const AllocationProblem& p, bool elastic, int skip_target, const std
       const double area_ha = pc.area_m2 / kM2PerHa;
       double coef = 0.0;
       switch (tg.kind) {
-        case TargetKind::min_health_industry_mu: coef = o.health_industry ? area_ha : 0.0; break;
+        case TargetKind::min_health_industry_mu: coef = o.health_industry && pc.counts_for_health ? area_ha : 0.0; break;
         case TargetKind::zone_min_area_m2:
         case TargetKind::zone_max_area_m2: coef = o.zone == tg.zone ? area_ha : 0.0; break;
         case TargetKind::zone_min_share:
@@ -422,7 +422,9 @@ double target_lhs(const AllocationProblem& p, const Target& tg, std::span<const 
     const auto& o = p.options[static_cast<std::size_t>(option[i])];
     total_m2 += pc.area_m2;
     switch (tg.kind) {
-      case TargetKind::min_health_industry_mu: sum_m2 += o.health_industry ? pc.area_m2 : 0.0; break;
+      case TargetKind::min_health_industry_mu:
+        sum_m2 += o.health_industry && pc.counts_for_health ? pc.area_m2 : 0.0;
+        break;
       case TargetKind::zone_min_area_m2:
       case TargetKind::zone_max_area_m2:
       case TargetKind::zone_min_share:
@@ -887,7 +889,7 @@ YearlyAllocation allocate_by_year(const AllocationProblem& problem, std::span<co
       if (!is_pinned(pc, problem.params) && development_year[i] > y) continue;
       s.parcels.push_back(static_cast<int>(i));
       s.developed_m2 += pc.area_m2;
-      if (problem.options[static_cast<std::size_t>(option[i])].health_industry) {
+      if (problem.options[static_cast<std::size_t>(option[i])].health_industry && pc.counts_for_health) {
         s.health_industry_mu += units::m2_to_mu(pc.area_m2);
       }
     }

@@ -53,6 +53,9 @@ struct ParcelIn {
   /// parcel mean of the suitability surface, or the simulated development probability. NaN or -inf
   /// means the option is not allowed on this parcel.
   std::vector<double> score;
+  /// Counts toward the health-industry target (TargetKind::min_health_industry_mu). The plan allocation: parcels of
+  /// the expansion's phases; a site in no phase (Beauty & Health) is allocated but not counted (D7).
+  bool counts_for_health = true;
 };
 
 /// Two parcels that share a boundary (i != j, each pair once; order does not matter).

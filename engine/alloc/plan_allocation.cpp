@@ -129,6 +129,7 @@ PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& p
     in.phase = p.phase;
     in.built = is_built(p);
     in.far = p.far > 0.0 ? p.far : 1.0;
+    in.counts_for_health = !p.phase.empty();
     const auto* c = plan.find_class(p.landuse);
     const bool developable = c != nullptr && c->developable;
     const bool expansion = plan::is_expansion(p.phase);
@@ -190,7 +191,9 @@ PlanAllocation allocate_plan(const PlanAllocationSpec& spec, const plan::Plan& p
       const int u = out.result.option[i];
       if (u < 0) continue;
       out.score[i] = problem.parcels[i].score[static_cast<std::size_t>(u)];
-      if (problem.options[static_cast<std::size_t>(u)].health_industry) health_m2 += problem.parcels[i].area_m2;
+      if (problem.options[static_cast<std::size_t>(u)].health_industry && problem.parcels[i].counts_for_health) {
+        health_m2 += problem.parcels[i].area_m2;
+      }
     }
     out.health_industry_mu = units::m2_to_mu(health_m2);
   }

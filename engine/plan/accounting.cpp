@@ -61,7 +61,7 @@ Accounting account(const Plan& plan) {
     add(status_rows, std::string(to_string(p.status)), {}, p.area_m2);
     if (cls && cls->health_industry) {
       a.health_industry_m2 += p.area_m2;
-      if (is_expansion(p.phase)) {
+      if (!p.phase.empty() && is_expansion(p.phase)) {
         a.health_industry_expansion_m2 += p.area_m2;
         if (p.status == DevelopmentStatus::built || p.status == DevelopmentStatus::under_construction) {
           a.health_industry_built_m2 += p.area_m2;

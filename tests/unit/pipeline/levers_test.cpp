@@ -82,8 +82,10 @@ struct Lever {
 // within 1.5 km of an existing one and the land within 800 m of them is taken by 2031 either way, so a delay to 2032
 // moves growth within 1 km of the line by less than the ensemble's sd (scenarios/line19_2029.toml reports it).
 const Lever kLevers[] = {
-    {"acceleration_base_priority_draws_corridor_growth_to_the_acceleration_bases",
-     "[regions.near_acceleration_bases]\ndriver = \"dist_acceleration_base_m\"\nmax = 3000.0\n",
+    {"acceleration_bases_first_draw_corridor_growth_to_the_acceleration_bases",
+     "[regions.near_acceleration_bases]\ndriver = \"dist_acceleration_base_m\"\nmax = 3000.0\n"
+     "[regions.acceleration_base_areas]\ndriver = \"dist_acceleration_base_area_m\"\nmax = 0.0\n",
+     "[demand]\noutside_only_in = [\"acceleration_base_areas\", \"new_station_areas\"]\n"
      "[suitability]\npriority_tier = \"acceleration\"\npriority_bonus = 1.5\npriority_radius_m = 3000.0\n",
      "[answer]\nindicator = \"region_developed_km2.near_acceleration_bases\"\n", +1},
     // The inner (demonstration) tier first by the prior; with the tier's weight reversed, growth leaves it.
@@ -134,7 +136,10 @@ TEST_F(Levers, no_growth_on_no_data_land_and_station_areas_open_with_their_stati
   auto run = [&](const std::string& name, const std::string& keys) {
     const fs::path file = m_dir / (name + ".toml");
     std::ofstream(file) << "extends = \"" << baseline.generic_string() << "\"\nname = \"" << name
-                        << "\"\nruns = 1\n[alloc]\nenabled = false\n" << keys;
+                        << "\"\nruns = 1\n[alloc]\nenabled = false\n"
+                        // the station areas alone as candidate land (the bases' areas overlap some of them)
+                        << "[demand]\noutside_only_in = [\"new_station_areas\"]\n"
+                        << keys;
     return run_scenario(scenario::Scenario::load(file), RunOptions{.threads = 2});
   };
   const report::RunResult on_time = run("on_time", "");
