@@ -1,4 +1,5 @@
 #include "pipeline/pipeline.hpp"
+#include "pipeline/measure.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -979,6 +980,106 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
   spec.answer_where = s.context("answer.indicator");
   spec.compare_with = s.get_path("answer.compare_with");
   return spec;
+}
+
+MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
+                           const Progress& progress) {
+  // The allocation's figures are the only indicators that need it.
+  static const std::vector<std::string> allocation_ids{"health_industry_land_mu", "health_industry_target_met",
+                                                       "alloc_gap_pct"};
+  MeasuredRuns out;
+  out.values.resize(queries.size());
+  std::optional<StudyInput> whole_input;  // a copy for run_study, taken only when a query needs the whole run
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(std::move(input));
+  // prepare() may change the study (candidate land): the copy for a whole run is taken before it.
+  const auto tracked_ids = tracked_areas(spec, prepared.input, spec.end_year);
+  const auto is_tracked = [&](const std::string& id) {
+    return id == "health_industry_delivered_year" ||
+           std::any_of(tracked_ids.begin(), tracked_ids.end(), [&](const metrics::TrackedArea& t) { return t.id == id; });
+  };
+  std::vector<bool> tracked(queries.size());
+  bool whole = false, allocate = false;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    tracked[q] = is_tracked(queries[q].id);
+    whole = whole || !tracked[q];
+    allocate = allocate || std::find(allocation_ids.begin(), allocation_ids.end(), queries[q].id) != allocation_ids.end();
+  }
+  if (whole) whole_input = prepared.input;
+  prepare(spec, progress.sub(0.0, 0.3), result, problems, prepared);
+  const int start = result.start_year, end = result.end_year;
+  // Each run measures only the areas the queries read (the delivered year reads the health-industry area).
+  std::vector<metrics::TrackedArea> asked;
+  for (auto& t : prepared.tracked) {
+    const bool read = std::any_of(queries.begin(), queries.end(), [&](const IndicatorQuery& q) {
+      return q.id == t.id || (q.id == "health_industry_delivered_year" && t.id == "health_industry_developed_mu");
+    });
+    if (read) asked.push_back(std::move(t));
+  }
+  prepared.tracked = std::move(asked);
+
+  if (std::find(tracked.begin(), tracked.end(), true) != tracked.end()) {
+    sim::EnsembleResult e;
+    tbb::task_arena arena(result.threads);
+    arena.execute([&] {
+      e = sim::run_ensemble(prepared.in, spec.params, result.seed, 0, static_cast<std::uint64_t>(result.runs),
+                            result.threads, progress.sub(0.3, whole ? 0.6 : 1.0), prepared.measure);
+    });
+    for (const auto& p : e.problems) problems.report(p);
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      if (!tracked[q]) continue;
+      const IndicatorQuery& query = queries[q];
+      const int year = query.year != 0 ? query.year : end;
+      if (query.id != "health_industry_delivered_year" && (year < start || year > end)) {
+        throw Error(ErrorCode::config,
+                    fmt::format("year {} of indicator '{}' is outside the run's years {}..{}", year, query.id, start,
+                                end),
+                    query.where);
+      }
+      for (const auto& m : e.measures) {
+        if (query.id == "health_industry_delivered_year") {
+          const int y = delivered_year(prepared, m, spec.allocation.min_health_industry_mu);
+          out.values[q].push_back(y < 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(y));
+        } else {
+          out.values[q].push_back(series_of(prepared, m, query.id).at(static_cast<std::size_t>(year - start)));
+        }
+      }
+    }
+  }
+  if (whole) {
+    RunSpec one = spec;
+    one.runs = 1;
+    one.allocate = spec.allocate && allocate;
+    one.answer_indicator.clear();
+    one.compare_with.clear();
+    const report::RunResult r = run_study(std::move(*whole_input), one, progress.sub(0.6, 1.0));
+    for (const auto& p : r.problems) problems.report(p);
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      if (tracked[q]) continue;
+      const IndicatorQuery& query = queries[q];
+      const bool by_year = std::any_of(r.indicators.begin(), r.indicators.end(), [&](const report::Indicator& i) {
+        return i.id == query.id && i.year != 0;
+      });
+      const int year = by_year ? (query.year != 0 ? query.year : end) : 0;
+      const report::Indicator* row = report::find_indicator(r, query.id, year);
+      if (row == nullptr || row->year != year) {
+        std::vector<std::string> ids{"health_industry_delivered_year"};
+        for (const auto& t : prepared.tracked) ids.push_back(t.id);
+        throw Error(ErrorCode::config,
+                    by_year ? fmt::format("indicator '{}' has no value in {} (the run's years are {}..{})", query.id,
+                                          year, start, end)
+                            : fmt::format("no indicator '{}'; an indicator measured on every run ({}) or one of the "
+                                          "run's indicators (indicators.csv)",
+                                          query.id, fmt::join(ids, ", ")),
+                    query.where);
+      }
+      out.values[q].push_back(row->value);
+    }
+  }
+  out.problems = problems.sorted();
+  progress.check(1.0, "measured");
+  return out;
 }
 
 }  // namespace parksim::pipeline
