@@ -1,7 +1,8 @@
 // Benchmarks of the plan search (parksim::optimize) on the bundled park:
 //  - BM_evaluate_park: one evaluation as the search makes it - the levers of scenarios/optimize_zones.toml set in a
 //    copy of the scenario, its run spec, and pipeline::measure_study on a copy of the study loaded once (30 m corridor
-//    grid, 2025-2035, 1 run, the three objectives and the constraint) - on ONE thread. Lever settings cycle through
+//    grid, 2025-2035, 1 run, the three objectives and the constraint) with the drivers and suitability kept from
+//    the scenario's own run (pipeline::SuitabilityCache) - on ONE thread. Lever settings cycle through
 //    a fixed list so that evaluations differ. Counter evaluations_per_s (wall).
 //  - BM_load_park: pipeline::load_study of the same scenario (what the search does once).
 // The 2,000-evaluation figure of RESULTS.md is the whole command `parksim optimize` (see RESULTS.md).
@@ -43,11 +44,15 @@ void BM_evaluate_park(benchmark::State& state) {
   pipeline::RunOptions options;
   options.runs = 1;
   options.threads = 1;
+  // As the search: the drivers and suitability of the scenario's own run are kept (no lever changes them).
+  pipeline::SuitabilityCache cache;
+  pipeline::measure_study(input, pipeline::run_spec(park(), options), spec.indicators, {}, &cache);
   std::size_t i = 0;
   for (auto _ : state) {
     const scenario::Scenario s = optimize::scenario_with(park(), spec, settings[i++ % settings.size()]);
+    pipeline::SuitabilityCache shared = cache;
     const pipeline::MeasuredRuns m =
-        pipeline::measure_study(input, pipeline::run_spec(s, options), spec.indicators);
+        pipeline::measure_study(input, pipeline::run_spec(s, options), spec.indicators, {}, &shared);
     benchmark::DoNotOptimize(m.values.data());
   }
   state.counters["evaluations_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),

@@ -102,27 +102,36 @@ class Evaluator {
   Evaluator(const scenario::Scenario& base, const OptimizeSpec& spec, const Progress& progress)
       : m_base(base), m_spec(spec), m_progress(progress) {
     m_queries = spec.indicators;
-    for (const auto& l : spec.levers) m_reload = m_reload || changes_study(l.key);
+    for (const auto& l : spec.levers) {
+      m_reload = m_reload || changes_study(l.key);
+      m_keep_suitability = m_keep_suitability && l.key.rfind("suitability.", 0) != 0 && l.key.rfind("drivers.", 0) != 0;
+    }
+    m_keep_suitability = m_keep_suitability && !m_reload;
   }
 
   void set_study(std::shared_ptr<const pipeline::StudyInput> input) { m_input = std::move(input); }
 
-  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads) const {
+  /// The first call keeps the drivers and suitability, which no lever changes, for the later ones (and must run
+  /// alone); later calls may run concurrently.
+  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads) {
     m_progress.throw_if_cancelled();
     pipeline::RunOptions options;
     options.runs = m_spec.runs;
     options.threads = threads;
     const pipeline::RunSpec run = pipeline::run_spec(s, options);
     pipeline::StudyInput input = m_reload || !m_input ? pipeline::load_study(s) : *m_input;
-    return pipeline::measure_study(std::move(input), run, m_queries);
+    if (!m_keep_suitability) return pipeline::measure_study(std::move(input), run, m_queries);
+    if (!m_suitability.data) return pipeline::measure_study(std::move(input), run, m_queries, {}, &m_suitability);
+    pipeline::SuitabilityCache shared = m_suitability;  // read only: a copy of the handle per call
+    return pipeline::measure_study(std::move(input), run, m_queries, {}, &shared);
   }
 
-  Solution evaluate(const std::vector<double>& levers, int threads) const {
+  Solution evaluate(const std::vector<double>& levers, int threads) {
     return solution_of(m_spec, levers, measure(scenario_with(m_base, m_spec, levers), threads));
   }
 
   /// A batch: one evaluation per thread, or the ensemble's runs on all threads for a single setting.
-  std::vector<Solution> evaluate(const std::vector<std::vector<double>>& batch, int threads) const {
+  std::vector<Solution> evaluate(const std::vector<std::vector<double>>& batch, int threads) {
     std::vector<Solution> out(batch.size());
     if (batch.size() == 1) {
       out[0] = evaluate(batch[0], threads);
@@ -142,6 +151,8 @@ class Evaluator {
   std::vector<pipeline::IndicatorQuery> m_queries;
   std::shared_ptr<const pipeline::StudyInput> m_input;
   bool m_reload = false;
+  bool m_keep_suitability = true;
+  pipeline::SuitabilityCache m_suitability;
 };
 
 std::string setting_text(const OptimizeSpec& spec, const Solution& s) {

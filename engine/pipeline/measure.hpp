@@ -2,6 +2,7 @@
 // Indicators measured on a study's runs without writing anything: the evaluation of the plan search (optimize/).
 // Implemented in pipeline.cpp next to run_study, on the same preparation.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct MeasuredRuns {
   std::vector<Problem> problems;  ///< findings of the preparation and the runs, sorted
 };
 
+/// Drivers and suitability of a run (its stage 3: driver grids, the fitted or given suitability models, their maps,
+/// the infrastructure events) kept between measure_study calls on the same study. They depend only on the study and on
+/// the spec's drivers, suitability, priority keys, seed and end year: the caller keeps a cache only while those stay
+/// equal (the plan search: no lever on suitability.* or drivers.*). Empty until a measure_study call fills it; a
+/// filled cache is only read, so it may be shared by concurrent calls, while filling is one call's alone.
+struct SuitabilityCache {
+  struct Data;
+  std::shared_ptr<const Data> data;
+};
+
 /// Measures `queries` on the ensemble of `spec` on `input`, doing only what they need: the simulation ensemble
 /// measured per run, and a whole run_study (allocation only when a query is one of its figures) only for indicators
 /// of the run as a whole; nothing is written. Values equal those `parksim run` writes for the same scenario and
@@ -36,7 +47,8 @@ struct MeasuredRuns {
 /// evaluation of the plan search (optimize/): deterministic for a seed at any thread count.
 /// Throws Error(config, query.where) for an id that is no indicator of the run (listing those measured on every
 /// run) or a year outside the run's years, and as run_study does.
+/// With `cache`: stage 3 is taken from it when filled, else computed and kept in it (values are the same either way).
 MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
-                           const Progress& progress = Progress());
+                           const Progress& progress = Progress(), SuitabilityCache* cache = nullptr);
 
 }  // namespace parksim::pipeline

@@ -78,7 +78,30 @@ struct Prepared {
   std::vector<metrics::TrackedArea> tracked;
   std::vector<int> years;
   sim::RunMeasure measure;
+  /// measure_study's SuitabilityCache: stage 3 taken from `reuse` when set, else kept into `kept` when `keep`.
+  const SuitabilityCache::Data* reuse = nullptr;
+  bool keep = false;
+  std::shared_ptr<SuitabilityCache::Data> kept;
 };
+
+// Stage 3's results, as kept by a SuitabilityCache (measure.hpp).
+}  // namespace
+
+struct SuitabilityCache::Data {
+  std::vector<std::string> used_drivers;
+  grid::Grid<float> priority;
+  model::SuitabilityModels suitability;
+  std::vector<grid::Grid<std::uint8_t>> start_suitability, final_suitability;
+  std::vector<sim::SuitabilityEvent> events;
+  bool every_year = false;
+  decltype(report::RunResult::drivers) drivers;
+  std::vector<Problem> problems;  // what stage 3 reported, in order
+};
+
+namespace {
+
+// The yearly suitability update of drivers measured on the simulated map.
+decltype(sim::SimulationInput::suitability_update) suitability_update_of(const Prepared* p);
 
 // The simulation classes whose land-use codes include a health-industry code of the plan's class table.
 std::vector<bool> health_industry_classes(const plan::Plan& plan, const study::ClassTable& classes) {
@@ -230,6 +253,44 @@ std::vector<std::string> used_drivers(const RunSpec& spec, const study::DriverBu
   return names;
 }
 
+decltype(sim::SimulationInput::suitability_update) suitability_update_of(const Prepared* p) {
+  return [p](int year, const grid::Grid<std::uint8_t>& map) {
+    model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
+    return model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
+  };
+}
+
+// Stage 3 from a SuitabilityCache: what it kept, and the findings it reported then.
+void reuse_suitability(const SuitabilityCache::Data& d, Prepared& prepared, report::RunResult& result,
+                       ProblemReporter& problems) {
+  prepared.used_drivers = d.used_drivers;
+  prepared.priority = d.priority;
+  prepared.suitability = d.suitability;
+  prepared.in.suitability = d.start_suitability;
+  prepared.final_suitability = d.final_suitability;
+  prepared.in.suitability_events = d.events;
+  if (d.every_year) prepared.in.suitability_update = suitability_update_of(&prepared);
+  result.drivers = d.drivers;
+  for (const auto& p : d.problems) problems.report(p);
+}
+
+// Stage 3 into a SuitabilityCache (the problems reported from `reported_before` on are stage 3's).
+void keep_suitability(Prepared& prepared, const report::RunResult& result, const ProblemReporter& problems,
+                      std::size_t reported_before) {
+  auto d = std::make_shared<SuitabilityCache::Data>();
+  d->used_drivers = prepared.used_drivers;
+  d->priority = prepared.priority;
+  d->suitability = prepared.suitability;
+  d->start_suitability = prepared.in.suitability;
+  d->final_suitability = prepared.final_suitability;
+  d->events = prepared.in.suitability_events;
+  d->every_year = static_cast<bool>(prepared.in.suitability_update);
+  d->drivers = result.drivers;
+  const auto all = problems.problems();
+  d->problems.assign(all.begin() + static_cast<std::ptrdiff_t>(reported_before), all.end());
+  prepared.kept = std::move(d);
+}
+
 // Stages 3-5 into `prepared`, filling the run's identity, plan, grid and classes in `result`. Progress 0.2..0.3.
 void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& result, ProblemReporter& problems,
              Prepared& prepared) {
@@ -283,12 +344,14 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
                 "a priority tier favours the corridor bases of a plan dataset, and the study has none",
                 spec.priority_where);
   }
-  if (input.has_plan) {
+  if (input.has_plan && prepared.reuse == nullptr) {
     prepared.priority = model::priority_factor(plan, study.spec, spec.priority_tier, spec.priority_bonus,
                                                spec.priority_radius_m);
   }
   sim::SimulationInput& in = prepared.in;
+  const std::size_t reported_before = problems.size();
   arena.execute([&] {
+    if (prepared.reuse != nullptr) return reuse_suitability(*prepared.reuse, prepared, result, problems);
     model::DriverSet set = driver_set(study, drivers.build(start, study.initial, used));
     for (std::size_t d = 0; d < set.size(); ++d) result.drivers.push_back({set.names()[d], set.unit(d), set.values(d)});
     prepared.suitability = model::build_suitability(spec.suitability, study, set, problems);
@@ -296,11 +359,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
     prepared.final_suitability = in.suitability;
     if (drivers.depends_on_map(used)) {
       // Drivers measured on the simulated map: every run recomputes its suitability each year.
-      const Prepared* p = &prepared;
-      in.suitability_update = [p](int year, const grid::Grid<std::uint8_t>& map) {
-        model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
-        return model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
-      };
+      in.suitability_update = suitability_update_of(&prepared);
       problems.report(Severity::info, "suitability.every_year",
                       "drivers measured on the simulated map: suitability is recomputed every simulated year",
                       Context{.key = "drivers"});
@@ -323,6 +382,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
                       fmt::format("infrastructure opening in {}: suitability recomputed", y), Context{.key = "infrastructure"});
     }
   });
+  if (prepared.keep) keep_suitability(prepared, result, problems, reported_before);
 
   // Candidate land: outside the zones, only the declared region may develop (land without land-use data elsewhere
   // never changes).
@@ -983,7 +1043,7 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
 }
 
 MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
-                           const Progress& progress) {
+                           const Progress& progress, SuitabilityCache* cache) {
   // The allocation's figures are the only indicators that need it.
   static const std::vector<std::string> allocation_ids{"health_industry_land_mu", "health_industry_target_met",
                                                        "alloc_gap_pct"};
@@ -1007,7 +1067,13 @@ MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vec
     allocate = allocate || std::find(allocation_ids.begin(), allocation_ids.end(), queries[q].id) != allocation_ids.end();
   }
   if (whole) whole_input = prepared.input;
+  if (cache != nullptr && cache->data) {
+    prepared.reuse = cache->data.get();
+  } else if (cache != nullptr) {
+    prepared.keep = true;
+  }
   prepare(spec, progress.sub(0.0, 0.3), result, problems, prepared);
+  if (prepared.kept) cache->data = std::move(prepared.kept);
   const int start = result.start_year, end = result.end_year;
   // Each run measures only the areas the queries read (the delivered year reads the health-industry area).
   std::vector<metrics::TrackedArea> asked;
