@@ -86,7 +86,8 @@ void bind_optimize(py::module_& m) {
            "the rows of history.csv as {column: list}")
       .def("pareto_csv", &optimize::pareto_csv, "the text of pareto.csv")
       .def("history_csv", &optimize::history_csv, "the text of history.csv")
-      .def("table", &optimize::front_table, "the table `parksim optimize` prints")
+      .def("table", &optimize::front_table, py::arg("max_rows") = 0,
+           "the front as the table `parksim optimize` prints (it shows max_rows = 20; 0 = every solution)")
       .def(
           "write",
           [](const OptimizeResult& r, const std::filesystem::path& out, bool overwrite) {

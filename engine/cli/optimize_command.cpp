@@ -47,7 +47,7 @@ int run_optimize(const OptimizeCommandOptions& options, std::ostream& out, std::
                      s.name(), spec.search.algorithm == optimize::Algorithm::moead ? "MOEA/D" : "NSGA-II",
                      spec.search.population, spec.search.generations, result.evaluations, spec.runs,
                      spec.search.seed, seconds);
-  out << optimize::front_table(result);
+  out << optimize::front_table(result, 20);
   if (!result.history.empty()) {
     out << fmt::format("\nHypervolume (normalised): {:.4f} after the initial population, {:.4f} at the end\n",
                        result.history.front().hypervolume, result.history.back().hypervolume);

@@ -119,11 +119,11 @@ class Evaluator {
     options.runs = m_spec.runs;
     options.threads = threads;
     const pipeline::RunSpec run = pipeline::run_spec(s, options);
-    pipeline::StudyInput input = m_reload || !m_input ? pipeline::load_study(s) : *m_input;
-    if (!m_keep_suitability) return pipeline::measure_study(std::move(input), run, m_queries);
-    if (!m_suitability.data) return pipeline::measure_study(std::move(input), run, m_queries, {}, &m_suitability);
+    if (m_reload || !m_input) return pipeline::measure_study(pipeline::load_study(s), run, m_queries);
+    if (!m_keep_suitability) return pipeline::measure_study(*m_input, run, m_queries);
+    if (!m_suitability.data) return pipeline::measure_study(*m_input, run, m_queries, {}, &m_suitability);
     pipeline::SuitabilityCache shared = m_suitability;  // read only: a copy of the handle per call
-    return pipeline::measure_study(std::move(input), run, m_queries, {}, &shared);
+    return pipeline::measure_study(*m_input, run, m_queries, {}, &shared);
   }
 
   Solution evaluate(const std::vector<double>& levers, int threads) {
@@ -668,7 +668,7 @@ void write_optimize(const OptimizeResult& result, const fs::path& dir, bool over
   output.commit();
 }
 
-std::string front_table(const OptimizeResult& result) {
+std::string front_table(const OptimizeResult& result, std::size_t max_rows) {
   const OptimizeSpec& spec = result.spec;
   std::vector<std::string> head{"solution"};
   for (const auto& l : lever_columns(spec)) head.push_back(l);
@@ -689,7 +689,13 @@ std::string front_table(const OptimizeResult& result) {
     }
     rows.push_back(std::move(row));
   };
-  for (std::size_t i = 0; i < result.front.size(); ++i) add(solution_name(i), result.front[i]);
+  const std::size_t n = result.front.size();
+  const bool all = max_rows == 0 || n <= max_rows;
+  std::vector<std::size_t> shown;
+  for (std::size_t k = 0; k < (all ? n : max_rows); ++k) {
+    shown.push_back(all ? k : (max_rows == 1 ? 0 : k * (n - 1) / (max_rows - 1)));
+  }
+  for (std::size_t i : shown) add(solution_name(i), result.front[i]);
   add("(scenario)", result.start);
   std::vector<std::size_t> width(head.size(), 0);
   for (const auto& r : rows) {
@@ -702,6 +708,7 @@ std::string front_table(const OptimizeResult& result) {
     }
     out += "\n";
   }
+  if (!all) out += fmt::format("({} of the {} solutions shown, spread over the front; all in pareto.csv)\n", shown.size(), n);
   return out;
 }
 

@@ -132,7 +132,9 @@ void write_optimize(const OptimizeResult& result, const std::filesystem::path& d
 /// What an indicator column is for: "min", "max" (objectives), the bounds of a constraint ("≥ 3000"), or both.
 std::string column_role(const OptimizeSpec& spec, std::size_t column);
 
-/// The front as a text table for the terminal.
-std::string front_table(const OptimizeResult& result);
+/// The front as a text table for the terminal, then the scenario's own setting. At most `max_rows` solutions (0 = all):
+/// a larger front is shown by rows spread evenly over it (the first and the last among them) and a line saying how
+/// many more pareto.csv holds.
+std::string front_table(const OptimizeResult& result, std::size_t max_rows = 0);
 
 }  // namespace parksim::optimize

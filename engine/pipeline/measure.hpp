@@ -48,7 +48,7 @@ struct SuitabilityCache {
 /// Throws Error(config, query.where) for an id that is no indicator of the run (listing those measured on every
 /// run) or a year outside the run's years, and as run_study does.
 /// With `cache`: stage 3 is taken from it when filled, else computed and kept in it (values are the same either way).
-MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
+MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
                            const Progress& progress = Progress(), SuitabilityCache* cache = nullptr);
 
 }  // namespace parksim::pipeline

@@ -84,9 +84,9 @@ struct Prepared {
   std::shared_ptr<SuitabilityCache::Data> kept;
 };
 
-// Stage 3's results, as kept by a SuitabilityCache (measure.hpp).
 }  // namespace
 
+// Stage 3's results, as kept by a SuitabilityCache (measure.hpp).
 struct SuitabilityCache::Data {
   std::vector<std::string> used_drivers;
   grid::Grid<float> priority;
@@ -1042,31 +1042,16 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
   return spec;
 }
 
-MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
+MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
                            const Progress& progress, SuitabilityCache* cache) {
   // The allocation's figures are the only indicators that need it.
   static const std::vector<std::string> allocation_ids{"health_industry_land_mu", "health_industry_target_met",
                                                        "alloc_gap_pct"};
   MeasuredRuns out;
   out.values.resize(queries.size());
-  std::optional<StudyInput> whole_input;  // a copy for run_study, taken only when a query needs the whole run
   report::RunResult result;
   ProblemReporter problems;
-  Prepared prepared(std::move(input));
-  // prepare() may change the study (candidate land): the copy for a whole run is taken before it.
-  const auto tracked_ids = tracked_areas(spec, prepared.input, spec.end_year);
-  const auto is_tracked = [&](const std::string& id) {
-    return id == "health_industry_delivered_year" ||
-           std::any_of(tracked_ids.begin(), tracked_ids.end(), [&](const metrics::TrackedArea& t) { return t.id == id; });
-  };
-  std::vector<bool> tracked(queries.size());
-  bool whole = false, allocate = false;
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    tracked[q] = is_tracked(queries[q].id);
-    whole = whole || !tracked[q];
-    allocate = allocate || std::find(allocation_ids.begin(), allocation_ids.end(), queries[q].id) != allocation_ids.end();
-  }
-  if (whole) whole_input = prepared.input;
+  Prepared prepared(input);  // a copy: prepare() may close candidate land in it
   if (cache != nullptr && cache->data) {
     prepared.reuse = cache->data.get();
   } else if (cache != nullptr) {
@@ -1074,7 +1059,20 @@ MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vec
   }
   prepare(spec, progress.sub(0.0, 0.3), result, problems, prepared);
   if (prepared.kept) cache->data = std::move(prepared.kept);
+  // Queries measured on every run's maps, and those that need a whole run.
+  std::vector<bool> tracked(queries.size());
+  bool whole = false, allocate = false;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    const std::string& id = queries[q].id;
+    tracked[q] = id == "health_industry_delivered_year" ||
+                 std::any_of(prepared.tracked.begin(), prepared.tracked.end(),
+                             [&](const metrics::TrackedArea& t) { return t.id == id; });
+    whole = whole || !tracked[q];
+    allocate = allocate || std::find(allocation_ids.begin(), allocation_ids.end(), id) != allocation_ids.end();
+  }
   const int start = result.start_year, end = result.end_year;
+  std::vector<std::string> measurable{"health_industry_delivered_year"};
+  for (const auto& t : prepared.tracked) measurable.push_back(t.id);
   // Each run measures only the areas the queries read (the delivered year reads the health-industry area).
   std::vector<metrics::TrackedArea> asked;
   for (auto& t : prepared.tracked) {
@@ -1119,7 +1117,7 @@ MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vec
     one.allocate = spec.allocate && allocate;
     one.answer_indicator.clear();
     one.compare_with.clear();
-    const report::RunResult r = run_study(std::move(*whole_input), one, progress.sub(0.6, 1.0));
+    const report::RunResult r = run_study(input, one, progress.sub(0.6, 1.0));
     for (const auto& p : r.problems) problems.report(p);
     for (std::size_t q = 0; q < queries.size(); ++q) {
       if (tracked[q]) continue;
@@ -1130,14 +1128,12 @@ MeasuredRuns measure_study(StudyInput input, const RunSpec& spec, const std::vec
       const int year = by_year ? (query.year != 0 ? query.year : end) : 0;
       const report::Indicator* row = report::find_indicator(r, query.id, year);
       if (row == nullptr || row->year != year) {
-        std::vector<std::string> ids{"health_industry_delivered_year"};
-        for (const auto& t : prepared.tracked) ids.push_back(t.id);
         throw Error(ErrorCode::config,
                     by_year ? fmt::format("indicator '{}' has no value in {} (the run's years are {}..{})", query.id,
                                           year, start, end)
                             : fmt::format("no indicator '{}'; an indicator measured on every run ({}) or one of the "
                                           "run's indicators (indicators.csv)",
-                                          query.id, fmt::join(ids, ", ")),
+                                          query.id, fmt::join(measurable, ", ")),
                     query.where);
       }
       out.values[q].push_back(row->value);

@@ -120,3 +120,21 @@ def test_an_existing_output_is_refused_before_the_search(run, searched, tmp_path
     assert r.returncode == EXIT_OUTPUT_EXISTS
     assert "--overwrite" in r.stderr
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
+
+
+def test_ctrl_c_during_the_search_stops_it_with_exit_10_and_writes_nothing(parksim_bin, tmp_path):
+    import signal
+    import subprocess
+    scenario = coarse_scenario(tmp_path, generations=50)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([parksim_bin, "optimize", str(scenario), "--out", str(out)], stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True)
+    for line in proc.stderr:  # progress lines: the search has started
+        if "generation 0 of 50" in line:
+            break
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=120) == 10
+    assert "interrupted by SIGINT" in rest
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["search.toml"]

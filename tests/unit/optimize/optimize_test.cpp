@@ -116,6 +116,19 @@ TEST_F(PlanSearch, the_front_is_byte_identical_with_one_or_two_threads) {
   EXPECT_FALSE(std::isnan(a.front.front().sd[0]));  // two runs: a spread
 }
 
+TEST_F(PlanSearch, moead_searches_the_same_levers_one_setting_at_a_time) {
+  const scenario::Scenario s = scenario(std::string(kSearch).replace(std::string(kSearch).find("generations = 3"), 15,
+                                                                     "generations = 2\nalgorithm = \"moead\""));
+  OptimizeOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  const OptimizeResult a = optimize_scenario(s, one);
+  EXPECT_EQ(a.spec.search.algorithm, Algorithm::moead);
+  ASSERT_FALSE(a.front.empty());
+  EXPECT_EQ(a.history.size(), 3u);
+  EXPECT_EQ(pareto_csv(a), pareto_csv(optimize_scenario(s, two)));
+}
+
 struct BadInput {
   std::string what;       // the test case
   std::string optimize;   // the [optimize] text
