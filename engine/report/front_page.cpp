@@ -39,8 +39,8 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
 <main>
 <section id="front">
 <h2>Pareto front 帕累托前沿</h2>
-<p>{{front_size}} settings that no other evaluated setting beats on every objective. Pick the axes; hover or tap a point for its levers. The open square is the scenario's own setting.</p>
-<p><label>x <select id="ax"></select></label> <label>y <select id="ay"></select></label></p>
+<p>{{front_size}} settings that no other evaluated setting beats on every objective. Pick the axes and the colour (light = low, dark = high); hover or tap a point for its levers. The open square is the scenario's own setting.</p>
+<p><label>x <select id="ax"></select></label> <label>y <select id="ay"></select></label> <label>colour <select id="ac"></select></label></p>
 <div id="scatter"><noscript>The scatter needs JavaScript; the table below has the same figures.</noscript></div>
 <p id="tip" class="note"></p>
 </section>
@@ -65,11 +65,12 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
 <script>
 (function () {
   var d = JSON.parse(document.getElementById('front-data').textContent);
-  var ax = document.getElementById('ax'), ay = document.getElementById('ay');
+  var ax = document.getElementById('ax'), ay = document.getElementById('ay'), ac = document.getElementById('ac');
+  var none = document.createElement('option'); none.value = -1; none.textContent = '(none)'; ac.appendChild(none);
   d.axes.forEach(function (a, i) {
-    [ax, ay].forEach(function (s) { var o = document.createElement('option'); o.value = i; o.textContent = a; s.appendChild(o); });
+    [ax, ay, ac].forEach(function (s) { var o = document.createElement('option'); o.value = i; o.textContent = a; s.appendChild(o); });
   });
-  ax.value = 0; ay.value = d.axes.length > 1 ? 1 : 0;
+  ax.value = 0; ay.value = d.axes.length > 1 ? 1 : 0; ac.value = d.axes.length > 2 ? 2 : -1;
   var NS = 'http://www.w3.org/2000/svg';
   function el(n, at) { var e = document.createElementNS(NS, n); for (var k in at) e.setAttribute(k, at[k]); return e; }
   function fmt(v) { return v === null ? 'n/a' : (Number.isInteger(v) ? String(v) : (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(4))); }
@@ -97,10 +98,18 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
     }
     var lx = el('text', { x: (L + W - R) / 2, y: H - 8, 'text-anchor': 'middle', 'font-size': 12 }); lx.textContent = d.axes[i] + ' (' + d.directions[i] + ')'; svg.appendChild(lx);
     var ly = el('text', { x: 14, y: (T + H - B) / 2, 'text-anchor': 'middle', 'font-size': 12, transform: 'rotate(-90 14 ' + (T + H - B) / 2 + ')' }); ly.textContent = d.axes[j] + ' (' + d.directions[j] + ')'; svg.appendChild(ly);
+    // Colour: light to dark blue from the lowest to the highest value of the colour indicator.
+    var c = +ac.value, cs = c < 0 ? [] : pts.map(function (p) { return p.mean[c]; }).filter(function (v) { return v !== null; });
+    var c0 = Math.min.apply(null, cs), c1 = Math.max.apply(null, cs);
+    var shade = function (v) {
+      if (c < 0 || v === null) return '#1f77b4';
+      var t = c1 > c0 ? (v - c0) / (c1 - c0) : 0.5;
+      return 'rgb(' + Math.round(198 - 190 * t) + ',' + Math.round(219 - 171 * t) + ',' + Math.round(239 - 132 * t) + ')';
+    };
     pts.forEach(function (p) {
       var start = p === d.start;
       var m = start ? el('rect', { x: px(p.mean[i]) - 5, y: py(p.mean[j]) - 5, width: 10, height: 10, fill: 'none', stroke: '#c0392b', 'stroke-width': 2 })
-                    : el('circle', { cx: px(p.mean[i]), cy: py(p.mean[j]), r: 5, fill: '#1f77b4', 'fill-opacity': 0.8 });
+                    : el('circle', { cx: px(p.mean[i]), cy: py(p.mean[j]), r: 5, fill: shade(c < 0 ? null : p.mean[c]), stroke: '#08306b', 'stroke-width': 0.5 });
       var t = el('title', {}); t.textContent = describe(p); m.appendChild(t);
       m.addEventListener('mouseenter', function () { document.getElementById('tip').textContent = describe(p); });
       m.addEventListener('click', function () { document.getElementById('tip').textContent = describe(p); });
@@ -108,7 +117,7 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
     });
     var box = document.getElementById('scatter'); box.innerHTML = ''; box.appendChild(svg);
   }
-  ax.onchange = draw; ay.onchange = draw; draw();
+  ax.onchange = draw; ay.onchange = draw; ac.onchange = draw; draw();
 })();
 </script>
 </body>

@@ -125,12 +125,12 @@ def test_an_existing_output_is_refused_before_the_search(run, searched, tmp_path
 def test_ctrl_c_during_the_search_stops_it_with_exit_10_and_writes_nothing(parksim_bin, tmp_path):
     import signal
     import subprocess
-    scenario = coarse_scenario(tmp_path, generations=50)
+    scenario = coarse_scenario(tmp_path, generations=2000)  # far longer than the test waits
     out = tmp_path / "out"
     proc = subprocess.Popen([parksim_bin, "optimize", str(scenario), "--out", str(out)], stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, text=True)
     for line in proc.stderr:  # progress lines: the search has started
-        if "generation 0 of 50" in line:
+        if "generation 0 of 2000" in line:
             break
     proc.send_signal(signal.SIGINT)
     rest = proc.stderr.read()
