@@ -697,9 +697,13 @@ std::string front_table(const OptimizeResult& result, std::size_t max_rows) {
   }
   for (std::size_t i : shown) add(solution_name(i), result.front[i]);
   add("(scenario)", result.start);
+  // Widths in characters (fmt pads UTF-8 text such as "≥" by characters, not bytes).
+  const auto characters = [](const std::string& t) {
+    return static_cast<std::size_t>(std::count_if(t.begin(), t.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+  };
   std::vector<std::size_t> width(head.size(), 0);
   for (const auto& r : rows) {
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], characters(r[c]));
   }
   std::string out;
   for (const auto& r : rows) {
