@@ -104,7 +104,9 @@ class Evaluator {
     m_queries = spec.indicators;
     for (const auto& l : spec.levers) {
       m_reload = m_reload || changes_study(l.key);
-      m_keep_suitability = m_keep_suitability && l.key.rfind("suitability.", 0) != 0 && l.key.rfind("drivers.", 0) != 0;
+      // Stage 3 reads suitability.*, drivers.* and the candidate regions (regions.*).
+      m_keep_suitability = m_keep_suitability && l.key.rfind("suitability.", 0) != 0 &&
+                           l.key.rfind("drivers.", 0) != 0 && l.key.rfind("regions.", 0) != 0;
     }
     m_keep_suitability = m_keep_suitability && !m_reload;
   }

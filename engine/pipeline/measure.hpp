@@ -31,9 +31,10 @@ struct MeasuredRuns {
 };
 
 /// Drivers and suitability of a run (its stage 3: driver grids, the fitted or given suitability models, their maps,
-/// the infrastructure events) kept between measure_study calls on the same study. They depend only on the study and on
-/// the spec's drivers, suitability, priority keys, seed and end year: the caller keeps a cache only while those stay
-/// equal (the plan search: no lever on suitability.* or drivers.*). Empty until a measure_study call fills it; a
+/// the infrastructure events, the candidate land's opening) kept between measure_study calls on the same study. They
+/// depend only on the study and on the spec's drivers, suitability, priority keys, regions, candidate land, seed and
+/// end year: the caller keeps a cache only while those stay equal (the plan search: no lever on suitability.*,
+/// drivers.* or regions.*). Empty until a measure_study call fills it; a
 /// filled cache is only read, so it may be shared by concurrent calls, while filling is one call's alone.
 struct SuitabilityCache {
   struct Data;

@@ -78,6 +78,10 @@ struct Prepared {
   std::vector<metrics::TrackedArea> tracked;
   std::vector<int> years;
   sim::RunMeasure measure;
+  /// Year each candidate cell in no zone opens (0 = not candidate land), for a yearly suitability update.
+  grid::Grid<std::int16_t> open_year;
+  std::vector<bool> growable;  ///< classes that may grow (not fixed)
+  bool late_land = false;      ///< some candidate land opens after the start year
   /// measure_study's SuitabilityCache: stage 3 taken from `reuse` when set, else kept into `kept` when `keep`.
   const SuitabilityCache::Data* reuse = nullptr;
   bool keep = false;
@@ -137,6 +141,60 @@ grid::Grid<std::uint8_t> region_mask(const RunSpec::Region& r, const StudyInput&
     inside[i] = input.study.area[i] != 0 && layers.front().values[i] <= r.max ? 1 : 0;
   }
   return inside;
+}
+
+// Candidate land outside the zones (demand.outside_only_in): the union of the declared regions, each measured with
+// the drivers of the year (a station that opens adds its station area from its opening year). Returns the year each
+// cell becomes candidate land (0 = never), -1 everywhere when no region is declared.
+grid::Grid<std::int16_t> candidate_open_year(const RunSpec& spec, const StudyInput& input, int start, int end) {
+  grid::Grid<std::int16_t> open(input.study.spec, static_cast<std::int16_t>(spec.outside_only_in.empty() ? -1 : 0));
+  if (spec.outside_only_in.empty()) return open;
+  std::vector<const RunSpec::Region*> regions;
+  std::vector<std::string> names;
+  for (const auto& name : spec.outside_only_in) {
+    const auto r = std::find_if(spec.regions.begin(), spec.regions.end(),
+                                [&](const RunSpec::Region& x) { return x.name == name; });
+    if (r == spec.regions.end()) {
+      throw Error(ErrorCode::config, fmt::format("no region '{}'; declare it under [regions.{}]", name, name),
+                  spec.outside_where);
+    }
+    if (!input.drivers->has(r->driver)) {
+      throw Error(ErrorCode::config, fmt::format("no driver '{}'; declare it under [drivers.{}]", r->driver, r->driver),
+                  r->where);
+    }
+    regions.push_back(&*r);
+    names.push_back(r->driver);
+  }
+  std::vector<std::uint8_t> state;
+  for (int y = start; y <= end; ++y) {
+    auto next = input.drivers->state(y, names);
+    if (y > start && next == state) continue;
+    state = std::move(next);
+    for (const RunSpec::Region* r : regions) {
+      const grid::Grid<std::uint8_t> inside = region_mask(*r, input, y);
+      for (std::int64_t i = 0; i < open.size(); ++i) {
+        if (inside[i] != 0 && open[i] == 0) open[i] = static_cast<std::int16_t>(y);
+      }
+    }
+  }
+  return open;
+}
+
+// Closes the candidate land that opens after `year`: its suitability is 0 (never chosen) for every class. When some
+// land opens after the start year (`late_land`), the uniform (empty) grids of classes the simulation may grow get a
+// grid every year, so that a year's grid never leaves an earlier year's closure in place.
+void close_unopened(std::vector<grid::Grid<std::uint8_t>>& grids, const std::vector<bool>& growable,
+                    const grid::Grid<std::int16_t>& open_year, int year, bool late_land) {
+  if (!late_land) return;
+  for (std::size_t k = 0; k < grids.size(); ++k) {
+    if (grids[k].size() == 0) {
+      if (!growable[k]) continue;
+      grids[k] = grid::Grid<std::uint8_t>(open_year.spec(), 255);
+    }
+    for (std::int64_t i = 0; i < open_year.size(); ++i) {
+      if (open_year[i] > year) grids[k][i] = 0;
+    }
+  }
 }
 
 // What the run measures on every map of every run: developed land in the study, per zone, per phase, per declared
@@ -256,7 +314,9 @@ std::vector<std::string> used_drivers(const RunSpec& spec, const study::DriverBu
 decltype(sim::SimulationInput::suitability_update) suitability_update_of(const Prepared* p) {
   return [p](int year, const grid::Grid<std::uint8_t>& map) {
     model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
-    return model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
+    auto grids = model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
+    close_unopened(grids, p->growable, p->open_year, year, p->late_land);
+    return grids;
   };
 }
 
@@ -348,6 +408,26 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
     prepared.priority = model::priority_factor(plan, study.spec, spec.priority_tier, spec.priority_bonus,
                                                spec.priority_radius_m);
   }
+  // Candidate land outside the zones (demand.outside_only_in): the cells in no zone and the year each opens.
+  const bool outside_declared = !spec.outside_only_in.empty();
+  grid::Grid<std::int16_t> open_year = candidate_open_year(spec, input, start, end);
+  const int no_zone = study.zone.size() > 0 ? study.zone_count() - 1 : 0;
+  auto in_no_zone = [&](std::int64_t i) { return study.zone.size() == 0 || study.zone[i] == no_zone; };
+  for (std::int64_t i = 0; i < open_year.size(); ++i) {
+    if (!in_no_zone(i) || study.area[i] == 0) open_year[i] = 0;
+  }
+  std::vector<int> opening_years;
+  for (std::int64_t i = 0; i < open_year.size(); ++i) {
+    if (open_year[i] > start) opening_years.push_back(open_year[i]);
+  }
+  std::sort(opening_years.begin(), opening_years.end());
+  opening_years.erase(std::unique(opening_years.begin(), opening_years.end()), opening_years.end());
+  std::vector<bool> growable;
+  for (const auto& c : study.classes.classes()) growable.push_back(!c.fixed);
+
+  prepared.open_year = open_year;
+  prepared.growable = growable;
+  prepared.late_land = !opening_years.empty();
   sim::SimulationInput& in = prepared.in;
   const std::size_t reported_before = problems.size();
   arena.execute([&] {
@@ -356,6 +436,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
     for (std::size_t d = 0; d < set.size(); ++d) result.drivers.push_back({set.names()[d], set.unit(d), set.values(d)});
     prepared.suitability = model::build_suitability(spec.suitability, study, set, problems);
     in.suitability = model::suitability_grids(prepared.suitability, set, study.area, prepared.priority);
+    close_unopened(in.suitability, growable, open_year, start, !opening_years.empty());
     prepared.final_suitability = in.suitability;
     if (drivers.depends_on_map(used)) {
       // Drivers measured on the simulated map: every run recomputes its suitability each year.
@@ -365,52 +446,76 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
                       Context{.key = "drivers"});
       return;
     }
-    // Sources that change (a station opens, a new road map): suitability recomputed from that year.
+    // Sources that change (a station opens, a new road map) and candidate land that opens: suitability recomputed
+    // from that year.
     auto state = drivers.state(start, used);
     for (int y = start + 1; y <= end; ++y) {
       auto next = drivers.state(y, used);
-      if (next == state) continue;
+      const bool land_opens = std::binary_search(opening_years.begin(), opening_years.end(), y);
+      const bool changed = next != state;
+      if (!changed && !land_opens) continue;
       state = std::move(next);
       model::DriverSet year_set = driver_set(study, drivers.build(y, study.initial, used));
       auto grids_y = model::suitability_grids(prepared.suitability, year_set, study.area, prepared.priority);
+      close_unopened(grids_y, growable, open_year, y, !opening_years.empty());
       for (int k = 0; k < K; ++k) {
-        if (!prepared.suitability.models[static_cast<std::size_t>(k)]) continue;
+        if (grids_y[static_cast<std::size_t>(k)].size() == 0) continue;
         in.suitability_events.push_back({y, k, grids_y[static_cast<std::size_t>(k)]});
       }
       prepared.final_suitability = std::move(grids_y);
       problems.report(Severity::info, "suitability.event",
-                      fmt::format("infrastructure opening in {}: suitability recomputed", y), Context{.key = "infrastructure"});
+                      fmt::format("{} in {}: suitability recomputed",
+                                  !land_opens ? "infrastructure opening"
+                                  : changed   ? "infrastructure and candidate land opening"
+                                              : "candidate land opening",
+                                  y),
+                      Context{.key = land_opens && !changed ? "demand.outside_only_in" : "infrastructure"});
     }
   });
   if (prepared.keep) keep_suitability(prepared, result, problems, reported_before);
 
-  // Candidate land: outside the zones, only the declared region may develop (land without land-use data elsewhere
-  // never changes).
-  if (!spec.outside_only_in.empty()) {
-    const auto r = std::find_if(spec.regions.begin(), spec.regions.end(),
-                                [&](const RunSpec::Region& x) { return x.name == spec.outside_only_in; });
-    if (r == spec.regions.end()) {
-      throw Error(ErrorCode::config,
-                  fmt::format("no region '{}'; declare it under [regions.{}]", spec.outside_only_in,
-                              spec.outside_only_in),
-                  spec.outside_where);
-    }
-    const grid::Grid<std::uint8_t> candidate = region_mask(*r, input, end);
+  // Land in no zone: candidate land develops from the year it opens; the rest never changes. A plan study without a
+  // land-cover base has no land-use data outside its parcels, phases and zones: that land is no data (outside the
+  // study area, counted nowhere), not non-built land, unless it is candidate land.
+  {
     study::Study& st = prepared.input.study;
-    const int none = st.zone.size() > 0 ? st.zone_count() - 1 : 0;
-    std::int64_t closed = 0;
-    for (std::int64_t i = 0; i < st.exclusion.size(); ++i) {
-      const bool outside = st.zone.size() == 0 || st.zone[i] == none;
-      if (st.area[i] != 0 && outside && candidate[i] == 0 && st.exclusion[i] == 0) {
-        st.exclusion[i] = 1;
-        ++closed;
+    const bool no_base = input.has_plan && st.maps.empty() && st.has_plan_layers();
+    std::int64_t closed = 0, no_data = 0, candidate = 0;
+    for (std::int64_t i = 0; i < st.area.size(); ++i) {
+      if (st.area[i] == 0 || !in_no_zone(i)) continue;
+      if (open_year[i] > 0 || (!outside_declared && !no_base)) {
+        ++candidate;
+        continue;
+      }
+      const bool has_data = !no_base || st.parcel[i] >= 0 || st.phase[i] != 255;
+      if (has_data) {
+        if (outside_declared && st.exclusion[i] == 0) {
+          st.exclusion[i] = 1;
+          ++closed;
+        }
+      } else {
+        st.area[i] = 0;
+        st.initial[i] = study::no_class;
+        ++no_data;
       }
     }
-    problems.report(Severity::info, "grid.candidate_land",
-                    fmt::format("outside the zones only the region '{}' may develop: {:.2f} km2 of the study area "
-                                "never change",
-                                r->name, units::m2_to_km2(static_cast<double>(closed) * st.spec.cell_area_m2())),
-                    spec.outside_where);
+    const double cell_km2 = units::m2_to_km2(st.spec.cell_area_m2());
+    if (outside_declared) {
+      problems.report(Severity::info, "grid.candidate_land",
+                      fmt::format("outside the zones only the regions {} may develop: {:.2f} km2 of candidate land{}",
+                                  fmt::join(spec.outside_only_in, ", "), static_cast<double>(candidate) * cell_km2,
+                                  closed > 0 ? fmt::format(", {:.2f} km2 of other land in no zone never change",
+                                                           static_cast<double>(closed) * cell_km2)
+                                             : std::string()),
+                      spec.outside_where);
+    }
+    if (no_data > 0) {
+      problems.report(Severity::info, "grid.no_landuse_data",
+                      fmt::format("{:.2f} km2 outside the parcels, phases, zones and candidate land have no land-use "
+                                  "data: no data (never change, counted in no class)",
+                                  static_cast<double>(no_data) * cell_km2),
+                      Context{.layer = "parcels"});
+    }
   }
 
   // 4. Demand.
@@ -1033,7 +1138,7 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
                             s.has(key + ".label") ? s.get_text(key + ".label") : std::string(), s.get_real(key + ".max"),
                             s.context(key + ".driver")});
   }
-  spec.outside_only_in = s.get_text("demand.outside_only_in");
+  spec.outside_only_in = s.get_text_list("demand.outside_only_in");
   spec.outside_where = s.context("demand.outside_only_in");
   spec.answer_indicator = s.get_text("answer.indicator");
   spec.answer_year = static_cast<int>(s.get_int("answer.year"));

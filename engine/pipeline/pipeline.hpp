@@ -90,8 +90,11 @@ struct RunSpec {
     Context where;
   };
   std::vector<Region> regions;
-  /// Candidate land: the region in which land in no zone may develop ("" = anywhere in the study area).
-  std::string outside_only_in;
+  /// Candidate land: the regions in which land in no zone may develop, each measured with the drivers of the year
+  /// (land opens when its region reaches it, e.g. a station area in the station's opening year). Empty: plan studies
+  /// without a land-cover base have no land-use data outside parcels, phases and zones (no data, never changes);
+  /// other studies may develop any land in no zone.
+  std::vector<std::string> outside_only_in;
   Context outside_where;
   /// The answering indicator of the scenario's question ("" = none) in answer_year (0 = the end year), compared with
   /// the scenario compare_with (a file; "" = none) run with the same seed, runs, threads and end year.

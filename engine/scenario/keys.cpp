@@ -179,9 +179,13 @@ void add_pipeline_sections(Schema& schema) {
                   "enterprise,plan_target,table,trend,linear,exponential,logistic,markov,auto,class_areas"));
   schema.add(boolean("demand.by_zone", true,
                      "demand per zone (zone growth) instead of per class over the grid (trend: always per class)"));
-  schema.add(text("demand.outside_only_in", "",
-                  "candidate land: the declared region (regions.<name>) in which land in no zone may develop, e.g. "
-                  "the corridor bases; the rest of the land in no zone never changes (empty: all of it may)"));
+  KeySpec outside_only_in{"demand.outside_only_in", ValueKind::text_list, {}};
+  outside_only_in.info.description =
+      "candidate land: the declared regions (regions.<name>) in which land in no zone may develop, each measured "
+      "with the drivers of the year (e.g. the corridor bases, and station areas that open with their station); the "
+      "rest of the land in no zone never changes. Empty: plan studies without a land-cover base have no land-use "
+      "data outside parcels, phases and zones (no data); other studies may develop any land in no zone";
+  schema.add(outside_only_in);
   schema.add(boolean("demand.carry_forward", true,
                      "demand that finds no open land in a year (phase not open, zone full) waits for the next year; "
                      "false: it is dropped. Either way it is reported as unmet demand of that year"));

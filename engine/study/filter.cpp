@@ -41,6 +41,32 @@ bool same_value(const std::string& a, const std::string& b) {
   return x && y && *x == *y;
 }
 
+// The comparison operators, longest first so that "<=" is not read as "<".
+constexpr std::string_view operators[] = {"!=", "<=", ">=", "=", "<", ">"};
+
+// Where the clause's operator starts (before any quoted value) and which it is; npos when there is none.
+std::pair<std::size_t, std::string_view> find_operator(std::string_view part) {
+  const std::size_t quote = part.find_first_of("'\"");
+  const std::string_view head = part.substr(0, quote);
+  const std::size_t at = head.find_first_of("!<>=");
+  if (at == std::string_view::npos) return {at, {}};
+  for (std::string_view op : operators) {
+    if (head.substr(at, op.size()) == op) return {at, op};
+  }
+  return {std::string_view::npos, {}};
+}
+
+bool compare(const std::string& value, const std::string& op, const std::string& wanted) {
+  if (op == "=") return same_value(value, wanted);
+  if (op == "!=") return !same_value(value, wanted);
+  const auto x = number(value), y = number(wanted);
+  if (!x || !y) return false;  // an order needs two numbers
+  if (op == "<") return *x < *y;
+  if (op == "<=") return *x <= *y;
+  if (op == ">") return *x > *y;
+  return *x >= *y;
+}
+
 }  // namespace
 
 FeatureFilter FeatureFilter::parse(std::string_view text, const Context& where) {
@@ -50,14 +76,15 @@ FeatureFilter FeatureFilter::parse(std::string_view text, const Context& where) 
   for (std::string_view group : split(f.m_text, " or ")) {
     std::vector<Clause> clauses;
     for (std::string_view part : split(group, " and ")) {
-      const auto eq = part.find('=');
-      if (eq == std::string_view::npos || trim(part.substr(0, eq)).empty()) {
+      const auto [at, op] = find_operator(part);
+      if (at == std::string_view::npos || trim(part.substr(0, at)).empty()) {
         throw Error(ErrorCode::config,
-                    fmt::format("'{}' is not of the form field = 'value' (clauses joined by ' and ' / ' or ')",
+                    fmt::format("'{}' is not of the form field = 'value' (or !=, <, <=, >, >= a number; clauses "
+                                "joined by ' and ' / ' or ')",
                                 trim(part)),
                     where);
       }
-      Clause c{trim(part.substr(0, eq)), trim(part.substr(eq + 1))};
+      Clause c{trim(part.substr(0, at)), trim(part.substr(at + op.size())), std::string(op)};
       if (c.value.size() >= 2 && (c.value.front() == '\'' || c.value.front() == '"') &&
           c.value.back() == c.value.front()) {
         c.value = c.value.substr(1, c.value.size() - 2);
@@ -75,7 +102,7 @@ bool FeatureFilter::matches(const Lookup& value_of) const {
     bool all = true;
     for (const auto& c : group) {
       const auto v = value_of(c.field);
-      if (!v || !same_value(*v, c.value)) {
+      if (!v || !compare(*v, c.op, c.value)) {
         all = false;
         break;
       }

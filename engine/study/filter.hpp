@@ -2,9 +2,9 @@
 // Attribute filters of vector features ("where" in scenario files): which roads, stations or corridor axes a driver
 // or an infrastructure entry means. Which feature matters is data, chosen by the scenario - never a name in C++.
 //
-// Syntax: clauses `field = 'text'` or `field = number`, joined by ` and `; groups joined by ` or ` (and binds
-// tighter). "" matches every feature. Values compare as numbers when both sides are numbers ("2029" = 2029.0),
-// else as exact text. Plain value; thread-safe to read.
+// Syntax: clauses `field = 'text'`, `field = number`, `field != value` or an order `field < number` (<=, >, >=),
+// joined by ` and `; groups joined by ` or ` (and binds tighter). "" matches every feature. Values compare as
+// numbers when both sides are numbers ("2029" = 2029.0), else as exact text; an order matches only numbers. Plain value; thread-safe to read.
 
 #include <functional>
 #include <optional>
@@ -36,6 +36,7 @@ class FeatureFilter {
  private:
   struct Clause {
     std::string field, value;
+    std::string op = "=";  ///< =, !=, <, <=, >, >=
   };
   std::string m_text;
   std::vector<std::vector<Clause>> m_groups;  // or of and

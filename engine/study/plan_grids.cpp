@@ -308,8 +308,9 @@ PlanGrids rasterize_plan(const plan::Plan& plan, const grid::GridSpec& spec, boo
   if (g.cells_without_landuse > 0 && base == nullptr) {
     problems.report(
         Severity::info, "grid.no_landuse_outside_parcels",
-        fmt::format("{:.2f} km2 of the study area lie outside every parcel and have no land-use data: they start as "
-                    "non-built land, green/water inside constraints and roads on road lines (schematic)",
+        fmt::format("{:.2f} km2 of the study area lie outside every parcel and have no land-use data: zones and "
+                    "candidate land start as non-built land (green/water inside constraints, roads on road lines; "
+                    "schematic), the rest is no data in a run (grid.no_landuse_data)",
                     units::m2_to_km2(static_cast<double>(g.cells_without_landuse) * spec.cell_area_m2())),
         Context{.layer = "parcels"});
   }

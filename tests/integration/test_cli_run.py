@@ -174,7 +174,7 @@ def test_info_on_an_output_folder_summarises_the_run(run, baseline_run):
     _, out = baseline_run
     r = run("info", out)
     assert r.returncode == 0, r.stderr
-    assert "Scenario: baseline (2025 to 2035, seed 20250101, 1 run(s))" in r.stdout
+    assert "Scenario: baseline (2025 to 2035, seed 20250101, 5 run(s))" in r.stdout
     assert "health_industry_land_mu" in r.stdout
     j = run("info", out, "--json")
     assert j.returncode == 0, j.stderr

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "geom/geometry.hpp"
 #include "pipeline/pipeline.hpp"
+#include "study/plan_grids.hpp"
 
 namespace parksim::pipeline {
 namespace {
@@ -94,6 +96,10 @@ const Lever kLevers[] = {
      "[regions.near_beiqing]\ndriver = \"dist_beiqing_m\"\nmax = 1000.0\n",
      "[[infrastructure]]\nyear = 2034\nlayer = \"roads\"\nwhere = \"name = 'Beiqing Road'\"\n",
      "[answer]\nindicator = \"region_developed_km2.near_beiqing\"\nyear = 2033\n", -1},
+    {"line19_opening_in_2032_develops_less_land_near_its_stations_by_2031",
+     "[regions.near_line19]\ndriver = \"dist_line19_m\"\nmax = 1000.0\n",
+     "[[infrastructure]]\nyear = 2032\nlayer = \"stations\"\nwhere = \"line = 'Line 19' and opens = 2029\"\n",
+     "[answer]\nindicator = \"region_developed_km2.near_line19\"\nyear = 2031\n", -1},
     {"phase_3_opening_in_2030_develops_less_of_it_by_2029", "", "[phases.open_year]\n\"3\" = 2030\n",
      "[answer]\nindicator = \"phase_developed_km2.3\"\nyear = 2029\n", -1},
     {"phase_3_opening_in_2030_develops_less_health_industry_land_in_the_expansion_by_2029", "",
@@ -119,6 +125,67 @@ TEST_P(LeverMoves, its_answering_indicator_beyond_the_ensemble_spread) {
 
 INSTANTIATE_TEST_SUITE_P(BundledPark, LeverMoves, ::testing::ValuesIn(kLevers),
                          [](const ::testing::TestParamInfo<Lever>& info) { return info.param.name; });
+
+// Land without land-use data never changes, and a station area is candidate land only from its station's opening
+// year: with the Line 19 north extension delayed to 2032, no cell in no zone within 500 m of its stations develops
+// before 2032, while on time (2029) some does by 2031.
+TEST_F(Levers, no_growth_on_no_data_land_and_station_areas_open_with_their_station) {
+  const fs::path baseline = fs::path(PARKSIM_SOURCE_DIR) / "scenarios" / "baseline.toml";
+  auto run = [&](const std::string& name, const std::string& keys) {
+    const fs::path file = m_dir / (name + ".toml");
+    std::ofstream(file) << "extends = \"" << baseline.generic_string() << "\"\nname = \"" << name
+                        << "\"\nruns = 1\n[alloc]\nenabled = false\n" << keys;
+    return run_scenario(scenario::Scenario::load(file), RunOptions{.threads = 2});
+  };
+  const report::RunResult on_time = run("on_time", "");
+  const report::RunResult late = run("late",
+                                     "[[infrastructure]]\nyear = 2032\nlayer = \"stations\"\n"
+                                     "where = \"line = 'Line 19' and opens = 2029\"\n");
+  ProblemReporter problems;
+  const auto grids = study::rasterize_plan(on_time.plan, on_time.grid, true, problems);
+  const int no_zone = static_cast<int>(on_time.plan.zones.size());
+  std::vector<Coordinate> stations;
+  for (const auto& s : on_time.plan.stations) {
+    if (s.opens_year > 0) stations.push_back(s.geometry.as_point());
+  }
+  ASSERT_FALSE(stations.empty());
+  const grid::GridSpec& g = on_time.grid;
+  // Cells in no zone within 500 m of a station that opens during the run.
+  grid::Grid<std::uint8_t> station_area(g, 0);
+  for (int r = 0; r < g.rows; ++r) {
+    for (int c = 0; c < g.cols; ++c) {
+      const auto centre = g.cell_centre(r, c);
+      const auto i = static_cast<std::int64_t>(r) * g.cols + c;
+      for (const auto& s : stations) {
+        if (std::hypot(centre.x - s.x, centre.y - s.y) <= 500.0 && grids.zone[i] == no_zone) station_area[i] = 1;
+      }
+    }
+  }
+  auto changed_in_station_area = [&](const report::RunResult& r, int until) {
+    const auto& start = r.class_maps.front().second;
+    std::int64_t n = 0;
+    for (const auto& [year, map] : r.class_maps) {
+      if (year > until) break;
+      for (std::int64_t i = 0; i < map.size(); ++i) n += station_area[i] != 0 && map[i] != start[i] ? 1 : 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(changed_in_station_area(late, 2031), 0);
+  EXPECT_GT(changed_in_station_area(on_time, 2031), 0);
+  EXPECT_EQ(changed_in_station_area(on_time, 2028), 0);
+  // No data stays no data; and the no-data land is most of the corridor (it is not counted as non-built land).
+  for (const report::RunResult* r : {&on_time, &late}) {
+    const auto& start = r->class_maps.front().second;
+    std::int64_t no_data = 0;
+    for (std::int64_t i = 0; i < start.size(); ++i) no_data += start[i] == 255 && grids.study[i] != 0 ? 1 : 0;
+    EXPECT_GT(static_cast<double>(no_data) * g.cell_area_m2(), 100e6);  // > 100 km2 of the corridor band
+    for (const auto& [year, map] : r->class_maps) {
+      std::int64_t grew = 0;
+      for (std::int64_t i = 0; i < map.size(); ++i) grew += start[i] == 255 && map[i] != 255 ? 1 : 0;
+      EXPECT_EQ(grew, 0) << year;
+    }
+  }
+}
 
 }  // namespace
 }  // namespace parksim::pipeline

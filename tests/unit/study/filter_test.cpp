@@ -25,6 +25,19 @@ TEST(FeatureFilter, and_binds_tighter_than_or_and_numbers_compare_as_numbers) {
   EXPECT_TRUE(FeatureFilter::parse("").matches(feature({})));
 }
 
+TEST(FeatureFilter, orders_and_inequality_compare_numbers) {
+  const auto later = FeatureFilter::parse("opens > 0 and line != 'S2'");
+  EXPECT_TRUE(later.matches(feature({{"opens", "2029"}, {"line", "Line 19"}})));
+  EXPECT_FALSE(later.matches(feature({{"opens", "0"}, {"line", "Line 19"}})));
+  EXPECT_FALSE(later.matches(feature({{"opens", "2029"}, {"line", "S2"}})));
+  EXPECT_FALSE(later.matches(feature({{"opens", "soon"}, {"line", "Line 19"}})));  // an order needs a number
+  EXPECT_TRUE(FeatureFilter::parse("opens <= 2029").matches(feature({{"opens", "2029.0"}})));
+  EXPECT_FALSE(FeatureFilter::parse("opens < 2029").matches(feature({{"opens", "2029"}})));
+  EXPECT_TRUE(FeatureFilter::parse("opens >= 2029").matches(feature({{"opens", "2032"}})));
+  // an operator inside a quoted value is part of the value
+  EXPECT_TRUE(FeatureFilter::parse("name = 'a<b'").matches(feature({{"name", "a<b"}})));
+}
+
 TEST(FeatureFilter, a_clause_without_equals_is_a_config_error_naming_it) {
   try {
     FeatureFilter::parse("name is G6", Context{.path = "s.toml", .key = "drivers.g6.where", .line = 4});
