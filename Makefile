@@ -56,6 +56,9 @@ bench: dev
 	bench/skill/protocol_a.sh build/dev/bin/parksim auto logistic spline
 	$(PYTHON) bench/skill/protocol_b.py --learner auto
 	$(PYTHON) bench/skill/protocol_b.py --learner logistic
+	@echo "== parksim optimize: about 2,000 evaluations of the park (bench/optimize/RESULTS.md)"
+	/usr/bin/time -v build/dev/bin/parksim optimize scenarios/optimize_zones.toml --population 40 --generations 49 \
+	  --threads 2 --out build/dev/bench-optimize --overwrite -q
 
 clean:
 	rm -rf build

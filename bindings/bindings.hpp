@@ -39,6 +39,7 @@ void bind_scenario(py::module_& m);
 void bind_study(py::module_& m);
 void bind_pipeline(py::module_& m);
 void bind_calibrate(py::module_& m);
+void bind_optimize(py::module_& m);
 
 /// The simulation classes as a list of dicts (id, code, key, name_en, name_zh, colour, built, fixed, landuse_codes).
 py::list class_list(const std::vector<report::SimClass>& classes);

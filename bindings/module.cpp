@@ -15,4 +15,5 @@ PYBIND11_MODULE(_parksim, m) {
   parksim::python::bind_study(m);
   parksim::python::bind_pipeline(m);
   parksim::python::bind_calibrate(m);
+  parksim::python::bind_optimize(m);
 }

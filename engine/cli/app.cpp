@@ -227,6 +227,46 @@ int main(int argc, char** argv) {
       "  parksim skill my_study.toml --holdout 2020 --runs 20 --seed 7 --threads 2 --out out/skill --overwrite\n"
       "skill.csv has one row per model (parksim, persistence, proximity) x quantity (own, observed) x measure.");
 
+  OptimizeCommandOptions optimize;
+  auto* optimize_cmd = app.add_subcommand(
+      "optimize", "Search the plan: trade-offs between the objectives of a scenario's [optimize] table (levers with "
+                  "bounds, indicator objectives and constraints), NSGA-II or MOEA/D over ensembles of runs");
+  optimize_cmd->add_option("SCENARIO", optimize.scenario, "scenario with an [optimize] table")
+      ->required();
+  optimize_cmd->add_option("--out", optimize.out, "output folder (DEFAULT out/<scenario name>-optimize)");
+  std::uint64_t optimize_seed = 1;
+  auto* optimize_seed_opt =
+      optimize_cmd->add_option("--seed", optimize_seed, "seed of the search and of every run (DEFAULT: the scenario's)");
+  int optimize_threads = 0;
+  auto* optimize_threads_opt =
+      optimize_cmd
+          ->add_option("--threads", optimize_threads, "worker threads, 0 = all cores (the front does not depend on it)")
+          ->check(CLI::Range(0, 1024));
+  int optimize_generations = 10;
+  auto* optimize_generations_opt =
+      optimize_cmd->add_option("--generations", optimize_generations, "generations (DEFAULT optimize.generations)")
+          ->check(CLI::Range(1, 100000));
+  int optimize_population = 24;
+  auto* optimize_population_opt =
+      optimize_cmd->add_option("--population", optimize_population, "settings per generation (DEFAULT optimize.population)")
+          ->check(CLI::Range(4, 100000));
+  int optimize_runs = 1;
+  auto* optimize_runs_opt =
+      optimize_cmd->add_option("--runs", optimize_runs, "ensemble runs per evaluation (DEFAULT optimize.runs)")
+          ->check(CLI::Range(1, 10000));
+  std::string optimize_algorithm;
+  auto* optimize_algorithm_opt =
+      optimize_cmd->add_option("--algorithm", optimize_algorithm, "nsga2 or moead (DEFAULT optimize.algorithm)")
+          ->check(CLI::IsMember({"nsga2", "moead"}));
+  optimize_cmd->add_flag("--overwrite", optimize.overwrite, "replace an existing output folder");
+  optimize_cmd->add_flag("-q,--quiet", optimize.quiet, "no progress on stderr");
+  optimize_cmd->footer(
+      "Examples:\n  parksim optimize scenarios/optimize_zones.toml --out out/optimize\n"
+      "  parksim optimize scenarios/optimize_zones.toml --generations 20 --population 32 --threads 2 --out out/opt "
+      "--overwrite\n"
+      "Writes pareto.csv, pareto.gpkg, history.csv (hypervolume by generation), solutions/solution_NN.toml (each runs "
+      "with `parksim run`) and report/index.html.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -268,6 +308,15 @@ int main(int argc, char** argv) {
       if (*skill_seed_opt) skill.seed = skill_seed;
       if (*skill_threads_opt) skill.threads = skill_threads;
       return run_skill(skill, std::cout, std::cerr);
+    }
+    if (*optimize_cmd) {
+      if (*optimize_seed_opt) optimize.seed = optimize_seed;
+      if (*optimize_threads_opt) optimize.threads = optimize_threads;
+      if (*optimize_generations_opt) optimize.generations = optimize_generations;
+      if (*optimize_population_opt) optimize.population = optimize_population;
+      if (*optimize_runs_opt) optimize.runs = optimize_runs;
+      if (*optimize_algorithm_opt) optimize.algorithm = optimize_algorithm;
+      return run_optimize(optimize, std::cout, std::cerr);
     }
     if (*export_cmd) return run_export(export_options, std::cout, std::cerr);
     if (*compare_cmd) return run_compare(compare, std::cout, std::cerr);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/progress.hpp"
 
 namespace parksim::cli {
 
@@ -107,6 +108,23 @@ struct SkillCommandOptions {
   bool overwrite = false;
 };
 int run_skill(const SkillCommandOptions& options, std::ostream& out, std::ostream& err);
+
+/// Progress of a command on stderr: a redrawn bar on a terminal, one line per stage otherwise, nothing when quiet.
+Progress terminal_progress(std::ostream& err, bool quiet);
+
+struct OptimizeCommandOptions {
+  std::filesystem::path scenario;      ///< a scenario with an [optimize] table
+  std::filesystem::path out;           ///< DEFAULT out/<scenario name>-optimize
+  std::optional<std::uint64_t> seed;   ///< DEFAULT the scenario's
+  std::optional<int> threads;          ///< DEFAULT the scenario's
+  std::optional<int> generations;      ///< DEFAULT optimize.generations
+  std::optional<int> population;       ///< DEFAULT optimize.population
+  std::optional<int> runs;             ///< runs per evaluation; DEFAULT optimize.runs
+  std::optional<std::string> algorithm;  ///< nsga2 or moead; DEFAULT optimize.algorithm
+  bool overwrite = false;
+  bool quiet = false;
+};
+int run_optimize(const OptimizeCommandOptions& options, std::ostream& out, std::ostream& err);
 
 /// Entry point behind main(): parses the command line and runs a subcommand.
 int main(int argc, char** argv);

@@ -33,28 +33,6 @@ std::string utc_now() {
   return buffer;
 }
 
-// Progress on stderr: a redrawn bar on a terminal, one line per stage otherwise, nothing with --quiet.
-Progress make_progress(std::ostream& err, bool quiet) {
-  if (quiet) return Progress();
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  auto last_message = std::make_shared<std::string>();
-  return Progress([&err, tty, last_message](double fraction, std::string_view message) {
-    const int percent = static_cast<int>(std::floor(100.0 * fraction));
-    if (tty) {
-      constexpr int width = 30;
-      const int filled = percent * width / 100;
-      err << fmt::format("\r[{}{}] {:3d}% {:<48.48}", std::string(static_cast<std::size_t>(filled), '#'),
-                         std::string(static_cast<std::size_t>(width - filled), ' '), percent, message);
-      if (fraction >= 1.0) err << "\n";
-      err.flush();
-    } else if (!message.empty() && message != *last_message) {
-      err << fmt::format("parksim: [{:3d}%] {}\n", percent, message);
-      *last_message = std::string(message);
-    }
-    return true;
-  });
-}
-
 std::set<std::string> formats_of(const RunOptions& options, const scenario::Scenario& s) {
   std::set<std::string> formats = {"gpkg"};
   std::vector<std::string> listed = s.get_text_list("outputs.formats");
@@ -78,6 +56,27 @@ std::set<std::string> formats_of(const RunOptions& options, const scenario::Scen
 
 }  // namespace
 
+Progress terminal_progress(std::ostream& err, bool quiet) {
+  if (quiet) return Progress();
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto last_message = std::make_shared<std::string>();
+  return Progress([&err, tty, last_message](double fraction, std::string_view message) {
+    const int percent = static_cast<int>(std::floor(100.0 * fraction));
+    if (tty) {
+      constexpr int width = 30;
+      const int filled = percent * width / 100;
+      err << fmt::format("\r[{}{}] {:3d}% {:<48.48}", std::string(static_cast<std::size_t>(filled), '#'),
+                         std::string(static_cast<std::size_t>(width - filled), ' '), percent, message);
+      if (fraction >= 1.0) err << "\n";
+      err.flush();
+    } else if (!message.empty() && message != *last_message) {
+      err << fmt::format("parksim: [{:3d}%] {}\n", percent, message);
+      *last_message = std::string(message);
+    }
+    return true;
+  });
+}
+
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   const std::string start_time = utc_now();
   const auto started = std::chrono::steady_clock::now();
@@ -100,7 +99,7 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err) {
   run.runs = options.runs;
   run.threads = options.threads;
   run.end_year = options.end_year;
-  const Progress progress = make_progress(err, options.quiet);
+  const Progress progress = terminal_progress(err, options.quiet);
   const InterruptScope interrupts(progress);
   run.progress = progress.sub(0.0, 0.9);
   const report::RunResult result = pipeline::run_scenario(s, run);

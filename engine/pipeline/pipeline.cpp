@@ -1,4 +1,5 @@
 #include "pipeline/pipeline.hpp"
+#include "pipeline/measure.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -81,7 +82,30 @@ struct Prepared {
   grid::Grid<std::int16_t> open_year;
   std::vector<bool> growable;  ///< classes that may grow (not fixed)
   bool late_land = false;      ///< some candidate land opens after the start year
+  /// measure_study's SuitabilityCache: stage 3 taken from `reuse` when set, else kept into `kept` when `keep`.
+  const SuitabilityCache::Data* reuse = nullptr;
+  bool keep = false;
+  std::shared_ptr<SuitabilityCache::Data> kept;
 };
+
+}  // namespace
+
+// Stage 3's results, as kept by a SuitabilityCache (measure.hpp).
+struct SuitabilityCache::Data {
+  std::vector<std::string> used_drivers;
+  grid::Grid<float> priority;
+  model::SuitabilityModels suitability;
+  std::vector<grid::Grid<std::uint8_t>> start_suitability, final_suitability;
+  std::vector<sim::SuitabilityEvent> events;
+  bool every_year = false;
+  decltype(report::RunResult::drivers) drivers;
+  std::vector<Problem> problems;  // what stage 3 reported, in order
+};
+
+namespace {
+
+// The yearly suitability update of drivers measured on the simulated map.
+decltype(sim::SimulationInput::suitability_update) suitability_update_of(const Prepared* p);
 
 // The simulation classes whose land-use codes include a health-industry code of the plan's class table.
 std::vector<bool> health_industry_classes(const plan::Plan& plan, const study::ClassTable& classes) {
@@ -287,6 +311,46 @@ std::vector<std::string> used_drivers(const RunSpec& spec, const study::DriverBu
   return names;
 }
 
+decltype(sim::SimulationInput::suitability_update) suitability_update_of(const Prepared* p) {
+  return [p](int year, const grid::Grid<std::uint8_t>& map) {
+    model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
+    auto grids = model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
+    close_unopened(grids, p->growable, p->open_year, year, p->late_land);
+    return grids;
+  };
+}
+
+// Stage 3 from a SuitabilityCache: what it kept, and the findings it reported then.
+void reuse_suitability(const SuitabilityCache::Data& d, Prepared& prepared, report::RunResult& result,
+                       ProblemReporter& problems) {
+  prepared.used_drivers = d.used_drivers;
+  prepared.priority = d.priority;
+  prepared.suitability = d.suitability;
+  prepared.in.suitability = d.start_suitability;
+  prepared.final_suitability = d.final_suitability;
+  prepared.in.suitability_events = d.events;
+  if (d.every_year) prepared.in.suitability_update = suitability_update_of(&prepared);
+  result.drivers = d.drivers;
+  for (const auto& p : d.problems) problems.report(p);
+}
+
+// Stage 3 into a SuitabilityCache (the problems reported from `reported_before` on are stage 3's).
+void keep_suitability(Prepared& prepared, const report::RunResult& result, const ProblemReporter& problems,
+                      std::size_t reported_before) {
+  auto d = std::make_shared<SuitabilityCache::Data>();
+  d->used_drivers = prepared.used_drivers;
+  d->priority = prepared.priority;
+  d->suitability = prepared.suitability;
+  d->start_suitability = prepared.in.suitability;
+  d->final_suitability = prepared.final_suitability;
+  d->events = prepared.in.suitability_events;
+  d->every_year = static_cast<bool>(prepared.in.suitability_update);
+  d->drivers = result.drivers;
+  const auto all = problems.problems();
+  d->problems.assign(all.begin() + static_cast<std::ptrdiff_t>(reported_before), all.end());
+  prepared.kept = std::move(d);
+}
+
 // Stages 3-5 into `prepared`, filling the run's identity, plan, grid and classes in `result`. Progress 0.2..0.3.
 void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& result, ProblemReporter& problems,
              Prepared& prepared) {
@@ -340,7 +404,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
                 "a priority tier favours the corridor bases of a plan dataset, and the study has none",
                 spec.priority_where);
   }
-  if (input.has_plan) {
+  if (input.has_plan && prepared.reuse == nullptr) {
     prepared.priority = model::priority_factor(plan, study.spec, spec.priority_tier, spec.priority_bonus,
                                                spec.priority_radius_m);
   }
@@ -361,8 +425,13 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
   std::vector<bool> growable;
   for (const auto& c : study.classes.classes()) growable.push_back(!c.fixed);
 
+  prepared.open_year = open_year;
+  prepared.growable = growable;
+  prepared.late_land = !opening_years.empty();
   sim::SimulationInput& in = prepared.in;
+  const std::size_t reported_before = problems.size();
   arena.execute([&] {
+    if (prepared.reuse != nullptr) return reuse_suitability(*prepared.reuse, prepared, result, problems);
     model::DriverSet set = driver_set(study, drivers.build(start, study.initial, used));
     for (std::size_t d = 0; d < set.size(); ++d) result.drivers.push_back({set.names()[d], set.unit(d), set.values(d)});
     prepared.suitability = model::build_suitability(spec.suitability, study, set, problems);
@@ -371,16 +440,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
     prepared.final_suitability = in.suitability;
     if (drivers.depends_on_map(used)) {
       // Drivers measured on the simulated map: every run recomputes its suitability each year.
-      prepared.open_year = open_year;
-      prepared.growable = growable;
-      prepared.late_land = !opening_years.empty();
-      const Prepared* p = &prepared;
-      in.suitability_update = [p](int year, const grid::Grid<std::uint8_t>& map) {
-        model::DriverSet year_set = driver_set(p->input.study, p->input.drivers->build(year, map, p->used_drivers));
-        auto grids = model::suitability_grids(p->suitability, year_set, p->input.study.area, p->priority);
-        close_unopened(grids, p->growable, p->open_year, year, p->late_land);
-        return grids;
-      };
+      in.suitability_update = suitability_update_of(&prepared);
       problems.report(Severity::info, "suitability.every_year",
                       "drivers measured on the simulated map: suitability is recomputed every simulated year",
                       Context{.key = "drivers"});
@@ -412,6 +472,7 @@ void prepare(const RunSpec& spec, const Progress& progress, report::RunResult& r
                       Context{.key = land_opens && !changed ? "demand.outside_only_in" : "infrastructure"});
     }
   });
+  if (prepared.keep) keep_suitability(prepared, result, problems, reported_before);
 
   // Land in no zone: candidate land develops from the year it opens; the rest never changes. A plan study without a
   // land-cover base has no land-use data outside its parcels, phases and zones: that land is no data (outside the
@@ -1087,6 +1148,108 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
   spec.answer_where = s.context("answer.indicator");
   spec.compare_with = s.get_path("answer.compare_with");
   return spec;
+}
+
+MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
+                           const Progress& progress, SuitabilityCache* cache) {
+  // The allocation's figures are the only indicators that need it.
+  static const std::vector<std::string> allocation_ids{"health_industry_land_mu", "health_industry_target_met",
+                                                       "alloc_gap_pct"};
+  MeasuredRuns out;
+  out.values.resize(queries.size());
+  report::RunResult result;
+  ProblemReporter problems;
+  Prepared prepared(input);  // a copy: prepare() may close candidate land in it
+  if (cache != nullptr && cache->data) {
+    prepared.reuse = cache->data.get();
+  } else if (cache != nullptr) {
+    prepared.keep = true;
+  }
+  prepare(spec, progress.sub(0.0, 0.3), result, problems, prepared);
+  if (prepared.kept) cache->data = std::move(prepared.kept);
+  // Queries measured on every run's maps, and those that need a whole run.
+  std::vector<bool> tracked(queries.size());
+  bool whole = false, allocate = false;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    const std::string& id = queries[q].id;
+    tracked[q] = id == "health_industry_delivered_year" ||
+                 std::any_of(prepared.tracked.begin(), prepared.tracked.end(),
+                             [&](const metrics::TrackedArea& t) { return t.id == id; });
+    whole = whole || !tracked[q];
+    allocate = allocate || std::find(allocation_ids.begin(), allocation_ids.end(), id) != allocation_ids.end();
+  }
+  const int start = result.start_year, end = result.end_year;
+  std::vector<std::string> measurable{"health_industry_delivered_year"};
+  for (const auto& t : prepared.tracked) measurable.push_back(t.id);
+  // Each run measures only the areas the queries read (the delivered year reads the health-industry area).
+  std::vector<metrics::TrackedArea> asked;
+  for (auto& t : prepared.tracked) {
+    const bool read = std::any_of(queries.begin(), queries.end(), [&](const IndicatorQuery& q) {
+      return q.id == t.id || (q.id == "health_industry_delivered_year" && t.id == "health_industry_developed_mu");
+    });
+    if (read) asked.push_back(std::move(t));
+  }
+  prepared.tracked = std::move(asked);
+
+  if (std::find(tracked.begin(), tracked.end(), true) != tracked.end()) {
+    sim::EnsembleResult e;
+    tbb::task_arena arena(result.threads);
+    arena.execute([&] {
+      e = sim::run_ensemble(prepared.in, spec.params, result.seed, 0, static_cast<std::uint64_t>(result.runs),
+                            result.threads, progress.sub(0.3, whole ? 0.6 : 1.0), prepared.measure);
+    });
+    for (const auto& p : e.problems) problems.report(p);
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      if (!tracked[q]) continue;
+      const IndicatorQuery& query = queries[q];
+      const int year = query.year != 0 ? query.year : end;
+      if (query.id != "health_industry_delivered_year" && (year < start || year > end)) {
+        throw Error(ErrorCode::config,
+                    fmt::format("year {} of indicator '{}' is outside the run's years {}..{}", year, query.id, start,
+                                end),
+                    query.where);
+      }
+      for (const auto& m : e.measures) {
+        if (query.id == "health_industry_delivered_year") {
+          const int y = delivered_year(prepared, m, spec.allocation.min_health_industry_mu);
+          out.values[q].push_back(y < 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(y));
+        } else {
+          out.values[q].push_back(series_of(prepared, m, query.id).at(static_cast<std::size_t>(year - start)));
+        }
+      }
+    }
+  }
+  if (whole) {
+    RunSpec one = spec;
+    one.runs = 1;
+    one.allocate = spec.allocate && allocate;
+    one.answer_indicator.clear();
+    one.compare_with.clear();
+    const report::RunResult r = run_study(input, one, progress.sub(0.6, 1.0));
+    for (const auto& p : r.problems) problems.report(p);
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      if (tracked[q]) continue;
+      const IndicatorQuery& query = queries[q];
+      const bool by_year = std::any_of(r.indicators.begin(), r.indicators.end(), [&](const report::Indicator& i) {
+        return i.id == query.id && i.year != 0;
+      });
+      const int year = by_year ? (query.year != 0 ? query.year : end) : 0;
+      const report::Indicator* row = report::find_indicator(r, query.id, year);
+      if (row == nullptr || row->year != year) {
+        throw Error(ErrorCode::config,
+                    by_year ? fmt::format("indicator '{}' has no value in {} (the run's years are {}..{})", query.id,
+                                          year, start, end)
+                            : fmt::format("no indicator '{}'; an indicator measured on every run ({}) or one of the "
+                                          "run's indicators (indicators.csv)",
+                                          query.id, fmt::join(measurable, ", ")),
+                    query.where);
+      }
+      out.values[q].push_back(row->value);
+    }
+  }
+  out.problems = problems.sorted();
+  progress.check(1.0, "measured");
+  return out;
 }
 
 }  // namespace parksim::pipeline

@@ -349,6 +349,54 @@ Schema build() {
   schema.add(no_default(real("regions.*.max", 0, -1.0e12, 1.0e12, "", "largest driver value inside the region")));
   schema.add(no_default(text("regions.*.label", "", "label of the region in the report, e.g. \"within 1 km of ...\"")));
 
+  // the plan search (parksim optimize). No key is written into the effective scenario of a run: the DEFAULTs are
+  // applied by optimize::optimize_spec.
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  schema.add(no_default(text("optimize.algorithm", "nsga2",
+                             "search algorithm of pagmo2: nsga2 (NSGA-II) or moead (MOEA/D); DEFAULT nsga2",
+                             "nsga2,moead")));
+  schema.add(no_default(integer("optimize.population", 24, 4, 100000, "",
+                                "lever settings per generation (NSGA-II: a multiple of 4, at least 8); DEFAULT 24")));
+  schema.add(no_default(integer("optimize.generations", 10, 1, 100000, "",
+                                "generations after the initial population; DEFAULT 10")));
+  schema.add(no_default(integer("optimize.runs", 1, 1, 10000, "",
+                                "runs of the ensemble of each evaluation (objective = their mean, sd kept); "
+                                "DEFAULT 1")));
+  KeySpec levers{"optimize.levers[]", ValueKind::table_array, {}};
+  levers.has_default = false;
+  levers.info.description = "the scenario keys the search sets, each with bounds";
+  schema.add(levers);
+  schema.add(no_default(text("optimize.levers[].key", "",
+                             "a numeric scenario key, e.g. \"demand.enterprise_growth_rate\", "
+                             "\"phases.open_year.3\" (integer keys such as years take whole values)")));
+  schema.add(no_default(real("optimize.levers[].min", 0, -inf, inf, "", "lowest value of the lever")));
+  schema.add(no_default(real("optimize.levers[].max", 0, -inf, inf, "", "highest value of the lever")));
+  KeySpec balance{"optimize.levers[].balance", ValueKind::text_list, {}};
+  balance.has_default = false;
+  balance.info.description =
+      "keys that absorb the lever's change in proportion so their sum with it stays as in the scenario (zone "
+      "shares that sum to 1)";
+  schema.add(balance);
+  KeySpec objectives{"optimize.objectives[]", ValueKind::table_array, {}};
+  objectives.has_default = false;
+  objectives.info.description = "what the search trades off (at least two)";
+  schema.add(objectives);
+  schema.add(no_default(text("optimize.objectives[].indicator", "",
+                             "an indicator id of indicators.csv (e.g. health_industry_developed_mu, "
+                             "zone_area_km2.<zone>, region_developed_km2.<region>)")));
+  schema.add(no_default(text("optimize.objectives[].direction", "", "min or max", "min,max")));
+  schema.add(no_default(integer("optimize.objectives[].year", 0, 0, 3000, "yr",
+                                "year of the indicator (DEFAULT years.end; ignored for indicators of the whole run)")));
+  KeySpec constraints{"optimize.constraints[]", ValueKind::table_array, {}};
+  constraints.has_default = false;
+  constraints.info.description = "bounds the ensemble mean of an indicator must meet";
+  schema.add(constraints);
+  schema.add(no_default(text("optimize.constraints[].indicator", "", "an indicator id of indicators.csv")));
+  schema.add(no_default(integer("optimize.constraints[].year", 0, 0, 3000, "yr",
+                                "year of the indicator (DEFAULT years.end)")));
+  schema.add(no_default(real("optimize.constraints[].min", 0, -inf, inf, "", "least value allowed")));
+  schema.add(no_default(real("optimize.constraints[].max", 0, -inf, inf, "", "largest value allowed")));
+
   KeySpec formats{"outputs.formats", ValueKind::text_list, {}};
   formats.info.description = "vector formats written besides results.gpkg";
   formats.info.choices = "gpkg,shp,fgb,geojson";

@@ -12,7 +12,7 @@ import pytest
 from conftest import BUNDLED, SOURCE_DIR
 
 EXIT_CONFIG, EXIT_DATA, EXIT_OUTPUT_EXISTS = 3, 5, 9
-COMMANDS = ["run", "info", "validate", "export", "compare", "calibrate", "skill"]
+COMMANDS = ["run", "info", "validate", "export", "compare", "calibrate", "skill", "optimize"]
 COMPLETION = SOURCE_DIR / "engine" / "cli" / "parksim.bash-completion"
 
 
@@ -114,6 +114,7 @@ def test_bash_completion_offers_every_command_and_exactly_each_commands_options(
     assert complete("parksim export out --format g") == ["gpkg", "geojson"]
     assert complete("parksim run x.toml --format shp,") == ["shp,shp", "shp,fgb", "shp,geojson"]
     assert complete("parksim calibrate x.toml --learner b") == ["boosted"]
+    assert complete("parksim optimize x.toml --algorithm m") == ["moead"]
 
 
 def test_the_build_installs_the_command_its_man_page_and_its_completion(tmp_path):

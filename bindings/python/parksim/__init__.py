@@ -44,6 +44,7 @@ from ._core import GridSpec, Problem, Scenario, m2_to_mu, mu_to_m2  # noqa: F401
 from . import metrics, plan  # noqa: F401
 from ._calibrate import CalibrationResult, calibrate, calibrate_key  # noqa: F401
 from ._ensemble import EnsembleResult, current_client, ensemble, local_cluster  # noqa: F401
+from ._optimize import optimize  # noqa: F401
 from ._result import Result, run  # noqa: F401
 from ._scenario import load_scenario, scenario_schema  # noqa: F401
 from ._skill import SkillResult, skill  # noqa: F401
@@ -53,7 +54,7 @@ __version__ = _parksim.__version__
 
 __all__ = [
     "load_scenario", "scenario_schema", "run", "ensemble", "current_client", "local_cluster", "study", "simulate",
-    "calibrate", "calibrate_key", "skill", "plan", "metrics",
+    "calibrate", "calibrate_key", "skill", "optimize", "plan", "metrics",
     "Scenario", "Study", "Result", "EnsembleResult", "CalibrationResult", "SkillResult", "GridSpec", "Problem",
     "m2_to_mu", "mu_to_m2",
     "ParksimError", "UsageError", "ConfigError", "IoError", "DataError", "CrsError", "GeometryError", "OutputError",

@@ -1,0 +1,67 @@
+"""parksim.optimize(): the plan search of a scenario's [optimize] table as a pandas DataFrame, the same front as the
+CLI's, and its errors as Python exceptions."""
+import copy
+
+import pytest
+
+from conftest import SMALL
+
+
+def search_dict(**optimize):
+    d = copy.deepcopy(SMALL)
+    d["name"] = "pytest-search"
+    d["optimize"] = {
+        "population": 8,
+        "generations": 2,
+        "levers": [
+            {"key": "demand.enterprise_growth_rate", "min": 0.04, "max": 0.16},
+            {"key": "demand.zone_share.frontier_tech", "min": 0.2, "max": 0.8,
+             "balance": ["demand.zone_share.medical_device"]},
+        ],
+        "objectives": [
+            {"indicator": "developed_km2", "direction": "min"},
+            {"indicator": "zone_area_km2.frontier_tech", "direction": "max", "year": 2029},
+        ],
+    }
+    d["optimize"].update(optimize)
+    return d
+
+
+def test_the_front_comes_back_as_a_dataframe_with_levers_means_and_history(parksim, tmp_path):
+    df = parksim.optimize(search_dict(), out=tmp_path / "front", threads=2)
+    assert list(df.columns[:3]) == ["solution", "demand.enterprise_growth_rate", "demand.zone_share.frontier_tech"]
+    assert "developed_km2_mean" in df.columns and "zone_area_km2.frontier_tech@2029_sd" in df.columns
+    assert len(df) >= 1 and df["feasible"].all()
+    assert df["demand.enterprise_growth_rate"].between(0.04, 0.16).all()
+    assert list(df.attrs["history"]["generation"]) == [0, 1, 2]
+    assert df.attrs["evaluations"] >= 8
+    # The folder holds the same front as the frame.
+    text = (tmp_path / "front" / "pareto.csv").read_text(encoding="utf-8")
+    assert text == df.attrs["result"].pareto_csv()
+    assert text.count("\n") == len(df) + 1
+
+
+def test_the_front_does_not_depend_on_threads(parksim):
+    a = parksim.optimize(search_dict(), threads=1)
+    b = parksim.optimize(search_dict(), threads=2)
+    assert a.attrs["result"].pareto_csv() == b.attrs["result"].pareto_csv()
+    assert a.attrs["result"].history_csv() == b.attrs["result"].history_csv()
+
+
+def test_with_start_adds_the_scenarios_own_setting(parksim):
+    df = parksim.optimize(search_dict(generations=1), with_start=True)
+    last = df.iloc[-1]
+    assert last["solution"] == "scenario"
+    assert last["demand.enterprise_growth_rate"] == pytest.approx(0.08)
+
+
+def test_bad_input_raises_config_error_naming_the_key(parksim):
+    bad = search_dict()
+    bad["optimize"]["levers"][0]["min"] = 0.5  # above max
+    with pytest.raises(parksim.ConfigError) as e:
+        parksim.optimize(bad)
+    assert e.value.key == "optimize.levers[0].max" and "bounds reversed" in str(e.value)
+    unknown = search_dict()
+    unknown["optimize"]["objectives"][1]["indicator"] = "zone_area_km2.moon"
+    with pytest.raises(parksim.ConfigError, match="no indicator 'zone_area_km2.moon'"):
+        parksim.optimize(unknown)
