@@ -335,8 +335,9 @@ std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::P
   std::vector<double> out(K, 0.0);
   for (std::size_t k = 0; k < K; ++k) {
     if (!classes[static_cast<int>(k)].built) continue;
-    const double far = land[k] > 0.0 ? floor[k] / land[k] : spec.enterprise.floor_area_ratio;
-    out[k] = spec.enterprise.net_site_share * far;
+    // The dataset's far is gross (floor area / parcel area): land of a class with parcels carries their mean far.
+    // The scenario's plot ratio is net of the land outside building plots: net_site_share x floor_area_ratio.
+    out[k] = land[k] > 0.0 ? floor[k] / land[k] : spec.enterprise.net_site_share * spec.enterprise.floor_area_ratio;
   }
   return out;
 }

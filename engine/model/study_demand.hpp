@@ -94,9 +94,9 @@ struct StudyDemand {
 StudyDemand study_demand(const DemandSpec& spec, const study::Study& study, const plan::Plan* plan,
                          const std::vector<int>& opening, int end_year, ProblemReporter& problems);
 
-/// Floor area per m2 of land of each class (indexed by class): net_site_share x the floor area ratio, which is the
-/// area-weighted mean `far` of the plan's built and under-construction parcels of the class, else (no plan, no parcel
-/// with a far) the scenario's demand.floor_area_ratio. 0 for classes that are not built.
+/// Floor area per m2 of land of each class (indexed by class): the area-weighted mean `far` of the plan's built and
+/// under-construction parcels of the class (a gross ratio, as each parcel's gfa_m2), else (no plan, no parcel with a
+/// far) net_site_share x the scenario's demand.floor_area_ratio. 0 for classes that are not built.
 std::vector<double> floor_area_per_land_m2(const DemandSpec& spec, const plan::Plan* plan,
                                            const study::ClassTable& classes);
 

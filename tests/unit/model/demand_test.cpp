@@ -223,5 +223,27 @@ TEST(ParcelFloorArea, is_developed_area_times_the_parcels_own_far_else_the_scena
   EXPECT_NEAR(parcel_floor_area_m2(parcel, 1.0, 0.6 * 1.5), 379300.0 * 0.9, kTolM2);
 }
 
+TEST(FloorAreaPerLand, is_the_gross_far_of_a_classes_parcels_else_the_net_share_times_the_plot_ratio) {
+  plan::Plan plan;
+  plan.classes.push_back({.code = "0803", .name_zh = "r", .name_en = "R&D", .sim_class = 3});
+  plan::Parcel a;
+  a.landuse = "0803";
+  a.status = plan::DevelopmentStatus::built;
+  a.area_m2 = 379300.0;
+  a.far = 468100.0 / 379300.0;
+  plan.parcels.push_back(a);
+  const study::ClassTable classes({{.key = "open", .code = 0},
+                                    {.key = "r_d", .built = true, .code = 3},
+                                    {.key = "industry", .built = true, .code = 4}});
+  DemandSpec spec;
+  spec.enterprise.net_site_share = 0.6;
+  spec.enterprise.floor_area_ratio = 1.5;
+  const auto floor = floor_area_per_land_m2(spec, &plan, classes);
+  ASSERT_EQ(floor.size(), 3u);
+  EXPECT_EQ(floor[0], 0.0);                          // not built
+  EXPECT_NEAR(floor[1], 468100.0 / 379300.0, 1e-12);  // the parcels' gross far, as their gfa_m2
+  EXPECT_NEAR(floor[2], 0.6 * 1.5, 1e-12);           // no parcel: net share x plot ratio
+}
+
 }  // namespace
 }  // namespace parksim::model
