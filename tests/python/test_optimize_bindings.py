@@ -65,3 +65,46 @@ def test_bad_input_raises_config_error_naming_the_key(parksim):
     unknown["optimize"]["objectives"][1]["indicator"] = "zone_area_km2.moon"
     with pytest.raises(parksim.ConfigError, match="no indicator 'zone_area_km2.moon'"):
         parksim.optimize(unknown)
+
+
+
+@pytest.fixture(scope="module")
+def here(parksim):
+    """A front found in this process."""
+    return parksim.optimize(search_dict(), threads=2)
+
+
+def test_the_evaluator_a_worker_keeps_measures_the_fronts_values_without_the_gil(parksim, here):
+    from conftest import ticks_during
+
+    result = here.attrs["result"]
+    evaluator = parksim._parksim.OptimizeEvaluator(result.scenario)
+    assert evaluator.levers == result.levers and evaluator.indicators == result.indicators
+    rows = [row for _, row in here.iterrows()][:2]
+    settings = [[row[k] for k in result.levers] for row in rows]
+    got = evaluator.evaluate(settings, threads=2)
+    assert len(got) == len(settings)
+    for (levers, mean, sd, feasible, violation), setting, row in zip(got, settings, rows):
+        assert levers == setting
+        assert mean == [row[c + "_mean"] for c in result.indicators]
+        assert feasible is True and violation == 0.0
+    many = [[lo + (hi - lo) * k / 39 for lo, hi in ((0.04, 0.16), (0.2, 0.8))] for k in range(40)]
+    ticks, elapsed = ticks_during(lambda: evaluator.evaluate(many, threads=1))
+    assert ticks >= 20, elapsed  # the GIL is released while the engine measures
+
+
+def test_an_evaluate_callables_own_error_propagates_and_a_wrong_answer_is_a_usage_error(parksim):
+    sc = parksim.load_scenario(search_dict(generations=1))
+
+    class WorkerLost(Exception):
+        pass
+
+    def lost(scenario, settings):
+        raise WorkerLost(f"{len(settings)} settings lost")
+
+    with pytest.raises(WorkerLost, match="^8 settings lost$"):
+        parksim._parksim.optimize_scenario(sc, evaluate=lost)
+    with pytest.raises(parksim.UsageError, match="returned 0 results for 8 lever settings"):
+        parksim._parksim.optimize_scenario(sc, evaluate=lambda scenario, settings: [])
+    with pytest.raises(parksim.UsageError, match=r"a \(levers, mean, sd, feasible, violation\) tuple"):
+        parksim._parksim.optimize_scenario(sc, evaluate=lambda scenario, settings: [{"levers": s} for s in settings])
