@@ -123,28 +123,49 @@ void Evaluator::set_study(std::shared_ptr<const pipeline::StudyInput> input) { m
 
 /// The first call keeps the drivers and suitability, which no lever changes, for the later ones (and runs alone:
 /// the others wait for it); later calls may run concurrently.
-pipeline::MeasuredRuns Evaluator::measure(const scenario::Scenario& s, int threads) {
+pipeline::MeasuredRuns Evaluator::measure(const scenario::Scenario& s, int threads, bool keep_developed) {
   m_progress.throw_if_cancelled();
   pipeline::RunOptions options;
   options.runs = m_spec.runs;
   options.threads = threads;
   const pipeline::RunSpec run = pipeline::run_spec(s, options);
-  if (m_reload) return pipeline::measure_study(pipeline::load_study(s), run, m_queries);
+  if (m_reload) return pipeline::measure_study(pipeline::load_study(s), run, m_queries, {}, nullptr, keep_developed);
   if (!m_ready.load(std::memory_order_acquire)) {
     std::lock_guard<std::mutex> lock(m_first);
     if (!m_ready.load(std::memory_order_relaxed)) {
       // No lever changes the study: the searched scenario's, loaded on first use unless given.
       if (!m_input) m_input = std::make_shared<const pipeline::StudyInput>(pipeline::load_study(m_base));
-      pipeline::MeasuredRuns m = m_keep_suitability && !m_suitability.data
-                                     ? pipeline::measure_study(*m_input, run, m_queries, {}, &m_suitability)
-                                     : pipeline::measure_study(*m_input, run, m_queries);
+      pipeline::MeasuredRuns m =
+          pipeline::measure_study(*m_input, run, m_queries, {},
+                                  m_keep_suitability && !m_suitability.data ? &m_suitability : nullptr, keep_developed);
       m_ready.store(true, std::memory_order_release);
       return m;
     }
   }
-  if (!m_keep_suitability) return pipeline::measure_study(*m_input, run, m_queries);
+  if (!m_keep_suitability) return pipeline::measure_study(*m_input, run, m_queries, {}, nullptr, keep_developed);
   pipeline::SuitabilityCache shared = m_suitability;  // read only: a copy of the handle per call
-  return pipeline::measure_study(*m_input, run, m_queries, {}, &shared);
+  return pipeline::measure_study(*m_input, run, m_queries, {}, &shared, keep_developed);
+}
+
+std::vector<grid::Grid<std::uint8_t>> Evaluator::maps(const std::vector<std::vector<double>>& batch, int threads) {
+  std::vector<grid::Grid<std::uint8_t>> out(batch.size());
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, batch.size(), [&](std::size_t i) {
+      out[i] = percent_map(measure(scenario_with(m_base, m_spec, batch[i]), 1, true));
+    });
+  });
+  return out;
+}
+
+grid::Grid<std::uint8_t> Evaluator::percent_map(const pipeline::MeasuredRuns& m) {
+  if (!m.developed) return {};
+  grid::Grid<std::uint8_t> out(m.developed->spec(), 255);
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const float p = (*m.developed)[i];
+    if (std::isfinite(p)) out[i] = static_cast<std::uint8_t>(std::clamp(std::lround(p * 100.0f), 0L, 100L));
+  }
+  return out;
 }
 
 Solution Evaluator::evaluate(const std::vector<double>& levers, int threads) {
@@ -232,6 +253,7 @@ OptimizeSpec optimize_spec(const scenario::Scenario& s) {
   spec.search.generations = integer_or("optimize.generations", 10);
   spec.search.seed = static_cast<std::uint64_t>(s.get_int("seed"));
   spec.runs = integer_or("optimize.runs", 1);
+  spec.maps = integer_or("optimize.maps", 50);
   if (spec.search.algorithm == Algorithm::nsga2 && (spec.search.population < 8 || spec.search.population % 4 != 0)) {
     throw fail("optimize.population",
                fmt::format("NSGA-II needs a population that is a multiple of 4 and at least 8, got {}",
@@ -419,10 +441,13 @@ OptimizeResult optimize_scenario(const scenario::Scenario& scenario, const Optim
   {
     std::vector<double> own;
     for (const auto& l : spec.levers) own.push_back(s.has(l.key) ? s.get_real(l.key) : nan);
-    const pipeline::MeasuredRuns m = evaluator.measure(result.scenario, threads);
+    const pipeline::MeasuredRuns m = evaluator.measure(result.scenario, threads, spec.maps > 0);
     result.start = solution_of(spec, own, m);
     result.problems = m.problems;
+    result.start_map = Evaluator::percent_map(m);
   }
+  result.map_year = static_cast<int>(result.scenario.get_int("years.end"));
+  result.plan = input->plan;
 
   SearchProblem problem;
   for (const auto& l : spec.levers) {
@@ -449,7 +474,8 @@ OptimizeResult optimize_scenario(const scenario::Scenario& scenario, const Optim
     }
     return out;
   };
-  const SearchResult found = search(problem, spec.search, progress.sub(0.05, 1.0));
+  const double searched = spec.maps > 0 ? 0.95 : 1.0;
+  const SearchResult found = search(problem, spec.search, progress.sub(0.05, searched));
   result.history = found.history;
   result.evaluations = static_cast<int>(found.points.size());
   result.ideal = found.ideal;
@@ -480,7 +506,29 @@ OptimizeResult optimize_scenario(const scenario::Scenario& scenario, const Optim
                             spec.constraints.empty() ? " - every evaluation lacks an objective's value" : "", closest),
                 where);
   }
+
+  // The maps of the solutions the report shows, evaluated once more (same seed, same values) keeping them.
+  if (spec.maps > 0) {
+    progress.check(searched, "maps of the front's solutions");
+    const std::vector<std::size_t> chosen = map_indices(result.front.size(), static_cast<std::size_t>(spec.maps));
+    std::vector<std::vector<double>> settings;
+    for (std::size_t i : chosen) settings.push_back(result.front[i].levers);
+    std::vector<grid::Grid<std::uint8_t>> maps = evaluator.maps(settings, threads);
+    for (std::size_t k = 0; k < chosen.size(); ++k) {
+      if (maps[k].size() > 0) result.maps.push_back({chosen[k], std::move(maps[k])});
+    }
+  }
+  progress.check(1.0, "searched");
   return result;
+}
+
+std::vector<std::size_t> map_indices(std::size_t n, std::size_t max_maps) {
+  std::vector<std::size_t> out;
+  const bool all = n <= max_maps;
+  for (std::size_t k = 0; k < (all ? n : max_maps); ++k) {
+    out.push_back(all ? k : (max_maps == 1 ? 0 : k * (n - 1) / (max_maps - 1)));
+  }
+  return out;
 }
 
 std::vector<std::string> lever_columns(const OptimizeSpec& spec) {
@@ -706,8 +754,12 @@ void write_optimize(const OptimizeResult& result, const fs::path& dir, bool over
     page.evaluations_by_generation.push_back(g.evaluations);
     page.hypervolume.push_back(g.hypervolume);
   }
-  page.notes.push_back("Maps of a chosen solution are not part of this page: run its scenario file with `parksim run` "
-                       "for the full report of that setting.");
+  page.notes.push_back("For the full report of a setting (land use by year, zones, allocation, indicators), run its "
+                       "scenario file with `parksim run`.");
+  for (const auto& m : result.maps) page.maps.push_back({solution_name(m.solution), m.developed_pct});
+  if (!page.maps.empty() && result.start_map.size() > 0) page.maps.push_back({"scenario", result.start_map});
+  page.map_year = result.map_year;
+  page.plan = &result.plan;
   fs::create_directories(tmp / "report", ec);
   if (ec) throw Error(ErrorCode::output, "cannot create the folder: " + ec.message(), Context{.path = tmp.string()});
   io::atomic_write_text(tmp / "report" / "index.html", report::front_html(page), true);
@@ -737,10 +789,7 @@ std::string front_table(const OptimizeResult& result, std::size_t max_rows) {
   };
   const std::size_t n = result.front.size();
   const bool all = max_rows == 0 || n <= max_rows;
-  std::vector<std::size_t> shown;
-  for (std::size_t k = 0; k < (all ? n : max_rows); ++k) {
-    shown.push_back(all ? k : (max_rows == 1 ? 0 : k * (n - 1) / (max_rows - 1)));
-  }
+  const std::vector<std::size_t> shown = map_indices(n, max_rows == 0 ? n : max_rows);
   for (std::size_t i : shown) add(solution_name(i), result.front[i]);
   add("(scenario)", result.start);
   // Widths in characters (fmt pads UTF-8 text such as "≥" by characters, not bytes).

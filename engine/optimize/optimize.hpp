@@ -26,7 +26,9 @@
 #include "core/error.hpp"
 #include "core/problem.hpp"
 #include "core/progress.hpp"
+#include "grid/grid.hpp"
 #include "optimize/search.hpp"
+#include "plan/plan.hpp"
 #include "pipeline/measure.hpp"
 #include "scenario/scenario.hpp"
 
@@ -67,6 +69,7 @@ struct OptimizeSpec {
   std::vector<pipeline::IndicatorQuery> indicators;
   SearchOptions search;        ///< algorithm, population, generations; seed = the scenario's seed
   int runs = 1;                ///< ensemble runs per evaluation (optimize.runs)
+  int maps = 50;               ///< front solutions with maps in the report (optimize.maps)
   int threads = 0;             ///< 0 = all cores (the scenario's threads)
 };
 
@@ -130,9 +133,15 @@ class Evaluator {
   /// The study of scenario(), loaded by the caller. Before the first evaluation.
   void set_study(std::shared_ptr<const pipeline::StudyInput> input);
 
-  /// The measured ensemble of `s` (scenario() with levers set) on `threads` threads. Checks the progress's
-  /// cancellation first (Error(cancelled)); throws as pipeline::measure_study.
-  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads);
+  /// The measured ensemble of `s` (scenario() with levers set) on `threads` threads; with `keep_developed` also its
+  /// map of developed land (MeasuredRuns::developed). Checks the progress's cancellation first (Error(cancelled));
+  /// throws as pipeline::measure_study.
+  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads, bool keep_developed = false);
+  /// The map of developed land of each setting of `batch` (percent of runs, 255 outside the study area), one
+  /// setting per thread.
+  std::vector<grid::Grid<std::uint8_t>> maps(const std::vector<std::vector<double>>& batch, int threads);
+  /// MeasuredRuns::developed as percent of runs (255 outside the study area); empty without it.
+  static grid::Grid<std::uint8_t> percent_map(const pipeline::MeasuredRuns& m);
   /// One setting (OptimizeSpec order).
   Solution evaluate(const std::vector<double>& levers, int threads);
   /// A batch, in order: one evaluation per thread, or the ensemble's runs on all threads for a single setting.
@@ -161,10 +170,28 @@ struct OptimizeResult {
   int evaluations = 0;                    ///< distinct lever settings evaluated
   std::vector<double> ideal, nadir;       ///< hypervolume normalisation (search.hpp), objectives in minimised form
   std::vector<Problem> problems;          ///< findings of loading and of the scenario's own evaluation
+
+  /// Maps of developed land in the run's end year (map_year) for the report: per cell the percentage (0..100) of an
+  /// evaluation's runs in which the cell is in a built class, 255 outside the study area. `start_map` is the
+  /// scenario's own setting's (empty grid when optimize.maps = 0); `maps` those of front solutions (indices into
+  /// front), at most optimize.maps of them, spread evenly over the front (map_indices()).
+  struct SolutionMap {
+    std::size_t solution = 0;
+    grid::Grid<std::uint8_t> developed_pct;
+  };
+  std::vector<SolutionMap> maps;
+  grid::Grid<std::uint8_t> start_map;
+  int map_year = 0;
+  plan::Plan plan;                        ///< the study's plan (phase outlines on the maps); empty without one
 };
 
+/// Which of `n` front solutions get maps when at most `max_maps` may: all when n <= max_maps, else max_maps indices
+/// spread evenly from the first to the last (as front_table() spreads its rows).
+std::vector<std::size_t> map_indices(std::size_t n, std::size_t max_maps);
+
 /// Searches `scenario`'s [optimize] levers. Loads the study once, evaluates the scenario's own setting first (so a bad
-/// indicator id fails before the search), then searches. Progress: loading 0..0.05, the search 0.05..1; cancellation
+/// indicator id fails before the search), then searches, then evaluates the solutions that get maps once more,
+/// keeping their maps (the same values: every evaluation runs the scenario's seed). Progress: loading 0..0.05, the search 0.05..1; cancellation
 /// throws Error(cancelled). Throws Error(config) as optimize_spec() does, for an unknown indicator id or year (naming
 /// its key and file:line), and when no evaluated setting meets the constraints (naming the first constraint and
 /// listing the closest settings); and as pipeline::run_scenario does.

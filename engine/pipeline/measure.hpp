@@ -3,12 +3,14 @@
 // Implemented in pipeline.cpp next to run_study, on the same preparation.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/problem.hpp"
 #include "core/progress.hpp"
+#include "grid/grid.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace parksim::pipeline {
@@ -28,6 +30,9 @@ struct MeasuredRuns {
   /// one value, that of `parksim run`'s indicators.csv (run 0), for an indicator of the run as a whole.
   std::vector<std::vector<double>> values;
   std::vector<Problem> problems;  ///< findings of the preparation and the runs, sorted
+  /// With measure_study's `keep_developed`: per cell the share of the ensemble's runs in which it ends (the run's end
+  /// year) in a built class, NaN outside the study area. Empty otherwise.
+  std::optional<grid::Grid<float>> developed;
 };
 
 /// Drivers and suitability of a run (its stage 3: driver grids, the fitted or given suitability models, their maps,
@@ -49,7 +54,9 @@ struct SuitabilityCache {
 /// Throws Error(config, query.where) for an id that is no indicator of the run (listing those measured on every
 /// run) or a year outside the run's years, and as run_study does.
 /// With `cache`: stage 3 is taken from it when filled, else computed and kept in it (values are the same either way).
+/// With `keep_developed`: the ensemble runs even when no query needs it, and MeasuredRuns::developed is filled.
 MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
-                           const Progress& progress = Progress(), SuitabilityCache* cache = nullptr);
+                           const Progress& progress = Progress(), SuitabilityCache* cache = nullptr,
+                           bool keep_developed = false);
 
 }  // namespace parksim::pipeline

@@ -1151,7 +1151,7 @@ RunSpec run_spec(const scenario::Scenario& scenario, const RunOptions& options) 
 }
 
 MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const std::vector<IndicatorQuery>& queries,
-                           const Progress& progress, SuitabilityCache* cache) {
+                           const Progress& progress, SuitabilityCache* cache, bool keep_developed) {
   // The allocation's figures are the only indicators that need it.
   static const std::vector<std::string> allocation_ids{"health_industry_land_mu", "health_industry_target_met",
                                                        "alloc_gap_pct"};
@@ -1191,7 +1191,7 @@ MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const s
   }
   prepared.tracked = std::move(asked);
 
-  if (std::find(tracked.begin(), tracked.end(), true) != tracked.end()) {
+  if (keep_developed || std::find(tracked.begin(), tracked.end(), true) != tracked.end()) {
     sim::EnsembleResult e;
     tbb::task_arena arena(result.threads);
     arena.execute([&] {
@@ -1199,6 +1199,18 @@ MeasuredRuns measure_study(const StudyInput& input, const RunSpec& spec, const s
                             result.threads, progress.sub(0.3, whole ? 0.6 : 1.0), prepared.measure);
     });
     for (const auto& p : e.problems) problems.report(p);
+    if (keep_developed) {
+      const study::Study& study = prepared.input.study;
+      grid::Grid<float> developed(e.spec, 0.0f);
+      for (int k = 0; k < study.classes.count(); ++k) {
+        if (!study.classes.classes()[static_cast<std::size_t>(k)].built) continue;
+        for (std::int64_t i = 0; i < developed.size(); ++i) developed[i] += static_cast<float>(e.probability(k, i));
+      }
+      for (std::int64_t i = 0; i < developed.size(); ++i) {
+        if (study.area[i] == 0) developed[i] = std::numeric_limits<float>::quiet_NaN();
+      }
+      out.developed = std::move(developed);
+    }
     for (std::size_t q = 0; q < queries.size(); ++q) {
       if (!tracked[q]) continue;
       const IndicatorQuery& query = queries[q];

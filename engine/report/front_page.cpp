@@ -2,6 +2,7 @@
 // as JSON), so the reader can pick any two objectives as axes; the hypervolume chart is static SVG.
 #include "report/front_page.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -28,6 +29,9 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
 #scatter svg { width: 100%; max-width: 760px; height: auto; background: #fff; }
 #scatter circle { cursor: pointer; }
 #tip { min-height: 3em; }
+.maps2 { display: flex; flex-wrap: wrap; gap: 8px 24px; }
+.maps2 figure { margin: 0; max-width: 460px; }
+.maps2 svg { width: 100%; height: auto; }
 </style>
 </head>
 <body>
@@ -44,6 +48,22 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
 <div id="scatter"><noscript>The scatter needs JavaScript; the table below has the same figures.</noscript></div>
 <p id="tip" class="note"></p>
 </section>
+{{#has_maps}}
+<section id="maps">
+<h2>Maps of a solution 方案地图</h2>
+<p>Where land is developed in {{map_year}} under a solution (the share of its {{runs}} run(s)), where that differs from the scenario's own setting, and its indicators next to the scenario's. Pick a solution here or click its point above.{{#maps_note}} {{maps_note}}{{/maps_note}}</p>
+<p><label>solution <select id="am">{{#maps}}<option value="{{name}}">{{name}}</option>{{/maps}}</select></label></p>
+<p id="nomap" class="note" hidden></p>
+{{#maps}}<div class="solmap" id="map-{{name}}"{{^first}} hidden{{/first}}>
+<div class="maps2"><figure>{{{developed}}}<figcaption>{{name}}: share of runs in which a cell is developed in {{year}} (phases outlined)</figcaption></figure>
+{{#difference}}<figure>{{{difference}}}<figcaption>{{name}} against the scenario's own setting: change in that share</figcaption></figure>{{/difference}}</div>
+<div class="scroll"><table><thead><tr><th>indicator</th><th>{{name}}</th><th>scenario</th><th>difference</th></tr></thead>
+<tbody>{{#numbers}}<tr><td>{{id}}</td><td>{{value}}</td><td>{{start}}</td><td>{{diff}}</td></tr>{{/numbers}}</tbody></table></div>
+</div>{{/maps}}
+<div class="legends"><div><h3>Developed in {{map_year}}: share of runs</h3><ul class="legend">{{#developed_legend}}<li><span class="swatch {{shape}}" style="{{style}}"></span>{{label}}</li>{{/developed_legend}}</ul></div>
+<div><h3>Against the scenario's own setting</h3><ul class="legend">{{#difference_legend}}<li><span class="swatch {{shape}}" style="{{style}}"></span>{{label}}</li>{{/difference_legend}}</ul></div></div>
+</section>
+{{/has_maps}}
 
 <section id="table">
 <h2>Solutions 方案</h2>
@@ -112,11 +132,27 @@ constexpr const char* front_template = R"HTML(<!DOCTYPE html>
                     : el('circle', { cx: px(p.mean[i]), cy: py(p.mean[j]), r: 5, fill: shade(c < 0 ? null : p.mean[c]), stroke: '#08306b', 'stroke-width': 0.5 });
       var t = el('title', {}); t.textContent = describe(p); m.appendChild(t);
       m.addEventListener('mouseenter', function () { document.getElementById('tip').textContent = describe(p); });
-      m.addEventListener('click', function () { document.getElementById('tip').textContent = describe(p); });
+      m.addEventListener('click', function () { document.getElementById('tip').textContent = describe(p); show(p.name); });
       svg.appendChild(m);
     });
     var box = document.getElementById('scatter'); box.innerHTML = ''; box.appendChild(svg);
   }
+  // The maps of a solution: shown when it has them, else a note on how to get them.
+  var am = document.getElementById('am');
+  function show(name) {
+    if (!am) return;
+    var found = false;
+    Array.prototype.forEach.call(document.querySelectorAll('.solmap'), function (m) {
+      var on = m.id === 'map-' + name; m.hidden = !on; found = found || on;
+    });
+    var note = document.getElementById('nomap');
+    note.hidden = found;
+    if (found) { am.value = name; } else {
+      note.textContent = 'No map is kept for ' + name + ': run solutions/' + name + '.toml with parksim run for its maps.';
+      Array.prototype.forEach.call(document.querySelectorAll('.solmap'), function (m) { m.hidden = true; });
+    }
+  }
+  if (am) am.onchange = function () { show(am.value); };
   ax.onchange = draw; ay.onchange = draw; ac.onchange = draw; draw();
 })();
 </script>
@@ -142,6 +178,140 @@ std::string cell(double v) {
   if (!std::isfinite(v)) return "n/a";
   if (v == std::round(v) && std::fabs(v) < 1e9) return fmt::format("{:.0f}", v);
   return std::fabs(v) >= 100.0 ? fmt::format("{:.1f}", v) : fmt::format("{:.4g}", v);
+}
+
+// Classes of the difference map: a solution's share of runs developed minus the scenario's, in percentage points.
+std::vector<io::RasterClass> difference_palette() {
+  return {{0, "developed in neither (< 10 %)", "#F7F7F7"},
+          {1, "about the same (within 10 points)", "#BDBDBD"},
+          {2, "50 points or more less", "#B35806"},
+          {3, "10-50 points less", "#F1A340"},
+          {4, "10-50 points more", "#998EC3"},
+          {5, "50 points or more more", "#542788"}};
+}
+
+grid::Grid<std::uint8_t> difference_classes(const grid::Grid<std::uint8_t>& pct, const grid::Grid<std::uint8_t>& start) {
+  grid::Grid<std::uint8_t> out(pct.spec(), io::class_nodata);
+  for (std::int64_t i = 0; i < pct.size(); ++i) {
+    if (pct[i] > 100 || start[i] > 100) continue;
+    const int d = static_cast<int>(pct[i]) - static_cast<int>(start[i]);
+    if (d <= -50) {
+      out[i] = 2;
+    } else if (d <= -10) {
+      out[i] = 3;
+    } else if (d >= 50) {
+      out[i] = 5;
+    } else if (d >= 10) {
+      out[i] = 4;
+    } else {
+      out[i] = (pct[i] < 10 && start[i] < 10) ? 0 : 1;
+    }
+  }
+  return out;
+}
+
+// Share bins of the developed map: 0..9 for 0-10 % .. 90-100 % (detail::probability_palette()).
+grid::Grid<std::uint8_t> share_bins(const grid::Grid<std::uint8_t>& pct) {
+  grid::Grid<std::uint8_t> out(pct.spec(), io::class_nodata);
+  for (std::int64_t i = 0; i < pct.size(); ++i) {
+    if (pct[i] <= 100) out[i] = static_cast<std::uint8_t>(std::min(9, pct[i] / 10));
+  }
+  return out;
+}
+
+// Expected developed area of a map: the sum of the shares times the cell area, km2.
+double developed_km2(const grid::Grid<std::uint8_t>& pct) {
+  double sum = 0.0;
+  for (std::int64_t i = 0; i < pct.size(); ++i) {
+    if (pct[i] <= 100) sum += pct[i] / 100.0;
+  }
+  return sum * pct.spec().cell_area_m2() / 1e6;
+}
+
+std::string signed_cell(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  const std::string c = cell(v);
+  return v > 0 ? "+" + c : c;
+}
+
+void add_maps(const FrontPage& page, data& d) {
+  const FrontPage::Map* start = nullptr;
+  for (const auto& m : page.maps) {
+    if (m.name == page.start.name) start = &m;
+  }
+  d.set("has_maps", detail::flag(!page.maps.empty()));
+  if (page.maps.empty()) return;
+  static const plan::Plan no_plan;
+  const plan::Plan& plan = page.plan != nullptr ? *page.plan : no_plan;
+  const grid::GridSpec& spec = page.maps.front().developed_pct.spec();
+  const detail::Window window = detail::window_of(spec, detail::focus_extent(plan, spec));
+  const auto share_palette = detail::probability_palette();
+  const auto diff_palette = difference_palette();
+  // The points by name, for their indicators.
+  std::vector<const FrontPage::Point*> points;
+  for (const auto& p : page.front) points.push_back(&p);
+  points.push_back(&page.start);
+  const auto point_of = [&](const std::string& name) -> const FrontPage::Point* {
+    for (const auto* p : points) {
+      if (p->name == name) return p;
+    }
+    return nullptr;
+  };
+  data maps = list();
+  bool first = true;
+  for (const auto& m : page.maps) {
+    grid::require_same_spec(spec, m.developed_pct.spec(), "maps of the plan search");
+    data item;
+    item.set("name", text(m.name));
+    item.set("first", detail::flag(first));
+    first = false;
+    item.set("year", text(std::to_string(page.map_year)));
+    item.set("developed", text(detail::static_class_map(share_bins(m.developed_pct), window, share_palette, plan, 440)));
+    if (start != nullptr && start != &m) {
+      item.set("difference", text(detail::static_class_map(difference_classes(m.developed_pct, start->developed_pct),
+                                                           window, diff_palette, plan, 440)));
+    }
+    // Its numbers, the scenario's and the difference.
+    data numbers = list();
+    const auto add = [&](const std::string& id, double value, double sd, double reference) {
+      data row;
+      row.set("id", text(id));
+      row.set("value", text(cell(value) + (std::isfinite(sd) ? " ± " + cell(sd) : "")));
+      row.set("start", text(cell(reference)));
+      row.set("diff", text(signed_cell(value - reference)));
+      numbers.push_back(row);
+    };
+    const FrontPage::Point* p = point_of(m.name);
+    if (p != nullptr) {
+      for (std::size_t l = 0; l < page.levers.size() && l < p->levers.size(); ++l) {
+        add(page.levers[l], p->levers[l], std::nan(""),
+            l < page.start.levers.size() ? page.start.levers[l] : std::nan(""));
+      }
+      for (std::size_t k = 0; k < page.indicators.size() && k < p->mean.size(); ++k) {
+        add(page.indicators[k].id + " (" + page.indicators[k].direction + ")", p->mean[k],
+            k < p->sd.size() ? p->sd[k] : std::nan(""), k < page.start.mean.size() ? page.start.mean[k] : std::nan(""));
+      }
+    }
+    add(fmt::format("developed land in {}, km² (expected: sum of the shares, map)", page.map_year),
+        developed_km2(m.developed_pct), std::nan(""), start != nullptr ? developed_km2(start->developed_pct) : std::nan(""));
+    item.set("numbers", numbers);
+    maps.push_back(item);
+  }
+  d.set("maps", maps);
+  d.set("map_year", text(std::to_string(page.map_year)));
+  const std::size_t kept = page.maps.size() - (start != nullptr ? 1 : 0);
+  if (kept < page.front.size()) {
+    d.set("maps_note", text(fmt::format("Maps are kept for {} of the {} solutions, spread over the front (optimize.maps); "
+                                        "run another's scenario file for its maps.",
+                                        kept, page.front.size())));
+  }
+  std::vector<detail::LegendItem> share_legend, diff_legend;
+  for (std::size_t k = 0; k < share_palette.size(); ++k) {
+    if (k % 2 == 1 || k == 0) share_legend.push_back({share_palette[k].colour, share_palette[k].name, "fill"});
+  }
+  for (const auto& c : diff_palette) diff_legend.push_back({c.colour, c.name, "fill"});
+  d.set("developed_legend", detail::legend_data(share_legend));
+  d.set("difference_legend", detail::legend_data(diff_legend));
 }
 
 }  // namespace
@@ -211,6 +381,7 @@ std::string front_html(const FrontPage& page) {
     hv.points.emplace_back(page.generation[g], page.hypervolume[g]);
   }
   d.set("hypervolume_svg", text(detail::line_chart({hv}, "generation", "hypervolume", 560, 240)));
+  add_maps(page, d);
   return detail::render_page(front_template, d);
 }
 

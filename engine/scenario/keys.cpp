@@ -362,6 +362,10 @@ Schema build() {
   schema.add(no_default(integer("optimize.runs", 1, 1, 10000, "",
                                 "runs of the ensemble of each evaluation (objective = their mean, sd kept); "
                                 "DEFAULT 1")));
+  schema.add(no_default(integer("optimize.maps", 50, 0, 10000, "",
+                                "front solutions whose maps of developed land the report page shows (spread evenly "
+                                "over a larger front; each is evaluated once more after the search, keeping its map), "
+                                "0 = none; DEFAULT 50")));
   KeySpec levers{"optimize.levers[]", ValueKind::table_array, {}};
   levers.has_default = false;
   levers.info.description = "the scenario keys the search sets, each with bounds";

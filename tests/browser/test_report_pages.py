@@ -69,6 +69,13 @@ def pages(tmp_path_factory):
     out["baseline"] = root / "baseline" / "report" / "index.html"
     run_cli("compare", *bundles, "--out", root / "compare")
     out["compare"] = root / "compare" / "index.html"
+    # A plan search on a coarse copy of the bundled one, with maps of 2 of its solutions.
+    search = root / "search.toml"
+    search.write_text(f'extends = "{SOURCE_DIR / "scenarios" / "optimize_zones.toml"}"\nname = "search"\n'
+                      '[grid]\ncell_size_m = 150.0\n[optimize]\npopulation = 8\ngenerations = 1\nmaps = 2\n',
+                      encoding="utf-8")
+    run_cli("optimize", search, "--out", root / "search", "--quiet")
+    out["search"] = root / "search" / "report" / "index.html"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -181,6 +188,54 @@ def test_comparison_shows_maps_side_by_side_a_difference_map_charts_and_the_cave
     assert "Schematic data." in text and "baseline:" in text
     assert "What if the Line 19 north extension opens in 2032" in text
     assert page.evaluate("document.querySelectorAll('#charts svg.chart').length") >= 3
+
+
+@pytest.mark.parametrize("width,height,mobile", WIDTHS)
+def test_plan_search_page_reads_at_this_width(browser, pages, width, height, mobile):
+    page, _, problems = check_page(browser, pages["search"], "search", width, height, mobile)
+    assert not problems, problems
+    assert page.evaluate("document.querySelectorAll('#scatter circle').length") >= 1
+    # The first solution's maps show, and their rasters are drawn at a readable size.
+    shown = page.evaluate("""(() => Array.from(document.querySelectorAll('.solmap')).filter(m => !m.hidden).map(m => ({
+      id: m.id, maps: Array.from(m.querySelectorAll('svg image')).map(i => i.getBoundingClientRect().width)})))()""")
+    assert [s["id"] for s in shown] == ["map-solution_01"], shown
+    assert len(shown[0]["maps"]) == 2 and min(shown[0]["maps"]) > 150, shown
+
+
+def test_clicking_a_solution_shows_its_maps_and_numbers(browser, pages):
+    page = browser.open(pages["search"].as_uri(), 1400, 1000)
+    names = page.evaluate("Array.from(document.querySelectorAll('#am option')).map(o => o.value)")
+    front = page.evaluate("JSON.parse(document.getElementById('front-data').textContent).front.map(p => p.name)")
+    assert names[-1] == "scenario" and len(names) - 1 == 2 and len(front) > 2, (names, front)
+    # Click the point of the last solution with a map: its maps show, and the selector follows.
+    target = names[-2]
+    result = page.evaluate(f"""(() => {{
+      const d = JSON.parse(document.getElementById('front-data').textContent);
+      const i = d.front.findIndex(p => p.name === '{target}');
+      const dots = Array.from(document.querySelectorAll('#scatter circle'));
+      const dot = dots.find(c => c.querySelector('title').textContent.startsWith('{target}:'));
+      dot.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
+      const shown = Array.from(document.querySelectorAll('.solmap')).filter(m => !m.hidden);
+      return {{i: i, shown: shown.map(m => m.id), select: document.getElementById('am').value,
+               rows: shown.length ? Array.from(shown[0].querySelectorAll('tbody tr')).map(r => r.innerText) : []}};
+    }})()""")
+    assert result["shown"] == [f"map-{target}"] and result["select"] == target, result
+    assert any(r.startswith("developed_km2@2035") for r in result["rows"]), result["rows"]
+    # The scenario's own setting (the open square) has its map and no difference map.
+    page.evaluate("document.querySelector('#scatter rect').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    scenario = page.evaluate("Array.from(document.querySelectorAll('.solmap')).filter(m => !m.hidden)"
+                             ".map(m => [m.id, m.querySelectorAll('svg image').length])")
+    assert scenario == [["map-scenario", 1]], scenario
+    # A solution without a kept map says how to get it.
+    missing = [n for n in front if n not in names]
+    assert missing, (front, names)
+    page.evaluate(f"""(() => {{
+      const dot = Array.from(document.querySelectorAll('#scatter circle'))
+        .find(c => c.querySelector('title').textContent.startsWith('{missing[0]}:'));
+      dot.dispatchEvent(new MouseEvent('click', {{bubbles: true}})); }})()""")
+    note = page.evaluate("document.getElementById('nomap').hidden ? '' : document.getElementById('nomap').textContent")
+    assert f"solutions/{missing[0]}.toml" in note, note
+    assert page.evaluate("Array.from(document.querySelectorAll('.solmap')).filter(m => !m.hidden).length") == 0
 
 
 def test_comparison_maps_move_together(browser, pages):

@@ -176,12 +176,24 @@ geom::Envelope study_extent(const RunResult& result) {
   return e;
 }
 
+namespace {
+geom::Envelope park_extent(const plan::Plan& plan) {
+  geom::Envelope park = envelope_of(plan.phases);
+  if (park.is_empty()) park = envelope_of(plan.parcels);
+  if (park.is_empty()) park = envelope_of(plan.zones);
+  return park.is_empty() ? park : grow(park, 0.05);
+}
+}  // namespace
+
 geom::Envelope focus_extent(const RunResult& result) {
-  geom::Envelope park = envelope_of(result.plan.phases);
-  if (park.is_empty()) park = envelope_of(result.plan.parcels);
-  if (park.is_empty()) park = envelope_of(result.plan.zones);
-  if (park.is_empty()) return study_extent(result);
-  return grow(park, 0.05);
+  const geom::Envelope park = park_extent(result.plan);
+  return park.is_empty() ? study_extent(result) : park;
+}
+
+geom::Envelope focus_extent(const plan::Plan& plan, const grid::GridSpec& g) {
+  const geom::Envelope park = park_extent(plan);
+  if (!park.is_empty() || g.cols <= 0 || g.rows <= 0) return park;
+  return geom::Envelope{g.min_x(), g.min_y(), g.max_x(), g.max_y()};
 }
 
 Window window_of(const grid::GridSpec& spec, const geom::Envelope& extent) {

@@ -25,6 +25,8 @@ geom::Envelope study_extent(const RunResult& result);
 
 /// The park (phases, else parcels, else zones) with a margin of 5 % per side, else study_extent().
 geom::Envelope focus_extent(const RunResult& result);
+/// The same for a plan and a grid (the grid's extent when the plan has none of those layers).
+geom::Envelope focus_extent(const plan::Plan& plan, const grid::GridSpec& grid);
 
 /// A block of cells of a grid: rows row..row+rows-1, columns col..col+cols-1.
 struct Window {

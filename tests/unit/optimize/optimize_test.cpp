@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -130,6 +131,66 @@ TEST_F(PlanSearch, moead_searches_the_same_levers_one_setting_at_a_time) {
   ASSERT_FALSE(a.front.empty());
   EXPECT_EQ(a.history.size(), 3u);
   EXPECT_EQ(pareto_csv(a), pareto_csv(optimize_scenario(s, two)));
+}
+
+// Expected developed area of a percent map (optimize::OptimizeResult::SolutionMap), km2.
+double mapped_km2(const grid::Grid<std::uint8_t>& pct) {
+  double sum = 0.0;
+  for (std::int64_t i = 0; i < pct.size(); ++i) {
+    if (pct[i] <= 100) sum += pct[i] / 100.0;
+  }
+  return sum * pct.spec().cell_area_m2() / 1e6;
+}
+
+TEST(MapIndices, spread_over_the_front_from_the_first_to_the_last) {
+  EXPECT_EQ(map_indices(3, 5), (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(map_indices(5, 2), (std::vector<std::size_t>{0, 4}));
+  EXPECT_EQ(map_indices(10, 4), (std::vector<std::size_t>{0, 3, 6, 9}));
+  EXPECT_EQ(map_indices(7, 1), (std::vector<std::size_t>{0}));
+  EXPECT_TRUE(map_indices(7, 0).empty());
+}
+
+TEST_F(PlanSearch, the_maps_of_chosen_solutions_show_the_land_their_evaluation_measured) {
+  const std::string text = std::string(kSearch).replace(std::string(kSearch).find("generations = 3"), 15,
+                                                        "generations = 2\nmaps = 2");
+  OptimizeOptions o;
+  o.threads = 2;
+  const OptimizeResult r = optimize_scenario(scenario(text), o);
+  ASSERT_GE(r.front.size(), 3u);
+  ASSERT_EQ(r.maps.size(), 2u);
+  EXPECT_EQ(r.maps[0].solution, 0u);
+  EXPECT_EQ(r.maps[1].solution, r.front.size() - 1);
+  EXPECT_EQ(r.map_year, 2030);
+  // One run per evaluation: a cell is developed (100) or not (0), and the developed area of the map is the
+  // developed_km2 the search measured in the end year, for each solution and for the scenario's own setting.
+  for (const auto& m : r.maps) {
+    for (std::int64_t i = 0; i < m.developed_pct.size(); ++i) {
+      ASSERT_TRUE(m.developed_pct[i] == 0 || m.developed_pct[i] == 100 || m.developed_pct[i] == 255);
+    }
+    EXPECT_NEAR(mapped_km2(m.developed_pct), r.front[m.solution].mean[0], 1e-9);
+  }
+  EXPECT_NEAR(mapped_km2(r.start_map), r.start.mean[0], 1e-9);
+  // The two ends of the front differ on the ground.
+  EXPECT_FALSE((r.maps[0].developed_pct.values() == r.maps[1].developed_pct.values()).all());
+
+  // The page shows them, with the scenario's for the differences, and says the others are not kept.
+  const fs::path out = m_dir / "mapped";
+  write_optimize(r, out, false);
+  const std::string html = slurp(out / "report" / "index.html");
+  EXPECT_NE(html.find("id=\"map-solution_01\""), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("id=\"map-solution_{:02}\"", r.front.size())), std::string::npos);
+  EXPECT_NE(html.find("id=\"map-scenario\""), std::string::npos);
+  EXPECT_EQ(html.find("id=\"map-solution_02\""), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("Maps are kept for 2 of the {} solutions", r.front.size())), std::string::npos);
+
+  // Without maps: the same front, no maps and no map section.
+  std::string without = text;
+  const OptimizeResult none = optimize_scenario(scenario(without.replace(without.find("maps = 2"), 8, "maps = 0")), o);
+  EXPECT_EQ(pareto_csv(none), pareto_csv(r));
+  EXPECT_TRUE(none.maps.empty());
+  EXPECT_EQ(none.start_map.size(), 0);
+  write_optimize(none, m_dir / "unmapped", false);
+  EXPECT_EQ(slurp(m_dir / "unmapped" / "report" / "index.html").find("id=\"maps\""), std::string::npos);
 }
 
 struct BadInput {
