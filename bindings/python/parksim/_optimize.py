@@ -105,9 +105,9 @@ def optimize(scenario, out=None, overwrite=False, seed=None, threads=None, gener
     per worker, at most one per setting), each evaluating its settings one after another on ``threads`` engine
     threads (DEFAULT 1) with the study its worker process loaded once; the scenario's own setting is evaluated in
     this process first (it checks the indicators), and so are the maps of the front's solutions after the search
-    (optimize.maps). MOEA/D asks for one setting at a time, so only NSGA-II's generations spread over the workers. The front, history and evaluations are the same byte for byte wherever
-    they run. An error on a worker cancels the batch's other tasks and is raised here with its class (ConfigError
-    ...).
+    (optimize.maps). MOEA/D asks for one setting at a time, so only NSGA-II's generations spread over the workers.
+    The front, history and evaluations are the same byte for byte wherever they run. An error on a worker cancels
+    the batch's other tasks and is raised here with its class (ConfigError ...).
 
     Raises ConfigError naming the key and file:line for a bad [optimize] table (a lever that is no numeric scenario
     key, reversed bounds, an unknown indicator, fewer than two objectives) and when no evaluated setting meets the
