@@ -49,6 +49,51 @@ py::dict front_rows(const OptimizeResult& r, bool with_start) {
   return out;
 }
 
+// A Solution as the plain picklable value a Dask task returns: (levers, mean, sd, feasible, violation), lists of
+// floats (NaN where no run gives a value).
+py::tuple plain(const optimize::Solution& s) {
+  return py::make_tuple(s.levers, s.mean, s.sd, s.feasible, s.violation);
+}
+
+optimize::Solution solution_from(const py::handle& value) {
+  const auto wrong = [&] {
+    return Error(ErrorCode::usage,
+                 "the plan search's evaluate function must return, per setting, a (levers, mean, sd, feasible, "
+                 "violation) tuple as OptimizeEvaluator.evaluate does, not " +
+                     py::repr(value).cast<std::string>().substr(0, 200));
+  };
+  if (!PySequence_Check(value.ptr()) || py::isinstance<py::str>(value) || py::len(value) != 5) throw wrong();
+  try {
+    const auto t = py::reinterpret_borrow<py::sequence>(value);
+    optimize::Solution s;
+    s.levers = t[0].cast<std::vector<double>>();
+    s.mean = t[1].cast<std::vector<double>>();
+    s.sd = t[2].cast<std::vector<double>>();
+    s.feasible = t[3].cast<bool>();
+    s.violation = t[4].cast<double>();
+    return s;
+  } catch (const py::cast_error&) {
+    throw wrong();
+  }
+}
+
+// OptimizeOptions::evaluate calling a Python callable(scenario, settings) from the engine's thread (the GIL is
+// released around the search, so it is taken here for the call and the conversions). What the callable raises
+// propagates as it is.
+optimize::BatchEvaluation python_evaluation(py::handle callable) {
+  return [callable](const scenario::Scenario& searched, const std::vector<std::vector<double>>& settings) {
+    py::gil_scoped_acquire gil;
+    const py::object got = callable(py::cast(searched, py::return_value_policy::copy), py::cast(settings));
+    if (!py::hasattr(got, "__iter__")) {
+      throw Error(ErrorCode::usage, "the plan search's evaluate function must return a list, one value per setting, "
+                                    "not " + py::repr(got).cast<std::string>().substr(0, 200));
+    }
+    std::vector<optimize::Solution> out;
+    for (const py::handle item : got) out.push_back(solution_from(item));
+    return out;
+  };
+}
+
 }  // namespace
 
 void bind_optimize(py::module_& m) {
@@ -65,6 +110,8 @@ void bind_optimize(py::module_& m) {
         return out;
       })
       .def_property_readonly("problems", [](const OptimizeResult& r) { return r.problems; })
+      .def_property_readonly("scenario", [](const OptimizeResult& r) { return r.scenario; },
+                             "the scenario searched: overrides applied, absolute paths, years.start set")
       .def("front_rows", &front_rows, py::arg("with_start") = false,
            "the rows of pareto.csv as {column: list}; with_start adds the scenario's own setting as a last row")
       .def("history_rows",
@@ -101,8 +148,14 @@ void bind_optimize(py::module_& m) {
       "optimize_scenario",
       [](const scenario::Scenario& scenario, std::optional<std::uint64_t> seed, std::optional<int> threads,
          std::optional<int> generations, std::optional<int> population, std::optional<int> runs,
-         std::optional<std::string> algorithm, py::object progress) {
+         std::optional<std::string> algorithm, py::object progress, py::object evaluate) {
         optimize::OptimizeOptions options;
+        if (!evaluate.is_none()) {
+          if (!PyCallable_Check(evaluate.ptr())) {
+            throw Error(ErrorCode::usage, "evaluate must be a callable(scenario, settings) or None");
+          }
+          options.evaluate = python_evaluation(evaluate);  // `evaluate` outlives the call
+        }
         options.seed = seed;
         options.threads = threads;
         options.generations = generations;
@@ -117,9 +170,48 @@ void bind_optimize(py::module_& m) {
       },
       py::arg("scenario"), py::kw_only(), py::arg("seed") = py::none(), py::arg("threads") = py::none(),
       py::arg("generations") = py::none(), py::arg("population") = py::none(), py::arg("runs") = py::none(),
-      py::arg("algorithm") = py::none(), py::arg("progress") = py::none(),
+      py::arg("algorithm") = py::none(), py::arg("progress") = py::none(), py::arg("evaluate") = py::none(),
       "The plan search of the scenario's [optimize] table (optimize::optimize_scenario, exactly `parksim optimize`). "
-      "Releases the GIL.");
+      "Releases the GIL. `evaluate(scenario, settings)`, when given, evaluates the search's batches instead of this "
+      "process's threads: `scenario` is the searched Scenario (OptimizeResult.scenario), `settings` a list of lever "
+      "value lists; it returns per setting, in order, what OptimizeEvaluator(scenario).evaluate(settings) returns "
+      "(parksim.optimize(client=...) sends them to Dask workers). It is called with the GIL held; what it raises "
+      "propagates.");
+
+  py::class_<optimize::Evaluator, std::shared_ptr<optimize::Evaluator>>(
+      m, "OptimizeEvaluator",
+      "Evaluates lever settings of a searched scenario exactly as the plan search does (optimize::Evaluator): the "
+      "study is loaded on the first evaluation and kept, with the drivers and suitability when no lever changes "
+      "them, for the next ones - what a Dask worker keeps between batches. Calls may come from several threads.")
+      .def(py::init([](const scenario::Scenario& searched) {
+             py::gil_scoped_release release;
+             return std::make_shared<optimize::Evaluator>(searched);
+           }),
+           py::arg("scenario"),
+           "`scenario` as OptimizeResult.scenario (overrides applied, absolute paths, years.start set). Raises "
+           "ConfigError for a bad [optimize] table.")
+      .def_property_readonly("scenario", [](const optimize::Evaluator& e) { return e.scenario(); },
+                             "the searched scenario (a copy)")
+      .def_property_readonly("levers", [](const optimize::Evaluator& e) { return optimize::lever_columns(e.spec()); })
+      .def_property_readonly("indicators",
+                             [](const optimize::Evaluator& e) { return optimize::indicator_columns(e.spec()); })
+      .def(
+          "evaluate",
+          [](optimize::Evaluator& e, const std::vector<std::vector<double>>& settings, int threads) {
+            std::vector<optimize::Solution> out;
+            {
+              py::gil_scoped_release release;
+              out = e.evaluate(settings, threads);
+            }
+            py::list values;
+            for (const auto& s : out) values.append(plain(s));
+            return values;
+          },
+          py::arg("settings"), py::kw_only(), py::arg("threads") = 1,
+          "Evaluates `settings` (lists of lever values, in the order of `levers`) on `threads` engine threads (0 = all "
+          "cores): per setting, in order, a (levers, mean, sd, feasible, violation) tuple - means and sample sds per "
+          "indicator (NaN: no value), whether it meets the constraints and by how much it misses them. Plain "
+          "picklable values; the same values at any thread count. Releases the GIL.");
 }
 
 }  // namespace parksim::python

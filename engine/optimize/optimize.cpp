@@ -96,93 +96,129 @@ Solution solution_of(const OptimizeSpec& spec, std::vector<double> levers, const
   return s;
 }
 
+}  // namespace
+
 // Evaluates lever settings: the study loaded once (unless a lever changes it), a measured ensemble per setting.
-class Evaluator {
- public:
-  Evaluator(const scenario::Scenario& base, const OptimizeSpec& spec, const Progress& progress)
-      : m_base(base), m_spec(spec), m_progress(progress) {
-    m_queries = spec.indicators;
-    for (const auto& l : spec.levers) {
-      m_reload = m_reload || changes_study(l.key);
-      // Stage 3 reads suitability.*, drivers.* and the candidate regions (regions.*).
-      m_keep_suitability = m_keep_suitability && l.key.rfind("suitability.", 0) != 0 &&
-                           l.key.rfind("drivers.", 0) != 0 && l.key.rfind("regions.", 0) != 0;
-    }
-    m_keep_suitability = m_keep_suitability && !m_reload;
+Evaluator::Evaluator(scenario::Scenario searched, const Progress& progress)
+    : Evaluator(searched, optimize_spec(searched), progress) {}
+
+Evaluator::Evaluator(scenario::Scenario searched, OptimizeSpec spec, const Progress& progress)
+    : m_base(std::move(searched)), m_spec(std::move(spec)), m_progress(progress) {
+  m_queries = m_spec.indicators;
+  for (const auto& l : m_spec.levers) {
+    m_reload = m_reload || changes_study(l.key);
+    // Stage 3 reads suitability.*, drivers.* and the candidate regions (regions.*).
+    m_keep_suitability = m_keep_suitability && l.key.rfind("suitability.", 0) != 0 &&
+                         l.key.rfind("drivers.", 0) != 0 && l.key.rfind("regions.", 0) != 0;
   }
-
-  void set_study(std::shared_ptr<const pipeline::StudyInput> input) { m_input = std::move(input); }
-
-  /// The first call keeps the drivers and suitability, which no lever changes, for the later ones (and must run
-  /// alone); later calls may run concurrently.
-  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads, bool keep_developed = false) {
-    m_progress.throw_if_cancelled();
-    pipeline::RunOptions options;
-    options.runs = m_spec.runs;
-    options.threads = threads;
-    const pipeline::RunSpec run = pipeline::run_spec(s, options);
-    if (m_reload || !m_input) {
-      return pipeline::measure_study(pipeline::load_study(s), run, m_queries, {}, nullptr, keep_developed);
-    }
-    if (!m_keep_suitability) return pipeline::measure_study(*m_input, run, m_queries, {}, nullptr, keep_developed);
-    if (!m_suitability.data) {
-      return pipeline::measure_study(*m_input, run, m_queries, {}, &m_suitability, keep_developed);
-    }
-    pipeline::SuitabilityCache shared = m_suitability;  // read only: a copy of the handle per call
-    return pipeline::measure_study(*m_input, run, m_queries, {}, &shared, keep_developed);
+  m_keep_suitability = m_keep_suitability && !m_reload;
+  if (!m_base.has("years.start")) {
+    // As optimize_scenario: the study's start year, so that every evaluation (and every reload) runs the same years.
+    m_input = std::make_shared<const pipeline::StudyInput>(pipeline::load_study(m_base, m_progress));
+    m_base.set("years.start", static_cast<std::int64_t>(m_input->study.start_year));
   }
+}
 
-  /// The map of developed land of each setting of `batch` (percent of runs, 255 outside the study area), one
-  /// setting per thread.
-  std::vector<grid::Grid<std::uint8_t>> maps(const std::vector<std::vector<double>>& batch, int threads) {
-    std::vector<grid::Grid<std::uint8_t>> out(batch.size());
+void Evaluator::set_study(std::shared_ptr<const pipeline::StudyInput> input) { m_input = std::move(input); }
+
+/// The first call keeps the drivers and suitability, which no lever changes, for the later ones (and runs alone:
+/// the others wait for it); later calls may run concurrently.
+pipeline::MeasuredRuns Evaluator::measure(const scenario::Scenario& s, int threads, bool keep_developed) {
+  m_progress.throw_if_cancelled();
+  pipeline::RunOptions options;
+  options.runs = m_spec.runs;
+  options.threads = threads;
+  const pipeline::RunSpec run = pipeline::run_spec(s, options);
+  if (m_reload) return pipeline::measure_study(pipeline::load_study(s), run, m_queries, {}, nullptr, keep_developed);
+  if (!m_ready.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(m_first);
+    if (!m_ready.load(std::memory_order_relaxed)) {
+      // No lever changes the study: the searched scenario's, loaded on first use unless given.
+      if (!m_input) m_input = std::make_shared<const pipeline::StudyInput>(pipeline::load_study(m_base));
+      pipeline::MeasuredRuns m =
+          pipeline::measure_study(*m_input, run, m_queries, {},
+                                  m_keep_suitability && !m_suitability.data ? &m_suitability : nullptr, keep_developed);
+      m_ready.store(true, std::memory_order_release);
+      return m;
+    }
+  }
+  if (!m_keep_suitability) return pipeline::measure_study(*m_input, run, m_queries, {}, nullptr, keep_developed);
+  pipeline::SuitabilityCache shared = m_suitability;  // read only: a copy of the handle per call
+  return pipeline::measure_study(*m_input, run, m_queries, {}, &shared, keep_developed);
+}
+
+std::vector<grid::Grid<std::uint8_t>> Evaluator::maps(const std::vector<std::vector<double>>& batch, int threads) {
+  std::vector<grid::Grid<std::uint8_t>> out(batch.size());
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, batch.size(), [&](std::size_t i) {
+      out[i] = percent_map(measure(scenario_with(m_base, m_spec, batch[i]), 1, true));
+    });
+  });
+  return out;
+}
+
+grid::Grid<std::uint8_t> Evaluator::percent_map(const pipeline::MeasuredRuns& m) {
+  if (!m.developed) return {};
+  grid::Grid<std::uint8_t> out(m.developed->spec(), 255);
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const float p = (*m.developed)[i];
+    if (std::isfinite(p)) out[i] = static_cast<std::uint8_t>(std::clamp(std::lround(p * 100.0f), 0L, 100L));
+  }
+  return out;
+}
+
+Solution Evaluator::evaluate(const std::vector<double>& levers, int threads) {
+  return solution_of(m_spec, levers, measure(scenario_with(m_base, m_spec, levers), threads));
+}
+
+/// A batch: one evaluation per thread, or the ensemble's runs on all threads for a single setting.
+std::vector<Solution> Evaluator::evaluate(const std::vector<std::vector<double>>& batch, int threads) {
+  if (threads <= 0) threads = tbb::info::default_concurrency();
+  std::vector<Solution> out(batch.size());
+  if (batch.size() == 1) {
+    out[0] = evaluate(batch[0], threads);
+  } else {
+    std::size_t first = 0;
+    if (!batch.empty() && !m_reload && !m_ready.load(std::memory_order_acquire)) {
+      // The first evaluation of all (it loads and keeps what the others share): alone, on every thread.
+      out[0] = evaluate(batch[0], threads);
+      first = 1;
+    }
     tbb::task_arena arena(threads);
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, batch.size(), [&](std::size_t i) {
-        out[i] = percent_map(measure(scenario_with(m_base, m_spec, batch[i]), 1, true));
-      });
+      tbb::parallel_for(first, batch.size(), [&](std::size_t i) { out[i] = evaluate(batch[i], 1); });
     });
-    return out;
   }
+  return out;
+}
 
-  static grid::Grid<std::uint8_t> percent_map(const pipeline::MeasuredRuns& m) {
-    if (!m.developed) return {};
-    grid::Grid<std::uint8_t> out(m.developed->spec(), 255);
-    for (std::int64_t i = 0; i < out.size(); ++i) {
-      const float p = (*m.developed)[i];
-      if (std::isfinite(p)) out[i] = static_cast<std::uint8_t>(std::clamp(std::lround(p * 100.0f), 0L, 100L));
+namespace {
+
+// A batch evaluated by OptimizeOptions::evaluate, checked against the settings asked for.
+std::vector<Solution> evaluated_elsewhere(const BatchEvaluation& evaluate, const scenario::Scenario& searched,
+                                          const OptimizeSpec& spec, const std::vector<std::vector<double>>& points) {
+  std::vector<Solution> out = evaluate(searched, points);
+  if (out.size() != points.size()) {
+    throw Error(ErrorCode::usage, fmt::format("the plan search's evaluate function returned {} results for {} lever "
+                                              "settings: it must return one per setting, in order",
+                                              out.size(), points.size()));
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const Solution& s = out[i];
+    if (s.levers != points[i]) {
+      throw Error(ErrorCode::usage, fmt::format("the plan search's evaluate function returned other lever values for "
+                                                "setting {} of {}: it must return each setting's result in order",
+                                                i + 1, out.size()));
     }
-    return out;
-  }
-
-  Solution evaluate(const std::vector<double>& levers, int threads) {
-    return solution_of(m_spec, levers, measure(scenario_with(m_base, m_spec, levers), threads));
-  }
-
-  /// A batch: one evaluation per thread, or the ensemble's runs on all threads for a single setting.
-  std::vector<Solution> evaluate(const std::vector<std::vector<double>>& batch, int threads) {
-    std::vector<Solution> out(batch.size());
-    if (batch.size() == 1) {
-      out[0] = evaluate(batch[0], threads);
-    } else {
-      tbb::task_arena arena(threads);
-      arena.execute([&] {
-        tbb::parallel_for(std::size_t{0}, batch.size(), [&](std::size_t i) { out[i] = evaluate(batch[i], 1); });
-      });
+    if (s.mean.size() != spec.indicators.size() || s.sd.size() != spec.indicators.size()) {
+      throw Error(ErrorCode::usage, fmt::format("the plan search's evaluate function returned {} means and {} sds for "
+                                                "setting {}: the search measures {} indicators",
+                                                s.mean.size(), s.sd.size(), i + 1, spec.indicators.size()));
     }
-    return out;
   }
-
- private:
-  const scenario::Scenario& m_base;
-  const OptimizeSpec& m_spec;
-  Progress m_progress;
-  std::vector<pipeline::IndicatorQuery> m_queries;
-  std::shared_ptr<const pipeline::StudyInput> m_input;
-  bool m_reload = false;
-  bool m_keep_suitability = true;
-  pipeline::SuitabilityCache m_suitability;
-};
+  return out;
+}
 
 std::string setting_text(const OptimizeSpec& spec, const Solution& s) {
   std::string out;
@@ -422,7 +458,9 @@ OptimizeResult optimize_scenario(const scenario::Scenario& scenario, const Optim
   problem.objectives = static_cast<int>(spec.objectives.size());
   std::vector<Solution> solutions;  // parallel to the search's archive
   problem.evaluate = [&](const std::vector<std::vector<double>>& points) {
-    std::vector<Solution> batch = evaluator.evaluate(points, threads);
+    std::vector<Solution> batch = options.evaluate
+                                      ? evaluated_elsewhere(options.evaluate, result.scenario, spec, points)
+                                      : evaluator.evaluate(points, threads);
     std::vector<Evaluation> out;
     for (auto& sol : batch) {
       Evaluation e;

@@ -8,11 +8,17 @@
 //
 // Determinism: every evaluation runs the scenario's seed (common random numbers: settings are compared on the same
 // random streams), evaluations of a generation run in parallel on `threads` threads and are collected by index, so the
-// front is byte-identical for a seed at any thread count.
+// front is byte-identical for a seed at any thread count. A caller may evaluate the search's batches elsewhere
+// (OptimizeOptions::evaluate: Python's parksim.optimize(client=...) on a Dask cluster, each worker keeping an
+// Evaluator); every evaluation still runs the scenario's seed, so the front is the same.
 // Format of [optimize]: docs/scenario-format.md.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +80,21 @@ struct OptimizeSpec {
 /// without min or max.
 OptimizeSpec optimize_spec(const scenario::Scenario& scenario);
 
+/// One evaluated lever setting.
+struct Solution {
+  std::vector<double> levers;             ///< in the order of OptimizeSpec::levers
+  std::vector<double> mean, sd;           ///< per OptimizeSpec::indicators (sd NaN for a single value)
+  bool feasible = true;
+  double violation = 0.0;                 ///< scaled sum of the constraints' violations (0 = feasible)
+};
+
+/// Evaluates a batch of the search's lever settings somewhere else than this process's threads (a Dask cluster,
+/// from Python): `searched` is the scenario searched (OptimizeResult::scenario: overrides applied, absolute paths,
+/// years.start set), `settings` the lever values (OptimizeSpec order). Returns one Solution per setting, in order,
+/// with the setting's levers - what Evaluator(searched).evaluate(settings, threads) returns at any thread count.
+using BatchEvaluation = std::function<std::vector<Solution>(const scenario::Scenario& searched,
+                                                            const std::vector<std::vector<double>>& settings)>;
+
 /// Command-line style overrides. DEFAULT: the scenario's values.
 struct OptimizeOptions {
   std::optional<std::uint64_t> seed;
@@ -82,14 +103,62 @@ struct OptimizeOptions {
   std::optional<int> population;
   std::optional<int> runs;           ///< runs per evaluation
   std::optional<std::string> algorithm;
+  /// When set, the search's batches of settings go to it instead of this process's threads; it is called from the
+  /// thread that called optimize_scenario, and what it throws propagates. The scenario's own setting is still
+  /// evaluated here (it checks the indicator ids before the search and gives OptimizeResult::start). Empty: here.
+  BatchEvaluation evaluate;
 };
 
-/// One evaluated lever setting.
-struct Solution {
-  std::vector<double> levers;             ///< in the order of OptimizeSpec::levers
-  std::vector<double> mean, sd;           ///< per OptimizeSpec::indicators (sd NaN for a single value)
-  bool feasible = true;
-  double violation = 0.0;                 ///< scaled sum of the constraints' violations (0 = feasible)
+/// Evaluates lever settings of a searched scenario exactly as the search does: per setting, the levers set in a copy
+/// of the scenario (scenario_with) and the indicators measured on an ensemble of optimize.runs runs of the scenario's
+/// seed. The study is loaded once - given with set_study() or on first use - unless a lever changes it (then per
+/// evaluation), and stage 3 of a run (drivers, suitability: pipeline::SuitabilityCache) is kept from the first
+/// evaluation when no lever changes it. So one Evaluator serves many batches (a Dask worker keeps one per scenario),
+/// and its results equal the search's in this process at any thread count.
+/// Thread-safety: measure() and evaluate() may be called concurrently; the first evaluation (loading, filling the
+/// cache) runs alone while the others wait for it.
+class Evaluator {
+ public:
+  /// `searched` as OptimizeResult::scenario (overrides applied, absolute paths, years.start set; without
+  /// years.start the study is loaded here to set it, as optimize_scenario does). Throws as optimize_spec().
+  explicit Evaluator(scenario::Scenario searched, const Progress& progress = Progress());
+  /// With its spec already read (optimize_spec(searched)).
+  Evaluator(scenario::Scenario searched, OptimizeSpec spec, const Progress& progress = Progress());
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  const scenario::Scenario& scenario() const noexcept { return m_base; }
+  const OptimizeSpec& spec() const noexcept { return m_spec; }
+
+  /// The study of scenario(), loaded by the caller. Before the first evaluation.
+  void set_study(std::shared_ptr<const pipeline::StudyInput> input);
+
+  /// The measured ensemble of `s` (scenario() with levers set) on `threads` threads; with `keep_developed` also its
+  /// map of developed land (MeasuredRuns::developed). Checks the progress's cancellation first (Error(cancelled));
+  /// throws as pipeline::measure_study.
+  pipeline::MeasuredRuns measure(const scenario::Scenario& s, int threads, bool keep_developed = false);
+  /// The map of developed land of each setting of `batch` (percent of runs, 255 outside the study area), one
+  /// setting per thread.
+  std::vector<grid::Grid<std::uint8_t>> maps(const std::vector<std::vector<double>>& batch, int threads);
+  /// MeasuredRuns::developed as percent of runs (255 outside the study area); empty without it.
+  static grid::Grid<std::uint8_t> percent_map(const pipeline::MeasuredRuns& m);
+  /// One setting (OptimizeSpec order).
+  Solution evaluate(const std::vector<double>& levers, int threads);
+  /// A batch, in order: one evaluation per thread, or the ensemble's runs on all threads for a single setting.
+  /// threads <= 0: all cores.
+  std::vector<Solution> evaluate(const std::vector<std::vector<double>>& batch, int threads);
+
+ private:
+  scenario::Scenario m_base;
+  OptimizeSpec m_spec;
+  Progress m_progress;
+  std::vector<pipeline::IndicatorQuery> m_queries;
+  std::shared_ptr<const pipeline::StudyInput> m_input;
+  bool m_reload = false;
+  bool m_keep_suitability = true;
+  pipeline::SuitabilityCache m_suitability;
+  std::mutex m_first;                 // held by the first evaluation
+  std::atomic<bool> m_ready{false};   // the first evaluation is done: m_input and m_suitability are only read
 };
 
 struct OptimizeResult {

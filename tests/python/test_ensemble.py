@@ -189,6 +189,20 @@ def test_local_cluster_listens_on_loopback_only_without_dashboard(parksim):
         assert {a.ip for a in listening} == {"127.0.0.1"}
 
 
+def test_local_cluster_workers_get_the_engines_allocator_settings_and_this_process_keeps_its_own(parksim):
+    # Dask's MALLOC_TRIM_THRESHOLD_=65536 made the engine three times slower on process workers.
+    import os
+
+    from distributed import Client
+
+    keys = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+    before = {k: os.environ.get(k) for k in keys}
+    with parksim.local_cluster(n_workers=1) as cluster, Client(cluster, set_as_default=False) as client:
+        seen = client.run(lambda: {k: os.environ.get(k) for k in keys})
+        assert list(seen.values()) == [{"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "134217728"}]
+        assert {k: os.environ.get(k) for k in keys} == before
+
+
 def test_outside_the_study_area_is_nan_as_in_a_run(parksim):
     from conftest import small_variant
 

@@ -1,7 +1,10 @@
 // The plan search on the small synthetic park of the pipeline tests: real simulations, small populations.
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -284,6 +287,106 @@ TEST_F(PlanSearch, an_existing_output_is_refused_and_left_as_it_was) {
   write_optimize(r, out, true);
   EXPECT_TRUE(fs::exists(out / "pareto.csv"));
   EXPECT_FALSE(fs::exists(out / "keep.txt"));
+}
+
+// What a Dask worker does (parksim.optimize(client=...)): an Evaluator made from the searched scenario alone, given
+// the search's batches in pieces.
+TEST_F(PlanSearch, batches_evaluated_elsewhere_give_the_same_front) {
+  const scenario::Scenario s =
+      scenario(std::string(kSearch).replace(std::string(kSearch).find("generations = 3"), 15, "generations = 2"));
+  OptimizeOptions here;
+  here.threads = 1;
+  const OptimizeResult a = optimize_scenario(s, here);
+
+  OptimizeOptions elsewhere;
+  elsewhere.threads = 1;
+  std::unique_ptr<Evaluator> worker;
+  int batches = 0;
+  elsewhere.evaluate = [&](const scenario::Scenario& searched, const std::vector<std::vector<double>>& settings) {
+    ++batches;
+    EXPECT_TRUE(searched.has("years.start"));
+    if (!worker) worker = std::make_unique<Evaluator>(searched);  // the study is loaded by its first evaluation
+    // Two pieces, as two tasks: the first on two threads, the second on one.
+    const std::size_t half = settings.size() / 2;
+    std::vector<Solution> out =
+        worker->evaluate(std::vector<std::vector<double>>(settings.begin(), settings.begin() + half), 2);
+    for (auto& sol : worker->evaluate(std::vector<std::vector<double>>(settings.begin() + half, settings.end()), 1)) {
+      out.push_back(std::move(sol));
+    }
+    return out;
+  };
+  const OptimizeResult b = optimize_scenario(s, elsewhere);
+  EXPECT_EQ(batches, 3);  // the initial population and two generations
+  EXPECT_EQ(pareto_csv(a), pareto_csv(b));
+  EXPECT_EQ(history_csv(a), history_csv(b));
+  EXPECT_EQ(a.evaluations, b.evaluations);
+  ASSERT_FALSE(a.front.empty());
+}
+
+TEST_F(PlanSearch, an_evaluator_used_from_two_threads_at_once_evaluates_as_one_thread_does) {
+  const scenario::Scenario s = scenario(kSearch).with_absolute_paths();
+  const std::vector<std::vector<double>> first{{0.1, 0.3, 2026.0}, {0.2, 0.5, 2027.0}};
+  const std::vector<std::vector<double>> second{{0.3, 0.7, 2025.0}, {0.05, 0.2, 2028.0}, {0.4, 0.8, 2026.0}};
+  Evaluator alone(s);
+  const std::vector<Solution> x = alone.evaluate(first, 1), y = alone.evaluate(second, 1);
+  Evaluator shared(s);  // both threads start before its study is loaded
+  std::vector<Solution> p, q;
+  std::thread one([&] { p = shared.evaluate(first, 2); });
+  std::thread two([&] { q = shared.evaluate(second, 2); });
+  one.join();
+  two.join();
+  ASSERT_EQ(p.size(), x.size());
+  ASSERT_EQ(q.size(), y.size());
+  const auto same = [](const Solution& u, const Solution& v) {
+    EXPECT_EQ(u.levers, v.levers);
+    ASSERT_EQ(u.mean.size(), v.mean.size());
+    for (std::size_t k = 0; k < u.mean.size(); ++k) EXPECT_EQ(u.mean[k], v.mean[k]) << k;
+    EXPECT_EQ(u.violation, v.violation);
+  };
+  for (std::size_t i = 0; i < x.size(); ++i) same(p[i], x[i]);
+  for (std::size_t i = 0; i < y.size(); ++i) same(q[i], y[i]);
+  EXPECT_NE(x[0].mean[0], x[1].mean[0]);  // the settings differ in what they measure
+}
+
+TEST_F(PlanSearch, an_evaluation_elsewhere_that_answers_wrongly_is_a_usage_error_and_its_errors_propagate) {
+  const scenario::Scenario s =
+      scenario(std::string(kSearch).replace(std::string(kSearch).find("generations = 3"), 15, "generations = 1"));
+  OptimizeOptions o;
+  const auto usage_error = [&] {  // the message of the usage error the search must end with
+    try {
+      optimize_scenario(s, o);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::usage) << e.what();
+      return std::string(e.what());
+    }
+    ADD_FAILURE() << "expected a usage error";
+    return std::string();
+  };
+  o.evaluate = [](const scenario::Scenario&, const std::vector<std::vector<double>>&) {
+    return std::vector<Solution>(1);
+  };
+  const std::string count = usage_error();
+  EXPECT_NE(count.find("returned 1 results for 8 lever settings"), std::string::npos) << count;
+  o.evaluate = [](const scenario::Scenario& searched, const std::vector<std::vector<double>>& settings) {
+    std::vector<Solution> out = Evaluator(searched).evaluate(settings, 2);
+    std::swap(out.front(), out.back());
+    return out;
+  };
+  const std::string order = usage_error();
+  EXPECT_NE(order.find("other lever values for setting 1 of 8"), std::string::npos) << order;
+  o.evaluate = [](const scenario::Scenario&, const std::vector<std::vector<double>>&) -> std::vector<Solution> {
+    throw std::runtime_error("the worker went away");
+  };
+  EXPECT_THROW(
+      {
+        try {
+          optimize_scenario(s, o);
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "the worker went away");
+          throw;
+        }
+      },
+      std::runtime_error);
 }
 
 }  // namespace
