@@ -1,8 +1,10 @@
 // optimize: the plan search (optimize::optimize_scenario - what `parksim optimize` runs) and its result: the Pareto
 // front and the hypervolume history as {column: list} for pandas, the text outputs, and the writer of the folder.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -110,6 +112,49 @@ void bind_optimize(py::module_& m) {
         return out;
       })
       .def_property_readonly("problems", [](const OptimizeResult& r) { return r.problems; })
+      .def_property_readonly(
+          "map_names",
+          [](const OptimizeResult& r) {
+            std::vector<std::string> out;
+            for (const auto& m : r.maps) out.push_back(fmt::format("solution_{:02}", m.solution + 1));
+            if (r.start_map.size() > 0) out.emplace_back("scenario");
+            return out;
+          },
+          "the solutions with a map of developed land (optimize.maps of them, spread over the front), then "
+          "\"scenario\" (the scenario's own setting); empty when optimize.maps = 0")
+      .def_property_readonly("map_year", [](const OptimizeResult& r) { return r.map_year; },
+                             "the year of the maps (the run's end year)")
+      .def_property_readonly(
+          "map_grid",
+          [](const OptimizeResult& r) -> py::object {
+            if (r.start_map.size() == 0) return py::none();
+            return py::cast(r.start_map.spec());
+          },
+          "the GridSpec of the maps (None without maps)")
+      .def(
+          "developed_map",
+          [](const OptimizeResult& r, const std::string& name) {
+            const grid::Grid<std::uint8_t>* map = nullptr;
+            if (name == "scenario" && r.start_map.size() > 0) map = &r.start_map;
+            for (const auto& m : r.maps) {
+              if (fmt::format("solution_{:02}", m.solution + 1) == name) map = &m.developed_pct;
+            }
+            if (map == nullptr) {
+              throw Error(ErrorCode::usage,
+                          fmt::format("no map is kept for '{}': maps are kept for {} solution(s) of the front and the "
+                                      "scenario's own setting (map_names; optimize.maps sets how many); run "
+                                      "solutions/{}.toml with parksim.run for its maps",
+                                      name, r.maps.size(), name));
+            }
+            py::array_t<std::uint8_t> out({map->spec().rows, map->spec().cols});
+            std::copy(map->values().data(), map->values().data() + map->size(), out.mutable_data());
+            return out;
+          },
+          py::arg("name"),
+          "the map of developed land of solution `name` (\"solution_NN\" or \"scenario\") in map_year: a (rows, cols) "
+          "uint8 array, per cell the percentage (0-100) of the evaluation's runs in which the cell is in a built "
+          "class, 255 outside the study area - what the report page shows. UsageError for a solution without a "
+          "kept map (see map_names)")
       .def_property_readonly("scenario", [](const OptimizeResult& r) { return r.scenario; },
                              "the scenario searched: overrides applied, absolute paths, years.start set")
       .def("front_rows", &front_rows, py::arg("with_start") = false,

@@ -185,3 +185,25 @@ def test_an_evaluate_callables_own_error_propagates_and_a_wrong_answer_is_a_usag
         parksim._parksim.optimize_scenario(sc, evaluate=lambda scenario, settings: [])
     with pytest.raises(parksim.UsageError, match=r"a \(levers, mean, sd, feasible, violation\) tuple"):
         parksim._parksim.optimize_scenario(sc, evaluate=lambda scenario, settings: [{"levers": s} for s in settings])
+
+
+def test_the_maps_of_chosen_solutions_come_back_as_arrays_of_the_land_they_measured(parksim):
+    import numpy as np
+
+    df = parksim.optimize(search_dict(maps=2), threads=2, with_start=True)
+    r = df.attrs["result"]
+    front = df[df["solution"] != "scenario"]
+    assert len(front) >= 3
+    assert r.map_names == ["solution_01", f"solution_{len(front):02}", "scenario"]
+    assert r.map_year == 2029  # the small study's years.end
+    cell_km2 = r.map_grid.cell_size_m * r.map_grid.cell_size_m / 1e6
+    for name in r.map_names:
+        m = r.developed_map(name)
+        assert m.dtype == np.uint8 and m.shape == (r.map_grid.rows, r.map_grid.cols)
+        assert set(np.unique(m)) <= {0, 100, 255}  # one run per evaluation: developed or not
+        # The map's developed land is the developed_km2 the search measured in the end year.
+        inside = m[m != 255].astype(float)
+        measured = df.loc[df["solution"] == name, "developed_km2_mean"].item()
+        assert inside.sum() / 100.0 * cell_km2 == pytest.approx(measured, abs=1e-9)
+    with pytest.raises(parksim.UsageError, match="no map is kept for 'solution_02'.*solutions/solution_02.toml"):
+        r.developed_map("solution_02")

@@ -83,7 +83,9 @@ def optimize(scenario, out=None, overwrite=False, seed=None, threads=None, gener
 
     ``df.attrs["history"]`` is the hypervolume by generation (a DataFrame: generation, evaluations, front_size,
     hypervolume), ``df.attrs["evaluations"]`` the number of settings evaluated and ``df.attrs["result"]`` the engine's
-    OptimizeResult (``table()``, ``pareto_csv()``, ``write(folder)``, ``scenario``: the scenario searched).
+    OptimizeResult (``table()``, ``pareto_csv()``, ``write(folder)``, ``scenario``: the scenario searched;
+    ``map_names``, ``developed_map(name)``, ``map_grid``, ``map_year``: the maps of developed land the report shows, a
+    (rows, cols) uint8 array each, per cell the percentage of the evaluation's runs developed, 255 outside the study).
 
     ``out``: also write the folder ``parksim optimize --out`` writes (pareto.csv, pareto.gpkg, history.csv,
     solutions/solution_NN.toml, report/index.html); OutputExistsError when it exists and not ``overwrite``.
