@@ -1,3 +1,7 @@
 #include "cli/commands.hpp"
+#include "core/allocator.hpp"
 
-int main(int argc, char** argv) { return parksim::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  parksim::tune_allocator();
+  return parksim::cli::main(argc, argv);
+}
