@@ -68,3 +68,35 @@ def test_problems_carry_severity_and_code(parksim):
 def test_mu_conversion_is_exact(parksim):
     assert parksim.m2_to_mu(2000.0 / 3.0) == pytest.approx(1.0, rel=1e-15)
     assert parksim.mu_to_m2(3000.0) == pytest.approx(2.0e6, rel=1e-15)
+
+
+ALLOCATOR_PROBE = """
+import ctypes
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                                               "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+import parksim
+before = libc.mallinfo2().hblkhd
+block = libc.malloc(8 << 20)
+print(parksim._core._parksim.allocator_tuned, libc.mallinfo2().hblkhd - before)
+libc.free(ctypes.c_void_p(block))
+"""
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_importing_parksim_sets_the_allocator_for_its_grids_unless_asked_not_to(keep):
+    # Dask's workers start with MALLOC_TRIM_THRESHOLD_=65536; the import overrides it (docs/decisions.md D14), so an
+    # 8 MB grid comes from the heap, not from a fresh mapping - unless PARKSIM_SYSTEM_MALLOC=1.
+    env = dict(os.environ, MALLOC_TRIM_THRESHOLD_="65536")
+    env.pop("PARKSIM_SYSTEM_MALLOC", None)
+    if keep:
+        env["PARKSIM_SYSTEM_MALLOC"] = "1"
+    out = subprocess.run(["/usr/bin/python3", "-c", ALLOCATOR_PROBE], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    if keep:
+        assert out[0] == "False" and int(out[1]) >= 8 << 20, out  # glibc's own: a mapping of its own
+    else:
+        assert out == ["True", "0"], out
