@@ -27,7 +27,7 @@ py::dict front_rows(const OptimizeResult& r, bool with_start) {
   for (const auto& s : r.front) rows.push_back(&s);
   if (with_start) rows.push_back(&r.start);
   py::list names;
-  for (std::size_t i = 0; i < r.front.size(); ++i) names.append(fmt::format("solution_{:02}", i + 1));
+  for (std::size_t i = 0; i < r.front.size(); ++i) names.append(optimize::solution_name(i));
   if (with_start) names.append("scenario");
   py::dict out;
   out["solution"] = names;
@@ -116,7 +116,7 @@ void bind_optimize(py::module_& m) {
           "map_names",
           [](const OptimizeResult& r) {
             std::vector<std::string> out;
-            for (const auto& m : r.maps) out.push_back(fmt::format("solution_{:02}", m.solution + 1));
+            for (const auto& m : r.maps) out.push_back(optimize::solution_name(m.solution));
             if (r.start_map.size() > 0) out.emplace_back("scenario");
             return out;
           },
@@ -137,7 +137,7 @@ void bind_optimize(py::module_& m) {
             const grid::Grid<std::uint8_t>* map = nullptr;
             if (name == "scenario" && r.start_map.size() > 0) map = &r.start_map;
             for (const auto& m : r.maps) {
-              if (fmt::format("solution_{:02}", m.solution + 1) == name) map = &m.developed_pct;
+              if (optimize::solution_name(m.solution) == name) map = &m.developed_pct;
             }
             if (map == nullptr) {
               throw Error(ErrorCode::usage,

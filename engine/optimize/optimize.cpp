@@ -531,6 +531,8 @@ std::vector<std::size_t> map_indices(std::size_t n, std::size_t max_maps) {
   return out;
 }
 
+std::string solution_name(std::size_t i) { return fmt::format("solution_{:02}", i + 1); }
+
 std::vector<std::string> lever_columns(const OptimizeSpec& spec) {
   std::vector<std::string> out;
   for (const auto& l : spec.levers) out.push_back(l.key);
@@ -558,7 +560,6 @@ std::string column_role(const OptimizeSpec& spec, std::size_t column) {
 
 namespace {
 
-std::string solution_name(std::size_t i) { return fmt::format("solution_{:02}", i + 1); }
 
 std::vector<std::string> csv_header(const OptimizeSpec& spec) {
   std::vector<std::string> h{"solution"};

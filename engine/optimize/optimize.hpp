@@ -189,10 +189,13 @@ struct OptimizeResult {
 /// spread evenly from the first to the last (as front_table() spreads its rows).
 std::vector<std::size_t> map_indices(std::size_t n, std::size_t max_maps);
 
+/// The name of front solution `i` (0-based) in every output: "solution_01", "solution_02", ...
+std::string solution_name(std::size_t i);
+
 /// Searches `scenario`'s [optimize] levers. Loads the study once, evaluates the scenario's own setting first (so a bad
 /// indicator id fails before the search), then searches, then evaluates the solutions that get maps once more,
-/// keeping their maps (the same values: every evaluation runs the scenario's seed). Progress: loading 0..0.05, the search 0.05..1; cancellation
-/// throws Error(cancelled). Throws Error(config) as optimize_spec() does, for an unknown indicator id or year (naming
+/// keeping their maps (the same values: every evaluation runs the scenario's seed). Progress: loading 0..0.05, the
+/// search 0.05..1 (0.05..0.95 and the maps 0.95..1 with optimize.maps > 0); cancellation throws Error(cancelled). Throws Error(config) as optimize_spec() does, for an unknown indicator id or year (naming
 /// its key and file:line), and when no evaluated setting meets the constraints (naming the first constraint and
 /// listing the closest settings); and as pipeline::run_scenario does.
 OptimizeResult optimize_scenario(const scenario::Scenario& scenario, const OptimizeOptions& options = {},

@@ -257,6 +257,7 @@ void add_maps(const FrontPage& page, data& d) {
     }
     return nullptr;
   };
+  const double start_km2 = start != nullptr ? developed_km2(start->developed_pct) : std::nan("");
   data maps = list();
   bool first = true;
   for (const auto& m : page.maps) {
@@ -293,7 +294,7 @@ void add_maps(const FrontPage& page, data& d) {
       }
     }
     add(fmt::format("developed land in {}, km² (expected: sum of the shares, map)", page.map_year),
-        developed_km2(m.developed_pct), std::nan(""), start != nullptr ? developed_km2(start->developed_pct) : std::nan(""));
+        developed_km2(m.developed_pct), std::nan(""), start_km2);
     item.set("numbers", numbers);
     maps.push_back(item);
   }

@@ -51,6 +51,16 @@ def current_client():
         return None
 
 
+def chosen_client(client):
+    """Where work runs, from a `client` argument: None -> the current client, else False (this process); False,
+    "local" and a distributed.Client as they are; any other text is a UsageError."""
+    if client is None:
+        return current_client() or False
+    if isinstance(client, str) and client != "local":
+        raise _parksim.UsageError(f"client must be None, False, \"local\" or a distributed.Client, not '{client}'")
+    return client
+
+
 def ensemble(scenario, runs, seed=None, client=None, chunks=None, threads=None, progress=None):
     """Runs the ensemble of `runs` runs of `scenario` for `seed` (DEFAULT: the scenario's) -> :class:`EnsembleResult`.
 
@@ -77,10 +87,7 @@ def ensemble(scenario, runs, seed=None, client=None, chunks=None, threads=None, 
     if runs < 1:
         raise _parksim.UsageError(f"an ensemble needs runs >= 1, got {runs}")
     seed = int(seed) if seed is not None else int(sc.get("seed"))
-    if client is None:
-        client = current_client() or False
-    elif isinstance(client, str) and client != "local":
-        raise _parksim.UsageError(f"client must be None, False, \"local\" or a distributed.Client, not '{client}'")
+    client = chosen_client(client)
     with reporting(progress, f"parksim ensemble {sc.name}, {runs} runs") as callback:
         if client is False:
             parts = []

@@ -15,7 +15,7 @@ import os
 import threading
 
 from ._core import _parksim
-from ._ensemble import current_client, local_cluster, pieces
+from ._ensemble import chosen_client, local_cluster, pieces
 from ._progress import reporting
 from ._scenario import load_scenario
 
@@ -118,10 +118,7 @@ def optimize(scenario, out=None, overwrite=False, seed=None, threads=None, gener
     import pandas as pd
 
     sc = load_scenario(scenario) if isinstance(scenario, (str, os.PathLike, dict)) else scenario
-    if client is None:
-        client = current_client() or False
-    elif isinstance(client, str) and client != "local":
-        raise _parksim.UsageError(f"client must be None, False, \"local\" or a distributed.Client, not '{client}'")
+    client = chosen_client(client)
     as_int = (lambda v: None if v is None else int(v))
     chunks = as_int(chunks)
     if chunks is not None and chunks < 1:
